@@ -1,0 +1,154 @@
+"""How a check is declared and run: pure functions from facts to findings.
+
+A check receives a :class:`Context` (the facts plus what is derived from them once) and
+returns a :class:`Verdict` (or ``None`` when it has nothing to say, e.g. a Kubernetes check
+outside Kubernetes). The runner turns verdicts into findings, skips checks whose prerequisite
+link already failed (``blocked_by``), and turns a crashing check into an ``error`` finding.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..endpoint import derive
+from ..facts import Facts
+from ..model import CHAIN, Endpoint, Evidence, Finding, Link, Status
+from ..redact import redact_text
+
+
+@dataclass
+class Verdict:
+    """What a check concluded. ``title`` overrides the check's default title."""
+
+    status: Status
+    summary: str
+    evidence: list[tuple[str, object]] = field(default_factory=list)
+    fix: str = ""
+    title: str | None = None
+    duration_ms: float = 0.0
+
+
+def ok(summary: str, *evidence: tuple[str, object], duration_ms: float = 0.0) -> Verdict:
+    return Verdict(Status.OK, summary, list(evidence), duration_ms=duration_ms)
+
+
+def info(summary: str, *evidence: tuple[str, object], fix: str = "") -> Verdict:
+    return Verdict(Status.INFO, summary, list(evidence), fix=fix)
+
+
+def warn(summary: str, *evidence: tuple[str, object], fix: str = "",
+         duration_ms: float = 0.0) -> Verdict:
+    return Verdict(Status.WARN, summary, list(evidence), fix=fix, duration_ms=duration_ms)
+
+
+def fail(summary: str, *evidence: tuple[str, object], fix: str = "",
+         duration_ms: float = 0.0) -> Verdict:
+    return Verdict(Status.FAIL, summary, list(evidence), fix=fix, duration_ms=duration_ms)
+
+
+def skip(summary: str, *evidence: tuple[str, object]) -> Verdict:
+    return Verdict(Status.SKIP, summary, list(evidence))
+
+
+class Context:
+    """Facts plus the values every check would otherwise derive again."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.env = facts.env.vars
+
+    @cached_property
+    def endpoint(self) -> Endpoint:
+        return derive(self.env, self.facts.env.paths, uid=self.facts.env.uid,
+                      home=self.facts.env.home)
+
+    @property
+    def kubernetes(self) -> bool:
+        return bool(self.env.get("KUBERNETES_SERVICE_HOST"))
+
+
+CheckFn = Callable[[Context], "Verdict | None"]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    link: Link
+    title: str
+    fn: CheckFn
+    needs: tuple[str, ...] = ()  # ids of checks that must not have failed
+
+
+REGISTRY: list[Check] = []
+
+
+def check(id: str, link: Link, title: str, *, needs: Iterable[str] = ()) -> Callable[
+        [CheckFn], CheckFn]:
+    """Register a check. ``needs``: ids whose failure makes this check ``skip``."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if any(c.id == id for c in REGISTRY):
+            raise ValueError(f"duplicate check id {id!r}")
+        REGISTRY.append(Check(id, link, title, fn, tuple(needs)))
+        return fn
+
+    return register
+
+
+def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | None:
+    """Run one check; never raises."""
+    for need in chk.needs:
+        prior = done.get(need)
+        if prior is not None and prior.status in (Status.FAIL, Status.SKIP, Status.ERROR):
+            blocker = prior.blocked_by if prior.status == Status.SKIP else prior.id
+            if blocker is None:
+                continue
+            return Finding(chk.id, chk.link, Status.SKIP, chk.title,
+                           f"Not checked: {blocker} must be fixed first.", blocked_by=blocker)
+    started = time.perf_counter()
+    try:
+        verdict = chk.fn(ctx)
+    except Exception as exc:  # a crashing check is a result, not a crash of the tool
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        return Finding(
+            chk.id, chk.link, Status.ERROR, chk.title,
+            f"The check itself failed: {type(exc).__name__}: {redact_text(str(exc))}",
+            evidence=[Evidence("where", f"{frame.name} line {frame.lineno}")],
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+    if verdict is None:
+        return None
+    return Finding(
+        id=chk.id, link=chk.link, status=verdict.status, title=verdict.title or chk.title,
+        summary=verdict.summary,
+        evidence=[Evidence(label, redact_text(_show(value))) for label, value in verdict.evidence],
+        fix=verdict.fix, duration_ms=verdict.duration_ms,
+    )
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else "(none)"
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def run_all(facts: Facts, checks: Iterable[Check] | None = None) -> list[Finding]:
+    """Run every registered check in chain order and return their findings."""
+    ctx = Context(facts)
+    order = {link: i for i, link in enumerate(CHAIN)}
+    selected = sorted(checks if checks is not None else REGISTRY,
+                      key=lambda c: order[c.link])
+    done: dict[str, Finding] = {}
+    for chk in selected:
+        finding = run_check(chk, ctx, done)
+        if finding is not None:
+            done[chk.id] = finding
+    return list(done.values())
