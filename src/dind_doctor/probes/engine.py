@@ -1,0 +1,155 @@
+"""Run every probe concurrently, each under its own timeout, the whole under one deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from .. import __version__
+from ..endpoint import certdir_client, derive
+from ..facts import Facts, NameFacts, ProbeError
+from ..model import Endpoint
+from ..redact import redact_text
+from .bounded import Deadline
+from .certfiles import CertDir
+from .docker_api import probe_api
+from .environment import probe_environment
+from .names import probe_name
+from .sockets import probe_socket
+from .tcp import probe_port
+from .tls import probe_tls
+from .tools import probe_tools
+
+DEFAULT_TIMEOUT = 8.0
+DEFAULT_SETTLE = 2.0
+DIND_PORTS = (2375, 2376)
+PROBES = ("env", "name", "ports", "tls", "certs", "sockets", "api", "tools")
+
+Progress = Callable[[str, str], None]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Run:
+    """One collection: the facts being filled, the deadline, progress reporting."""
+
+    def __init__(self, facts: Facts, deadline: Deadline, progress: Progress | None) -> None:
+        self.facts = facts
+        self.deadline = deadline
+        self.progress = progress or (lambda _name, _event: None)
+
+    async def step(self, name: str, work: Awaitable[Any]) -> Any:
+        """Await one probe; a crash or the deadline becomes a ProbeError, never an exception."""
+        self.progress(name, "start")
+        try:
+            return await asyncio.wait_for(work, self.deadline.remaining() + 0.2)
+        except asyncio.TimeoutError:
+            self.facts.probe_errors.append(
+                ProbeError(name, f"did not finish before the {self.deadline.total:g} s deadline",
+                           timed_out=True))
+        except Exception as exc:  # a probe bug must not take the tool down
+            self.facts.probe_errors.append(
+                ProbeError(name, redact_text(f"{type(exc).__name__}: {exc}")))
+        finally:
+            self.progress(name, "done")
+        return None
+
+
+async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None, *,
+                  environ: Mapping[str, str] | None = None,
+                  settle: float = DEFAULT_SETTLE) -> Facts:
+    """Probe the whole chain and return what was observed. Never raises for probe failures.
+
+    ``settle``: how long a refused daemon port is re-tried, to catch a daemon that is
+    still starting (the readiness race).
+    """
+    environ = os.environ if environ is None else environ
+    deadline = Deadline(timeout)
+    facts = Facts(tool_version=__version__, collected_at=_now(), timeout_s=timeout)
+    run = _Run(facts, deadline, progress)
+
+    async def env_probe() -> Any:
+        return probe_environment(environ)
+
+    env = await run.step("env", env_probe())
+    if env is not None:
+        facts.env = env
+    # derive from the real environment: the saved one is redacted
+    endpoint = derive(environ, facts.env.paths, uid=facts.env.uid, home=facts.env.home)
+    certs: CertDir | None = await run.step("certs", _certs(run, endpoint, environ))
+    await asyncio.gather(
+        run.step("name", _network(run, endpoint, certs, settle)),
+        run.step("sockets", _sockets(run, endpoint)),
+        run.step("api", _api(run, endpoint)),
+        run.step("tools", _tools(run, environ)),
+    )
+    return facts
+
+
+async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
+                   settle: float) -> None:
+    """Name, then ports, then TLS: each needs the one before."""
+    host = endpoint.host if endpoint.scheme == "tcp" and endpoint.host else "docker"
+    name: NameFacts = await probe_name(host, run.facts.env, run.deadline)
+    run.facts.name = name
+    address = name.addresses[0] if name.addresses else None
+    ports = [endpoint.port] if endpoint.scheme == "tcp" and endpoint.port else []
+    ports += [p for p in DIND_PORTS if p not in ports]
+    run.progress("ports", "start")
+    try:
+        results = await asyncio.gather(*(
+            probe_port(host, address, port, run.deadline,
+                       settle=settle if port == ports[0] else 0.0)
+            for port in ports
+        ))
+    finally:
+        run.progress("ports", "done")
+    run.facts.ports = list(results)
+    tls_port = next((p for p in results if p.protocol == "tls"
+                     and (p.port == endpoint.port or p.port == 2376)), None)
+    if tls_port is not None and address is not None:
+        run.facts.tls = await run.step(
+            "tls", probe_tls(host, address, tls_port.port, certs, run.deadline))
+
+
+def _cert_dir_for(endpoint: Endpoint, env: Mapping[str, str]) -> CertDir:
+    if endpoint.tls and endpoint.cert_path:
+        return CertDir(endpoint.cert_path, "DOCKER_CERT_PATH" if env.get("DOCKER_CERT_PATH")
+                       else "client default")
+    client = certdir_client(env)
+    if client:
+        return CertDir(client, "DOCKER_TLS_CERTDIR/client")
+    return CertDir("/certs/client", "the dind default (/certs/client)")
+
+
+async def _certs(run: _Run, endpoint: Endpoint, environ: Mapping[str, str]) -> CertDir:
+    """Load the client cert dir once; the TLS probe adds what it learns to the same facts."""
+    certs = _cert_dir_for(endpoint, environ)
+    run.facts.certs = certs.facts
+    return certs
+
+
+async def _sockets(run: _Run, endpoint: Endpoint) -> None:
+    paths = ["/var/run/docker.sock"]
+    if endpoint.scheme == "unix" and endpoint.socket_path not in paths:
+        paths.append(endpoint.socket_path or "")
+    run.facts.sockets = list(await asyncio.gather(*(probe_socket(p, run.deadline)
+                                                    for p in paths)))
+
+
+async def _api(run: _Run, endpoint: Endpoint) -> None:
+    run.facts.api = await probe_api(endpoint, run.deadline)
+
+
+async def _tools(run: _Run, environ: Mapping[str, str]) -> None:
+    run.facts.tools = await probe_tools(environ, run.facts.env.home, run.deadline)
+
+
+def collect_sync(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
+                 **kwargs: Any) -> Facts:
+    return asyncio.run(collect(timeout, progress, **kwargs))

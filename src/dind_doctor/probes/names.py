@@ -1,0 +1,81 @@
+"""Resolve the endpoint host three ways: /etc/hosts, the system resolver, and DNS itself."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+
+import dns.asyncresolver
+import dns.exception
+import dns.resolver
+
+from ..facts import EnvFacts, NameFacts
+from .bounded import Deadline, elapsed_ms, in_thread
+
+DNS_TIMEOUT = 2.0
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+async def probe_name(host: str, env: EnvFacts, deadline: Deadline) -> NameFacts:
+    """Resolve ``host``; which source answered tells the networking mode apart."""
+    started = time.perf_counter()
+    facts = NameFacts(host=host, is_ip=is_ip(host))
+    if facts.is_ip:
+        facts.system = [host.strip("[]")]
+        facts.duration_ms = elapsed_ms(started)
+        return facts
+    facts.hosts_file = list(env.hosts_entries.get(host.lower(), []))
+    await _system(facts, deadline)
+    await _dns(facts, env.resolv_nameservers, deadline)
+    facts.duration_ms = elapsed_ms(started)
+    return facts
+
+
+async def _system(facts: NameFacts, deadline: Deadline) -> None:
+    def lookup() -> list[str]:
+        infos = socket.getaddrinfo(facts.host, None, proto=socket.IPPROTO_TCP)
+        return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    try:
+        facts.system = await in_thread(lookup, deadline.budget(DNS_TIMEOUT + 0.5))
+    except asyncio.TimeoutError:
+        facts.system_error = "timeout"
+    except socket.gaierror as exc:
+        facts.system_error = exc.strerror or str(exc)
+    except OSError as exc:
+        facts.system_error = str(exc)
+
+
+async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline) -> None:
+    if not nameservers:
+        facts.dns_error = "no-nameservers"
+        return
+    resolver = dns.asyncresolver.Resolver(configure=False)
+    resolver.nameservers = nameservers
+    resolver.lifetime = deadline.budget(DNS_TIMEOUT)
+    resolver.timeout = resolver.lifetime
+    facts.dns_server = nameservers[0]
+    try:
+        answer = await resolver.resolve(facts.host, "A", search=False)
+        facts.dns = sorted({rr.to_text() for rr in answer})
+        if answer.nameserver:
+            facts.dns_server = str(answer.nameserver)
+    except dns.resolver.NXDOMAIN:
+        facts.dns_error = "NXDOMAIN"
+    except dns.resolver.NoAnswer:
+        facts.dns_error = "no-answer"
+    except dns.resolver.NoNameservers as exc:
+        facts.dns_error = f"error: {exc}"
+    except dns.exception.Timeout:
+        facts.dns_error = "timeout"
+    except dns.exception.DNSException as exc:
+        facts.dns_error = f"error: {exc}"

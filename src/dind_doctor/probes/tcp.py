@@ -1,0 +1,99 @@
+"""TCP reachability of the daemon ports, and what an open port actually speaks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import time
+
+from ..facts import PortFacts
+from .bounded import Deadline, elapsed_ms
+
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 2.0
+RETRY_INTERVAL = 0.25
+HTTPS_ONLY_REPLY = b"Client sent an HTTP request to an HTTPS server"
+
+
+async def probe_port(host: str, address: str | None, port: int, deadline: Deadline, *,
+                     settle: float = 0.0) -> PortFacts:
+    """Connect to ``address:port``; if refused, retry for ``settle`` seconds; sniff if open."""
+    started = time.perf_counter()
+    facts = PortFacts(host=host, port=port, address=address)
+    if address is None:
+        facts.state = "unresolved"
+        return facts
+    retry_until = time.perf_counter() + min(settle, deadline.remaining())
+    while True:
+        facts.attempts += 1
+        state, error = await _connect(address, port, deadline)
+        facts.state, facts.error = state, error
+        if state != "refused" or time.perf_counter() + RETRY_INTERVAL >= retry_until:
+            break
+        await asyncio.sleep(RETRY_INTERVAL)
+    if facts.state == "open":
+        if facts.attempts > 1:
+            facts.opened_after_ms = elapsed_ms(started)
+        facts.protocol, facts.protocol_detail = await sniff(address, port, deadline)
+    facts.duration_ms = elapsed_ms(started)
+    return facts
+
+
+async def _connect(address: str, port: int, deadline: Deadline) -> tuple[str, str | None]:
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(address, port), deadline.budget(CONNECT_TIMEOUT)
+        )
+    except asyncio.TimeoutError:
+        return "timeout", f"no answer to the TCP handshake within {CONNECT_TIMEOUT:g} s"
+    except ConnectionRefusedError:
+        return "refused", "connection refused"
+    except OSError as exc:
+        if exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+            return "unreachable", exc.strerror
+        return "error", exc.strerror or str(exc)
+    writer.close()
+    await _quiet_close(writer)
+    return "open", None
+
+
+async def sniff(address: str, port: int, deadline: Deadline) -> tuple[str, str | None]:
+    """Send a plain ``GET /_ping``: a Docker daemon answers 200; a TLS one complains."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(address, port), deadline.budget(CONNECT_TIMEOUT)
+        )
+    except (OSError, asyncio.TimeoutError) as exc:
+        return "closed", f"reconnect failed: {exc}"
+    try:
+        writer.write(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(4096), deadline.budget(READ_TIMEOUT))
+    except asyncio.TimeoutError:
+        return "silent", f"accepted the connection but sent nothing within {READ_TIMEOUT:g} s"
+    except OSError as exc:
+        return "closed", exc.strerror or str(exc)
+    finally:
+        writer.close()
+        await _quiet_close(writer)
+    return classify_reply(data)
+
+
+def classify_reply(data: bytes) -> tuple[str, str | None]:
+    if not data:
+        return "closed", "closed the connection without a reply"
+    if HTTPS_ONLY_REPLY in data or (data[:1] == b"\x15" and data[1:2] == b"\x03"):
+        return "tls", "answers plain HTTP with: Client sent an HTTP request to an HTTPS server."
+    if data.startswith(b"HTTP/"):
+        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        api = next((line.split(":", 1)[1].strip() for line in head[1:]
+                    if line.lower().startswith("api-version:")), None)
+        detail = head[0] + (f", Api-Version {api}" if api else ", no Api-Version header")
+        return "http", detail
+    return "other", repr(data[:60])
+
+
+async def _quiet_close(writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(OSError, asyncio.TimeoutError):
+        await asyncio.wait_for(writer.wait_closed(), 0.5)

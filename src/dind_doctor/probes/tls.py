@@ -1,0 +1,135 @@
+"""A TLS handshake with the daemon, as the docker CLI would make it with the job's certs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+
+from cryptography import x509
+
+from ..facts import TlsFacts
+from .bounded import Deadline, elapsed_ms
+from .certfiles import CertDir, cert_info, signed_by
+
+HANDSHAKE_TIMEOUT = 3.0
+READ_TIMEOUT = 2.0
+
+# OpenSSL verify codes (X509_V_ERR_*) mapped to what the user needs to hear
+_VERIFY_CODES = {
+    9: "not-yet-valid", 10: "expired", 18: "unknown-authority", 19: "unknown-authority",
+    20: "unknown-authority", 21: "unknown-authority", 62: "hostname-mismatch",
+    64: "hostname-mismatch",
+}
+
+
+def _context(certs: CertDir | None, *, verify: bool, host: str) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if hasattr(ssl, "VERIFY_X509_STRICT"):  # the Go client is not strict about the CA's keyUsage
+        ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    if verify:
+        ctx.check_hostname = True
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(cafile=f"{certs.path}/ca.pem" if certs else None)
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if certs is not None and certs.has_client_pair:
+        ctx.load_cert_chain(f"{certs.path}/cert.pem", f"{certs.path}/key.pem")
+    return ctx
+
+
+async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
+                    deadline: Deadline) -> TlsFacts:
+    """Handshake without verification (to see the server cert), then verify separately."""
+    started = time.perf_counter()
+    facts = TlsFacts(host=host, port=port, attempted=True)
+    try:
+        ctx = _context(certs, verify=False, host=host)
+        facts.client_cert_sent = certs is not None and certs.has_client_pair
+    except (ssl.SSLError, OSError) as exc:
+        facts.error = f"cannot load the client certificate: {exc}"
+        ctx = _context(None, verify=False, host=host)
+    server_der = await _exchange(facts, address, port, ctx, host, deadline)
+    if server_der is not None:
+        server = x509.load_der_x509_certificate(server_der)
+        facts.server_cert = cert_info(server)
+        if certs is not None and certs.ca is not None:
+            certs.facts.server_signed_by_ca = signed_by(server, certs.ca)
+        facts.verify_error = await _verify(certs, address, port, host, deadline)
+    facts.duration_ms = elapsed_ms(started)
+    return facts
+
+
+async def _exchange(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLContext, host: str,
+                    deadline: Deadline) -> bytes | None:
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(address, port, ssl=ctx, server_hostname=host),
+            deadline.budget(HANDSHAKE_TIMEOUT),
+        )
+    except asyncio.TimeoutError:
+        facts.timed_out = True
+        facts.error = f"no TLS handshake within {HANDSHAKE_TIMEOUT:g} s"
+        return None
+    except (ssl.SSLError, OSError) as exc:
+        facts.error = _ssl_text(exc)
+        return None
+    facts.handshake_ok = True
+    sslobj = writer.get_extra_info("ssl_object")
+    der = sslobj.getpeercert(binary_form=True) if sslobj else None
+    facts.tls_version = sslobj.version() if sslobj else None
+    try:
+        writer.write(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(2048), deadline.budget(READ_TIMEOUT))
+        if data.startswith(b"HTTP/"):
+            facts.client_cert_accepted = True
+            facts.response = data.split(b"\r\n", 1)[0].decode("latin-1")
+        else:
+            facts.client_cert_accepted = False
+            facts.response = "connection closed after the handshake"
+    except asyncio.TimeoutError:
+        facts.response = f"no HTTP answer within {READ_TIMEOUT:g} s"
+    except (ssl.SSLError, OSError) as exc:
+        facts.client_cert_accepted = False
+        facts.response = _ssl_text(exc)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError, asyncio.TimeoutError, ssl.SSLError):
+            await asyncio.wait_for(writer.wait_closed(), 0.5)
+    return der
+
+
+async def _verify(certs: CertDir | None, address: str, port: int, host: str,
+                  deadline: Deadline) -> str | None:
+    """What a verifying client (the docker CLI with DOCKER_TLS_VERIFY) would hit."""
+    if certs is None or certs.ca is None:
+        return "no-ca-file"
+    try:
+        ctx = _context(certs, verify=True, host=host)
+    except (ssl.SSLError, OSError) as exc:
+        return f"error: {_ssl_text(exc)}"
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(address, port, ssl=ctx, server_hostname=host),
+            deadline.budget(HANDSHAKE_TIMEOUT),
+        )
+    except ssl.SSLCertVerificationError as exc:
+        return _VERIFY_CODES.get(exc.verify_code, f"error: {exc.verify_message}")
+    except asyncio.TimeoutError:
+        return "error: verifying handshake timed out"
+    except (ssl.SSLError, OSError) as exc:
+        return f"error: {_ssl_text(exc)}"
+    writer.close()
+    with contextlib.suppress(OSError, asyncio.TimeoutError, ssl.SSLError):
+        await asyncio.wait_for(writer.wait_closed(), 0.5)
+    return None
+
+
+def _ssl_text(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLError) and exc.reason:
+        return f"{exc.reason} ({exc.library or 'ssl'})"
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
