@@ -2,7 +2,8 @@
 
 Pure: it reads the environment variables and the path facts the environment probe
 collected. The rules follow ``docker-entrypoint.sh`` of the official ``docker`` image and
-the Docker CLI's handling of ``DOCKER_HOST``/``DOCKER_TLS_VERIFY``/``DOCKER_TLS``/``DOCKER_CERT_PATH``.
+the Docker CLI's handling of ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_TLS`` and
+``DOCKER_CERT_PATH``.
 """
 
 from __future__ import annotations

@@ -162,7 +162,8 @@ class SocketFacts:
 
     path: str
     file: PathFact
-    ping: str = "not-probed"  # ok, refused, permission-denied, missing, not-a-socket, timeout, error
+    # ok, refused, permission-denied, missing, not-a-socket, timeout, error
+    ping: str = "not-probed"
     api_version: str | None = None
     error: str | None = None
     duration_ms: float = 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -40,10 +41,9 @@ async def in_thread(fn: Callable[[], T], timeout: float) -> T:
             setter(value)
 
     def hand_over(setter: Callable[[object], None], value: object) -> None:
-        try:
+        # RuntimeError: the run already ended and nobody waits for this answer
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, setter, value)
-        except RuntimeError:  # the run already ended; nobody waits for this answer
-            pass
 
     def work() -> None:
         try:

@@ -97,4 +97,5 @@ async def _cli(tool: ToolFact, deadline: Deadline, env: Mapping[str, str]) -> No
     if match:
         tool.version, tool.api_version = match.group(1), match.group(2)
     else:
-        tool.error = f"unexpected output: {out.strip().splitlines()[0][:120] if out.strip() else ''}"
+        first = out.strip().splitlines()[0][:120] if out.strip() else ""
+        tool.error = f"unexpected output: {first}"
