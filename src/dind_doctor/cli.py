@@ -1,0 +1,177 @@
+"""Command line: parse arguments, run the engine, hand the report to a renderer, exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+from .facts import Facts, FactsFormatError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
+MAX_TIMEOUT = 120.0
+
+DESCRIPTION = """\
+Find the first broken link in a GitLab CI Docker-in-Docker (DinD) setup, and say how to fix it.
+
+Run it inside the failing job (its debug shell, or a script line before your build). It follows
+the chain a DinD job depends on:
+  job environment -> Docker endpoint (DOCKER_HOST, or what the docker image's entrypoint
+  derives) -> the service name (`docker`) -> TCP ports 2375/2376 -> TLS or plain HTTP ->
+  certificates in DOCKER_CERT_PATH -> Docker API (/_ping, /version, /info) -> daemon health
+  (storage driver, MTU, API versions) -> tools (docker compose)
+and reports each check as ok / info / warn / fail / skip / error.
+"""
+
+EPILOG = """\
+What it touches:
+  Read-only. It reads environment variables, /etc/hosts, /etc/resolv.conf, the client
+  certificate files and /sys/class/net; opens TCP connections to the Docker endpoint host
+  (its port, 2375 and 2376), asks its DNS servers for that name, calls the Docker API's
+  read-only endpoints, and runs `docker version` / `docker-compose version`. Secrets
+  (tokens, passwords, keys, auth configs) are never printed or saved.
+
+Output:
+  On a terminal: an interactive view (use --text for the plain report).
+  Otherwise, or with --text: a readable report. --json: one JSON object on stdout
+  (schema shipped in the package: dind_doctor/schema/report.schema.json).
+  Progress goes to stderr. NO_COLOR turns colours off.
+
+Exit codes:
+  0  nothing failed            2  usage error (bad option, unreadable --replay file)
+  1  a check failed            3  dind-doctor itself failed
+  (with --strict, warnings also give 1)
+
+Examples:
+  dind-doctor                          # in the job's debug shell
+  dind-doctor --json > dind.json       # in CI; gate on the exit code
+  dind-doctor --save-facts facts.json  # keep the observations as a CI artifact
+  dind-doctor --replay facts.json      # analyse them later, on a laptop
+"""
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_TIMEOUT:g} seconds")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dind-doctor", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
+    add_report_arguments(parser)
+    parser.add_argument("--timeout", type=_positive_seconds, default=8.0, metavar="SECONDS",
+                        help="global deadline for all probes (default: 8)")
+    parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                        help="how long a refused daemon port is re-tried, to catch a daemon "
+                             "that is still starting (default: 2; 0 disables)")
+    parser.add_argument("--save-facts", metavar="FILE",
+                        help="write what the probes observed (redacted) to FILE")
+    parser.add_argument("--replay", metavar="FILE",
+                        help="run the checks on facts saved with --save-facts; no probing")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that prints a report."""
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true",
+                     help="print one JSON object on stdout and nothing else")
+    out.add_argument("--text", action="store_true",
+                     help="print the text report even on a terminal (no interactive view)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as failures")
+
+
+def _load_or_collect(args: argparse.Namespace) -> Facts:
+    if args.replay:
+        return Facts.load(args.replay)
+    from .probes.engine import collect
+    from .render.progress import ProgressLine
+
+    progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
+    try:
+        return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle)))
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return not (args.json or args.text) and sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def run_diagnose(args: argparse.Namespace) -> int:
+    from .render.style import use_color
+    from .render.text import render_text
+    from .report import build_report
+
+    if _interactive(args):
+        code = _run_tui(args)
+        if code is not None:
+            return code
+    try:
+        facts = _load_or_collect(args)
+    except FactsFormatError as exc:
+        print(f"dind-doctor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.save_facts:
+        try:
+            facts.save(args.save_facts)
+        except OSError as exc:
+            print(f"dind-doctor: cannot write {args.save_facts}: {exc.strerror}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    report = build_report(facts)
+    if args.json:
+        from .render.json import render_json
+
+        sys.stdout.write(render_json(report, strict=args.strict))
+    else:
+        sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
+    return report.exit_code(strict=args.strict)
+
+
+def _run_tui(args: argparse.Namespace) -> int | None:
+    """Open the interactive app; ``None`` means: fall back to the text report."""
+    try:
+        from .tui import run_app
+    except Exception:
+        return None
+    try:
+        return run_app(args)
+    except Exception as exc:
+        print(f"dind-doctor: interactive view unavailable ({type(exc).__name__}: {exc}); "
+              "showing the text report", file=sys.stderr)
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run_diagnose(args)
+    except KeyboardInterrupt:
+        print("dind-doctor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        print(f"dind-doctor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("DIND_DOCTOR_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("dind-doctor: set DIND_DOCTOR_DEBUG=1 for details; please report this.",
+                  file=sys.stderr)
+        return EXIT_TOOL

@@ -1,0 +1,1 @@
+"""Renderers: present a report. They never probe and never decide."""

@@ -1,0 +1,25 @@
+"""The machine-readable report: one JSON object, stable keys, validated by the shipped schema."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from ..model import Report
+
+
+def report_dict(report: Report, *, strict: bool = False) -> dict[str, Any]:
+    data = report.to_dict()
+    data["exit_code"] = report.exit_code(strict=strict)
+    return data
+
+
+def render_json(report: Report, *, strict: bool = False) -> str:
+    return json.dumps(report_dict(report, strict=strict), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of ``--json`` output, as shipped inside the package."""
+    text = resources.files("dind_doctor.schema").joinpath("report.schema.json").read_text("utf-8")
+    return json.loads(text)

@@ -1,0 +1,44 @@
+"""Progress on stderr while probes run: a live line on a terminal, nothing noisy in CI logs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class ProgressLine:
+    """Receives (probe, "start"|"done") events and redraws one status line."""
+
+    def __init__(self, stream: TextIO | None = None, *, timeout: float) -> None:
+        self.stream = stream or sys.stderr
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.running: list[str] = []
+        self.done: list[str] = []
+        self.started = time.monotonic()
+        self.frame = 0
+        if not self.live:
+            self.stream.write(f"dind-doctor: probing the DinD chain (deadline {timeout:g} s)…\n")
+            self.stream.flush()
+
+    def __call__(self, probe: str, event: str) -> None:
+        if event == "start" and probe not in self.running:
+            self.running.append(probe)
+        elif event == "done":
+            if probe in self.running:
+                self.running.remove(probe)
+            self.done.append(probe)
+        if self.live:
+            self.frame = (self.frame + 1) % len(_FRAMES)
+            waiting = ", ".join(self.running) or "checks"
+            line = (f"{_FRAMES[self.frame]} probing {waiting} · {len(self.done)} done · "
+                    f"{time.monotonic() - self.started:4.1f}s")
+            self.stream.write("\r\x1b[2K" + line[:100])
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
