@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config.filefacts import CiFileFacts, RunnerConfigFacts
+
 FACTS_FORMAT = 1
 
 
@@ -230,6 +232,8 @@ class Facts:
     tools: ToolsFacts | None = None
     probe_errors: list[ProbeError] = field(default_factory=list)
     format: int = FACTS_FORMAT
+    runner_config: RunnerConfigFacts | None = None
+    ci_file: CiFileFacts | None = None
 
     def port(self, number: int) -> PortFacts | None:
         return next((p for p in self.ports if p.port == number), None)
