@@ -1,0 +1,60 @@
+"""The catalog and the code's finding ids stay in step, and the common modes are all covered."""
+
+from __future__ import annotations
+
+import pytest
+
+import dind_doctor.checks  # noqa: F401  (importing registers every check)
+from dind_doctor.catalog import load_catalog
+from dind_doctor.checks.base import REGISTRY
+
+# research/failure-modes.md section 1, ranks 1-20: every one needs an entry, detected or not.
+TOP_20_MODES = (
+    "daemon-tls-client-plain-2375", "alias-unresolvable", "privileged-missing",
+    "docker-host-unset-unix-socket", "daemon-not-ready-race", "iptables-backend-mismatch",
+    "api-version-skew", "certs-client-not-shared", "k8s-executor-wiring", "mtu-mismatch",
+    "socket-binding-mixed-with-dind", "compose-missing", "floating-tag-breakage",
+    "registry-rate-limit", "inner-daemon-registry-trust", "bind-mount-path-not-in-dind",
+    "env-propagation-to-service", "client-plain-http-to-tls-port",
+    "daemon-plain-client-expects-tls", "published-port-localhost",
+)
+
+registry_ids = {check.id for check in REGISTRY}
+needs_registry = pytest.mark.skipif(not registry_ids, reason="no check is registered yet")
+
+
+def test_every_top_20_mode_has_an_entry() -> None:
+    missing = set(TOP_20_MODES) - set(load_catalog())
+    assert not missing, f"no catalog entry for: {sorted(missing)}"
+
+
+def test_ranks_follow_the_research_table() -> None:
+    catalog = load_catalog()
+    assert [catalog[mode].rank for mode in TOP_20_MODES] == list(range(1, 21))
+
+
+@needs_registry
+def test_every_finding_id_in_code_has_an_entry() -> None:
+    missing = registry_ids - set(load_catalog())
+    assert not missing, f"add checks/<id>.yaml for: {sorted(missing)}"
+
+
+@needs_registry
+def test_every_detected_entry_has_a_check() -> None:
+    orphans = {e.id for e in load_catalog().values() if e.detected} - registry_ids
+    assert not orphans, (f"no check emits {sorted(orphans)}: fix the id or mark the entry "
+                         "'detected: false'")
+
+
+@needs_registry
+def test_entries_marked_undetected_really_have_no_check() -> None:
+    stale = {e.id for e in load_catalog().values() if not e.detected} & registry_ids
+    assert not stale, f"a check now emits {sorted(stale)}: remove 'detected: false'"
+
+
+@needs_registry
+def test_entry_link_matches_the_check_link() -> None:
+    catalog = load_catalog()
+    wrong = {c.id: (c.link.value, catalog[c.id].link) for c in REGISTRY
+             if c.id in catalog and catalog[c.id].link != c.link.value}
+    assert not wrong, f"link differs (code, catalog): {wrong}"
