@@ -3,6 +3,7 @@
 Importing this package registers every check (in chain order) in ``base.REGISTRY``.
 """
 
-from . import base
+# Findings are ordered by link (``model.CHAIN``), then by registration within a module.
+from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 
-__all__ = ["base"]
+__all__ = ["api", "base", "daemon", "endpoint", "job", "name", "port", "protocol", "tls", "tools"]

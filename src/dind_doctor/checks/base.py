@@ -54,6 +54,23 @@ def skip(summary: str, *evidence: tuple[str, object]) -> Verdict:
     return Verdict(Status.SKIP, summary, list(evidence))
 
 
+def error(summary: str, *evidence: tuple[str, object]) -> Verdict:
+    return Verdict(Status.ERROR, summary, list(evidence))
+
+
+def probe_error(ctx: Context, *names: str) -> Verdict | None:
+    """An ``error`` verdict when one of the named probes crashed or overran, else ``None``.
+
+    A check whose input is missing because its probe failed says so instead of guessing.
+    """
+    for failed in ctx.facts.probe_errors:
+        if failed.probe in names:
+            what = "timed out" if failed.timed_out else "failed"
+            return error(f"The {failed.probe} probe {what}, so this could not be checked.",
+                         ("probe", failed.probe), ("error", failed.error))
+    return None
+
+
 class Context:
     """Facts plus the values every check would otherwise derive again."""
 

@@ -1,0 +1,126 @@
+"""Port link: does something listen on the daemon port the client dials?"""
+
+from __future__ import annotations
+
+from ..model import Link
+from . import gates
+from .base import Context, Verdict, check, error, fail, info, ok, probe_error, warn
+from .observed import DIND_PORTS, describe_port, endpoint_port, epoch_to_iso, is_open
+
+DEAD_DAEMON_FIX = ("Read 'Service container logs' in the job log for the dind startup error; dind "
+                   "needs privileged = true ([runners.docker] or [runners.kubernetes]).")
+SILENT = {"silent": "accepts connections but never answers",
+          "closed": "accepts connections and closes them at once",
+          "other": "answers, but neither HTTP nor TLS: not a Docker daemon"}
+STATE_MEANING = {
+    "refused": "nothing listens: dind died at startup or has not started yet",
+    "timeout": "connections time out: packets are dropped (wrong network, firewall, or the "
+               "address of a dead container)",
+    "unreachable": "no route to the host",
+    "unresolved": "the name did not resolve when the port was dialled",
+}
+
+
+@check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, plain client",
+       needs=gates.NAME)
+def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
+    endpoint = ctx.endpoint
+    if endpoint.scheme != "tcp" or endpoint.tls or endpoint.port != 2375:
+        return None
+    failed = probe_error(ctx, "ports")
+    if failed:
+        return failed
+    plain, tls = ctx.facts.port(2375), ctx.facts.port(2376)
+    if is_open(plain) or not is_open(tls):
+        return None
+    certs = ctx.facts.certs
+    shared = certs is not None and certs.ca.file.exists
+    return fail(
+        f"The client dials {endpoint.host}:2375 (plain) but the daemon serves TLS on 2376 "
+        "(TLS is the dind default since 19.03).",
+        ("DOCKER_HOST", endpoint.url),
+        (f"{endpoint.host}:2375", describe_port(plain)),
+        (f"{endpoint.host}:2376", describe_port(tls)),
+        ("DOCKER_TLS_CERTDIR", ctx.env.get("DOCKER_TLS_CERTDIR", "(unset: /certs in docker:dind)")),
+        ("client certs", f"{certs.path}: {'present' if shared else 'missing'}" if certs else None),
+        fix="Use TLS: DOCKER_HOST: tcp://docker:2376, DOCKER_TLS_VERIFY: \"1\", DOCKER_CERT_PATH: "
+            "\"/certs/client\" + volumes = [\"/certs/client\"]; or disable it: "
+            "DOCKER_TLS_CERTDIR: \"\".",
+    )
+
+
+@check("daemon-unreachable", Link.PORT, "Daemon port open",
+       needs=(*gates.NAME, "daemon-tls-client-plain-2375"))
+def daemon_unreachable(ctx: Context) -> Verdict | None:
+    endpoint = ctx.endpoint
+    if endpoint.scheme != "tcp":
+        return None
+    failed = probe_error(ctx, "ports")
+    if failed:
+        return failed
+    main = endpoint_port(ctx)
+    if main is None or main.state == "not-probed":
+        return error(f"Port {endpoint.port} on {endpoint.host} was not probed.")
+    others = [p for p in ctx.facts.ports if p.port != main.port and p.port in DIND_PORTS]
+    evidence: list[tuple[str, object]] = [
+        (f"{p.host}:{p.port}", describe_port(p)) for p in [main, *others]
+    ]
+    evidence += [("address dialled", main.address), ("attempts", main.attempts)]
+    where = f"{endpoint.host}:{endpoint.port}"
+    if is_open(main):
+        if main.protocol in SILENT:
+            return fail(f"{where} {SILENT[main.protocol]}.", *evidence,
+                        fix="Check what owns the port (a proxy, port-forward or a hung dockerd); "
+                            "restart the job so dind starts fresh.")
+        return ok(f"{where} is open ({main.protocol or 'protocol unknown'}).", *evidence)
+    answering = [p for p in others if is_open(p) and p.protocol not in SILENT]
+    if answering:
+        port = answering[0]
+        return info(f"{where} is {main.state}, but the daemon listens on {port.port} "
+                    f"({port.protocol}): client and daemon disagree on the port.", *evidence)
+    meaning = STATE_MEANING.get(main.state, main.error or main.state)
+    hung = [f"{p.port} {SILENT[p.protocol]}" for p in others
+            if is_open(p) and p.protocol in SILENT]
+    summary = f"{where} is {main.state}: {meaning}."
+    if hung:
+        summary += " Port " + "; ".join(hung) + "."
+    return fail(summary, *evidence, fix=DEAD_DAEMON_FIX)
+
+
+@check("daemon-not-ready-race", Link.PORT, "Daemon ready before the job", needs=gates.PORT)
+def daemon_not_ready_race(ctx: Context) -> Verdict | None:
+    endpoint = ctx.endpoint
+    if endpoint.scheme != "tcp":
+        return None
+    failed = probe_error(ctx, "ports")
+    if failed:
+        return failed
+    late = [p for p in ctx.facts.ports if p.opened_after_ms is not None]
+    started = ctx.facts.env.job_started_at
+    certs = ctx.facts.certs
+    cert_times = [] if certs is None else [
+        f.file.mtime for f in (certs.ca, certs.cert, certs.key) if f.file.mtime is not None
+    ]
+    newest = max(cert_times, default=None)
+    evidence: list[tuple[str, object]] = [
+        ("job container started", epoch_to_iso(started)),
+        ("client certs written", epoch_to_iso(newest)),
+        ("HEALTHCHECK_TCP_PORT", ctx.env.get("HEALTHCHECK_TCP_PORT", "(not in the job env)")),
+    ]
+    evidence += [(f"{p.host}:{p.port}", f"open after {p.opened_after_ms / 1000:.1f} s of retries")
+                 for p in late]
+    fix = ("Give the dind service HEALTHCHECK_TCP_PORT: \"2376\" so the runner waits for it, "
+           "and wait in before_script: until docker info; do sleep 1; done (bounded).")
+    if late:
+        first = late[0]
+        return warn(f"Port {first.port} opened only after {first.opened_after_ms / 1000:.1f} s: "
+                    "the job started before dind was listening.", *evidence, fix=fix)
+    certs_late = started is not None and newest is not None and newest > started
+    if certs_late and not ctx.env.get("HEALTHCHECK_TCP_PORT"):
+        return warn(f"The client certs were written {newest - started:.1f} s after the job "
+                    "container started: dind was still starting when the job began.",
+                    *evidence, fix=fix)
+    main = endpoint_port(ctx)
+    if main is None or main.state == "not-probed":
+        return None
+    return ok("The daemon was ready before the job ran.", *evidence)

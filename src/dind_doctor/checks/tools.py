@@ -1,0 +1,39 @@
+"""Tools link: the client-side commands a DinD job script usually calls."""
+
+from __future__ import annotations
+
+from ..model import Link
+from .base import Context, Verdict, check, error, info, ok, probe_error, warn
+
+SHIM = ("printf '#!/bin/sh\\nexec docker compose \"$@\"\\n' > /usr/local/bin/docker-compose "
+        "&& chmod +x /usr/local/bin/docker-compose")
+
+
+@check("compose-missing", Link.TOOLS, "Docker Compose")
+def compose_missing(ctx: Context) -> Verdict | None:
+    failed = probe_error(ctx, "tools")
+    if failed:
+        return failed
+    tools = ctx.facts.tools
+    if tools is None:
+        return error("The client tools were not examined.")
+    plugin, legacy, cli = tools.compose_plugin, tools.compose_v1, tools.docker_cli
+    evidence: list[tuple[str, object]] = [
+        ("docker", f"{cli.version} at {cli.path}" if cli.path else "not found"),
+        ("docker compose (v2 plugin)", plugin.version or plugin.error or "not found"),
+        ("docker-compose", f"{legacy.version} at {legacy.path}" if legacy.path else "not found"),
+        ("plugin dirs", tools.plugin_dirs),
+    ]
+    if plugin.version and legacy.path:
+        return ok(f"docker compose {plugin.version} and docker-compose {legacy.version}.",
+                  *evidence)
+    if plugin.version:
+        return ok(f"docker compose {plugin.version} (plugin); no docker-compose binary: scripts "
+                  "calling docker-compose need a shim.", *evidence)
+    if legacy.path:
+        return info(f"Only docker-compose {legacy.version}; no docker compose plugin.",
+                    *evidence, fix="Prefer `docker compose` from docker:* images (v2 plugin).")
+    return warn("Neither `docker compose` nor `docker-compose` is available in the job image.",
+                *evidence,
+                fix="Use a docker:* image (≥ 20.10.15 ships the compose plugin) and call "
+                    f"`docker compose`; for scripts that call docker-compose add a shim: {SHIM}")
