@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import time
 
 import docker
 import docker.errors
 import docker.tls
 import pytest
 import requests
+
 from tests.support.certs import (
     CertSet,
     make_ca,
     make_client_cert,
     make_server_cert,
     read_sans,
+    read_sans_pem,
     write_garbage_pem,
 )
 from tests.support.dockerd import make_client
+from tests.support.topology import TLS_ENV, ServiceDied
 
 # ----------------------------------------------------------------------- certs
 
@@ -127,3 +131,99 @@ def test_garbage_server_answers_junk(garbage_server):
         s.sendall(b"GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n")
         s.settimeout(3)
         assert s.recv(100) == b"junk!"
+
+
+# --------------------------------------------------------------------- topology
+
+PY_CONNECT = "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3)"
+
+
+@pytest.mark.topology
+def test_topology_healthy_tls(topology):
+    svc = topology.start_service()  # waits for the inner dockerd
+    assert svc.spec.alias == "docker"
+    assert "[::]:2376" in svc.listeners()
+    sans = read_sans_pem(svc.read_file("/certs/server/cert.pem"))
+    assert {"DNS:docker", "DNS:localhost", f"IP:{svc.ip}"} <= set(sans)
+    env = {
+        "DOCKER_HOST": "tcp://docker:2376",
+        "DOCKER_TLS_VERIFY": "1",
+        "DOCKER_CERT_PATH": "/certs/client",
+    }
+    r = topology.run_job(
+        f"""set -e
+        nslookup docker
+        {topology.python} -c '{PY_CONNECT}' docker 2376 && echo CONNECT-OK
+        ls /certs/client
+        docker version --format 'server={{{{.Server.Version}}}}'
+        if nslookup no-such-host.example; then echo LEAK; fi
+        """,
+        env=env,
+        timeout=60,
+    )
+    assert r.ok, r
+    assert f"Address: {svc.ip}" in r.stdout
+    assert "CONNECT-OK" in r.stdout
+    assert {"ca.pem", "cert.pem", "key.pem"} <= set(r.stdout.split())
+    assert "server=20.10" in r.stdout
+    assert "NXDOMAIN" in r.output and "LEAK" not in r.stdout
+
+
+@pytest.mark.topology
+def test_topology_plain_and_entrypoint(topology):
+    topology.start_service(tls=False, command=("--tls=false",))
+    # docker CLI image entrypoint: no certs, DOCKER_TLS_CERTDIR="" -> tcp://docker:2375
+    r = topology.run_job(
+        "echo host=$DOCKER_HOST verify=${DOCKER_TLS_VERIFY:-}; docker info --format '{{.Driver}}'",
+        env={"DOCKER_TLS_CERTDIR": ""},
+        docker_entrypoint=True,
+        timeout=60,
+    )
+    assert r.ok, r
+    assert "host=tcp://docker:2375 verify=" in r.stdout
+    assert "overlay2" in r.stdout
+
+
+@pytest.mark.topology
+def test_topology_unprivileged_service_dies(topology):
+    svc = topology.start_service(privileged=False, wait=False)
+    with pytest.raises(ServiceDied) as exc:
+        svc.wait_ready(timeout=60)
+    assert exc.value.exit_code != 0
+    assert "you must be root" in exc.value.logs
+
+
+@pytest.mark.topology
+def test_topology_vfs_and_no_alias(topology_factory):
+    vfs = topology_factory()
+    vfs.start_service(storage_driver="vfs")
+    r = vfs.run_job("docker info --format '{{.Driver}}'", env=TLS_ENV, timeout=60)
+    assert r.ok, r
+    assert r.stdout.strip() == "vfs"
+
+    no_alias = topology_factory()
+    no_alias.start_service(alias=None, share_certs=False)
+    r = no_alias.run_job("nslookup docker; ls -A /certs/client | wc -l", env=TLS_ENV, timeout=60)
+    assert "NXDOMAIN" in r.output or "can't find" in r.output, r
+    assert r.stdout.strip().splitlines()[-1] == "0"  # certs not shared -> empty dir
+
+
+@pytest.mark.topology
+def test_topology_race_files_and_timeout(topology):
+    # plain dind exactly like the image: dockerd sleeps ~15 s before opening 2375
+    svc = topology.start_service(tls=False, wait=False)
+    early = topology.start_job(
+        [topology.python, "-c", PY_CONNECT, "docker", "2375"],
+        files={"/work/note.txt": "hello"},
+    )
+    r = early.wait(timeout=30)
+    assert not r.ok and "Connection refused" in r.stderr, r
+    slow = topology.start_job("sleep 30")
+    r = slow.wait(timeout=1)
+    assert r.timed_out and r.exit_code is None
+    r = topology.run_job("cat /work/note.txt", files={"/work/note.txt": b"hello"})
+    assert r.stdout == "hello"
+    t0 = time.monotonic()
+    svc.wait_ready(timeout=40)
+    assert time.monotonic() - t0 > 5  # the insecure-bind delay is real
+    assert "[::]:2375" in svc.listeners()

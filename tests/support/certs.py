@@ -54,6 +54,7 @@ __all__ = [
     "make_server_cert",
     "openssl_available",
     "read_sans",
+    "read_sans_pem",
     "write_garbage_pem",
 ]
 
@@ -511,7 +512,12 @@ def write_garbage_pem(path: Path | str, kind: str = "cert", *, source: Path | No
 
 def read_sans(cert_path: Path | str) -> list[str]:
     """SANs of a PEM certificate as ``DNS:x`` / ``IP:y`` strings (helper for assertions)."""
-    cert = _load_cert(Path(cert_path))
+    return read_sans_pem(Path(cert_path).read_bytes())
+
+
+def read_sans_pem(pem: bytes) -> list[str]:
+    """Like :func:`read_sans` for PEM bytes."""
+    cert = x509.load_pem_x509_certificate(pem)
     try:
         ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:

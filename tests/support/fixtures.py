@@ -9,10 +9,11 @@ When dockerd cannot run here (no binary, not root, start failure) the fixtures
 instead, with the dockerd log tail in the message.
 
 Session-scoped (expensive, shared -- do not break them):
-    ``certs``, ``dockerd_plain``, ``dockerd_tls``, ``dockerd_vfs``, ``outer_engine``
+    ``certs``, ``dockerd_plain``, ``dockerd_tls``, ``dockerd_vfs``,
+    ``outer_dockerd``, ``outer_engine``
 Function-scoped (private, torn down after the test):
-    ``certs_copy``, ``dockerd_factory``, ``topology``, ``black_hole``,
-    ``black_hole_port``, ``garbage_server``, ``clean_client_env``
+    ``certs_copy``, ``dockerd_factory``, ``topology``, ``topology_factory``,
+    ``black_hole``, ``black_hole_port``, ``garbage_server``, ``clean_client_env``
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .dockerd import (
     GarbageServer,
     dockerd_unavailable_reason,
 )
+from .topology import OuterEngine, Topology
 
 REQUIRE_ENV = "DIND_DOCTOR_REQUIRE_DOCKERD"
 
@@ -168,3 +170,52 @@ def clean_client_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for var in CLIENT_ENV_VARS:
         monkeypatch.delenv(var, raising=False)
     return monkeypatch
+
+
+# ------------------------------------------------------------------ topology
+
+
+@pytest.fixture(scope="session")
+def outer_dockerd() -> Iterator[Dockerd]:
+    """The host dockerd that runs job/service containers (unix socket only)."""
+    d = start_dockerd(Dockerd(name="outer_dockerd"))
+    yield d
+    d.stop()
+
+
+@pytest.fixture(scope="session")
+def outer_engine(outer_dockerd: Dockerd) -> Iterator[OuterEngine]:
+    """:class:`~tests.support.topology.OuterEngine` with the busybox image imported."""
+    engine = OuterEngine(outer_dockerd)
+    try:
+        engine.ensure_image()
+    except Exception as e:  # busybox missing, import failed, ...
+        engine.close()
+        infra_unavailable(f"cannot build the busybox test image: {e}", outer_dockerd.log_tail())
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def topology_factory(outer_engine: OuterEngine) -> Iterator[Callable[..., Topology]]:
+    """``topology_factory() -> Topology`` (own network + NXDOMAIN DNS); all closed after."""
+    made: list[Topology] = []
+
+    def factory(**kwargs) -> Topology:
+        t = Topology(outer_engine, **kwargs)
+        made.append(t)
+        return t
+
+    yield factory
+    for t in made:
+        t.close()
+
+
+@pytest.fixture
+def topology(topology_factory: Callable[..., Topology]) -> Topology:
+    """A fresh :class:`~tests.support.topology.Topology`: network + DNS, no service yet.
+
+    ``topology.start_service(...)``, ``topology.run_job(cmd, env=...)``,
+    ``topology.run_tool("--json", env=...)``, ``topology.run_scenario("healthy_tls", cmd)``.
+    """
+    return topology_factory()
