@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                         help="how long a refused daemon port is re-tried, to catch a daemon "
                              "that is still starting (default: 2; 0 disables)")
+    parser.add_argument("--alias", default="docker", metavar="NAME",
+                        help="service name to look for when DOCKER_HOST is not a tcp:// "
+                             "endpoint (default: docker)")
     parser.add_argument("--save-facts", metavar="FILE",
                         help="write what the probes observed (redacted) to FILE")
     parser.add_argument("--replay", metavar="FILE",
@@ -102,7 +105,8 @@ def _load_or_collect(args: argparse.Namespace) -> Facts:
 
     progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
     try:
-        return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle)))
+        return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle),
+                                   alias=args.alias))
     finally:
         if progress is not None:
             progress.close()

@@ -110,7 +110,7 @@ class NameFacts:
     system: list[str] = field(default_factory=list)
     system_error: str | None = None
     dns: list[str] = field(default_factory=list)
-    dns_error: str | None = None  # NXDOMAIN, timeout, no-nameservers, ...
+    dns_error: str | None = None  # NXDOMAIN, timeout, no-nameservers, no-answer, not-asked
     dns_server: str | None = None  # which nameserver answered (or was asked last)
     duration_ms: float = 0.0
 

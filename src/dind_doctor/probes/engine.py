@@ -62,11 +62,12 @@ class _Run:
 
 async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None, *,
                   environ: Mapping[str, str] | None = None,
-                  settle: float = DEFAULT_SETTLE) -> Facts:
+                  settle: float = DEFAULT_SETTLE, alias: str = "docker") -> Facts:
     """Probe the whole chain and return what was observed. Never raises for probe failures.
 
     ``settle``: how long a refused daemon port is re-tried, to catch a daemon that is
-    still starting (the readiness race).
+    still starting (the readiness race). ``alias``: the service name probed when the
+    endpoint is not a TCP one (to tell "daemon fine, client misdirected").
     """
     environ = os.environ if environ is None else environ
     deadline = Deadline(timeout)
@@ -83,7 +84,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
     endpoint = derive(environ, facts.env.paths, uid=facts.env.uid, home=facts.env.home)
     certs: CertDir | None = await run.step("certs", _certs(run, endpoint, environ))
     await asyncio.gather(
-        run.step("name", _network(run, endpoint, certs, settle)),
+        run.step("name", _network(run, endpoint, certs, settle, alias)),
         run.step("sockets", _sockets(run, endpoint)),
         run.step("api", _api(run, endpoint)),
         run.step("tools", _tools(run, environ)),
@@ -92,9 +93,9 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
 
 
 async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
-                   settle: float) -> None:
+                   settle: float, alias: str) -> None:
     """Name, then ports, then TLS: each needs the one before."""
-    host = endpoint.host if endpoint.scheme == "tcp" and endpoint.host else "docker"
+    host = endpoint.host if endpoint.scheme == "tcp" and endpoint.host else alias
     name: NameFacts = await probe_name(host, run.facts.env, run.deadline)
     run.facts.name = name
     address = name.addresses[0] if name.addresses else None

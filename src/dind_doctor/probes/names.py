@@ -25,8 +25,12 @@ def is_ip(host: str) -> bool:
     return True
 
 
-async def probe_name(host: str, env: EnvFacts, deadline: Deadline) -> NameFacts:
-    """Resolve ``host``; which source answered tells the networking mode apart."""
+async def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool = True,
+                     dns_port: int = 53) -> NameFacts:
+    """Resolve ``host``; which source answered tells the networking mode apart.
+
+    ``localhost`` is never sent to DNS servers: no DinD service is named that way.
+    """
     started = time.perf_counter()
     facts = NameFacts(host=host, is_ip=is_ip(host))
     if facts.is_ip:
@@ -34,8 +38,12 @@ async def probe_name(host: str, env: EnvFacts, deadline: Deadline) -> NameFacts:
         facts.duration_ms = elapsed_ms(started)
         return facts
     facts.hosts_file = list(env.hosts_entries.get(host.lower(), []))
-    await _system(facts, deadline)
-    await _dns(facts, env.resolv_nameservers, deadline)
+    if use_system:
+        await _system(facts, deadline)
+    if host.lower() == "localhost":
+        facts.dns_error = "not-asked"
+    else:
+        await _dns(facts, env.resolv_nameservers, deadline, dns_port)
     facts.duration_ms = elapsed_ms(started)
     return facts
 
@@ -55,12 +63,13 @@ async def _system(facts: NameFacts, deadline: Deadline) -> None:
         facts.system_error = str(exc)
 
 
-async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline) -> None:
+async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, port: int) -> None:
     if not nameservers:
         facts.dns_error = "no-nameservers"
         return
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = nameservers
+    resolver.port = port
     resolver.lifetime = deadline.budget(DNS_TIMEOUT)
     resolver.timeout = resolver.lifetime
     facts.dns_server = nameservers[0]

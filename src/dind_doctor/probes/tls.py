@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import socket
 import ssl
 import time
 
 from cryptography import x509
 
 from ..facts import TlsFacts
-from .bounded import Deadline, elapsed_ms
+from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir, cert_info, signed_by
 
 HANDSHAKE_TIMEOUT = 3.0
@@ -65,42 +65,53 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
 
 async def _exchange(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLContext, host: str,
                     deadline: Deadline) -> bytes | None:
+    budget = deadline.budget(HANDSHAKE_TIMEOUT)
     try:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(address, port, ssl=ctx, server_hostname=host),
-            deadline.budget(HANDSHAKE_TIMEOUT),
-        )
+        return await in_thread(lambda: _exchange_blocking(facts, address, port, ctx, host, budget),
+                               budget + READ_TIMEOUT + 0.5)
     except asyncio.TimeoutError:
         facts.timed_out = True
-        facts.error = f"no TLS handshake within {HANDSHAKE_TIMEOUT:g} s"
+        facts.error = f"no TLS handshake within {budget:.1f} s"
         return None
-    except (ssl.SSLError, OSError) as exc:
-        facts.error = _ssl_text(exc)
-        return None
-    facts.handshake_ok = True
-    sslobj = writer.get_extra_info("ssl_object")
-    der = sslobj.getpeercert(binary_form=True) if sslobj else None
-    facts.tls_version = sslobj.version() if sslobj else None
+
+
+def _exchange_blocking(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLContext, host: str,
+                       timeout: float) -> bytes | None:
+    """Handshake, keep the server cert at once (a TLS 1.3 server may reject the client cert
+    right after the handshake), then ask for ``/_ping``."""
     try:
-        writer.write(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n")
-        await writer.drain()
-        data = await asyncio.wait_for(reader.read(2048), deadline.budget(READ_TIMEOUT))
-        if data.startswith(b"HTTP/"):
-            facts.client_cert_accepted = True
-            facts.response = data.split(b"\r\n", 1)[0].decode("latin-1")
-        else:
-            facts.client_cert_accepted = False
-            facts.response = "connection closed after the handshake"
-    except asyncio.TimeoutError:
-        facts.response = f"no HTTP answer within {READ_TIMEOUT:g} s"
-    except (ssl.SSLError, OSError) as exc:
-        facts.client_cert_accepted = False
-        facts.response = _ssl_text(exc)
-    finally:
-        writer.close()
-        with contextlib.suppress(OSError, asyncio.TimeoutError, ssl.SSLError):
-            await asyncio.wait_for(writer.wait_closed(), 0.5)
-    return der
+        raw = socket.create_connection((address, port), timeout=timeout)
+    except OSError as exc:
+        facts.error = _ssl_text(exc)
+        facts.timed_out = isinstance(exc, TimeoutError)
+        return None
+    with raw:
+        try:
+            conn = ctx.wrap_socket(raw, server_hostname=host)
+        except TimeoutError:
+            facts.timed_out, facts.error = True, f"no TLS handshake within {timeout:.1f} s"
+            return None
+        except (ssl.SSLError, OSError) as exc:
+            facts.error = _ssl_text(exc)
+            return None
+        with conn:
+            facts.handshake_ok = True
+            der = conn.getpeercert(binary_form=True)
+            facts.tls_version = conn.version()
+            conn.settimeout(READ_TIMEOUT)
+            try:
+                conn.sendall(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n")
+                data = conn.recv(2048)
+            except TimeoutError:
+                facts.response = f"no HTTP answer within {READ_TIMEOUT:g} s"
+            except (ssl.SSLError, OSError) as exc:
+                facts.client_cert_accepted = False
+                facts.response = _ssl_text(exc)
+            else:
+                facts.client_cert_accepted = data.startswith(b"HTTP/")
+                facts.response = (data.split(b"\r\n", 1)[0].decode("latin-1") if data
+                                  else "connection closed after the handshake")
+            return der
 
 
 async def _verify(certs: CertDir | None, address: str, port: int, host: str,
@@ -112,21 +123,24 @@ async def _verify(certs: CertDir | None, address: str, port: int, host: str,
         ctx = _context(certs, verify=True, host=host)
     except (ssl.SSLError, OSError) as exc:
         return f"error: {_ssl_text(exc)}"
+    budget = deadline.budget(HANDSHAKE_TIMEOUT)
+
+    def handshake() -> str | None:
+        try:
+            with socket.create_connection((address, port), timeout=budget) as raw, \
+                    ctx.wrap_socket(raw, server_hostname=host):
+                return None
+        except ssl.SSLCertVerificationError as exc:
+            return _VERIFY_CODES.get(exc.verify_code, f"error: {exc.verify_message}")
+        except TimeoutError:
+            return "error: verifying handshake timed out"
+        except (ssl.SSLError, OSError) as exc:
+            return f"error: {_ssl_text(exc)}"
+
     try:
-        _, writer = await asyncio.wait_for(
-            asyncio.open_connection(address, port, ssl=ctx, server_hostname=host),
-            deadline.budget(HANDSHAKE_TIMEOUT),
-        )
-    except ssl.SSLCertVerificationError as exc:
-        return _VERIFY_CODES.get(exc.verify_code, f"error: {exc.verify_message}")
+        return await in_thread(handshake, budget + 0.5)
     except asyncio.TimeoutError:
         return "error: verifying handshake timed out"
-    except (ssl.SSLError, OSError) as exc:
-        return f"error: {_ssl_text(exc)}"
-    writer.close()
-    with contextlib.suppress(OSError, asyncio.TimeoutError, ssl.SSLError):
-        await asyncio.wait_for(writer.wait_closed(), 0.5)
-    return None
 
 
 def _ssl_text(exc: BaseException) -> str:
