@@ -21,22 +21,23 @@ STATE_MEANING = {
 }
 
 
-@check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, plain client",
+@check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, client on 2375",
        needs=gates.NAME)
 def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp" or endpoint.tls or endpoint.port != 2375:
+    if endpoint.scheme != "tcp" or endpoint.port != 2375:
         return None
     failed = probe_error(ctx, "ports")
     if failed:
         return failed
     plain, tls = ctx.facts.port(2375), ctx.facts.port(2376)
-    if is_open(plain) or not is_open(tls):
+    if is_open(plain) or not is_open(tls) or tls is None or tls.protocol not in ("tls", None):
         return None
     certs = ctx.facts.certs
     shared = certs is not None and certs.ca.file.exists
+    how = "with TLS" if endpoint.tls else "plain"
     return fail(
-        f"The client dials {endpoint.host}:2375 (plain) but the daemon serves TLS on 2376 "
+        f"The client dials {endpoint.host}:2375 ({how}) but the daemon serves TLS on 2376 "
         "(TLS is the dind default since 19.03).",
         ("DOCKER_HOST", endpoint.url),
         (f"{endpoint.host}:2375", describe_port(plain)),
@@ -76,8 +77,14 @@ def daemon_unreachable(ctx: Context) -> Verdict | None:
     answering = [p for p in others if is_open(p) and p.protocol not in SILENT]
     if answering:
         port = answering[0]
-        return info(f"{where} is {main.state}, but the daemon listens on {port.port} "
-                    f"({port.protocol}): client and daemon disagree on the port.", *evidence)
+        summary = (f"{where} is {main.state}, but the daemon listens on {port.port} "
+                   f"({port.protocol or 'protocol unknown'})")
+        if endpoint.tls and port.protocol == "http":  # the protocol link names this mismatch
+            return info(summary + ": client and daemon disagree on TLS.", *evidence)
+        tls_vars = (", DOCKER_TLS_VERIFY: \"1\", DOCKER_CERT_PATH: \"/certs/client\""
+                    if port.protocol == "tls" else "")
+        return fail(summary + ": the client dials the wrong port.", *evidence,
+                    fix=f"Set DOCKER_HOST: tcp://{endpoint.host}:{port.port}{tls_vars}.")
     meaning = STATE_MEANING.get(main.state, main.error or main.state)
     hung = [f"{p.port} {SILENT[p.protocol]}" for p in others
             if is_open(p) and p.protocol in SILENT]

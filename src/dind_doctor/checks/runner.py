@@ -1,0 +1,379 @@
+"""Static checks of the runner's ``config.toml`` (and Helm ``runners.config``), link RUNNER.
+
+They read ``facts.runner_config`` and, for what the runner must provide, ``facts.ci_file``.
+``privileged-missing`` also joins live facts: a declared dind service whose alias does not
+resolve on a per-job network means the service died at startup.
+"""
+
+from __future__ import annotations
+
+from ..config import declared as d
+from ..config.filefacts import RunnerConfigFacts, RunnerDecl
+from ..model import Link
+from .base import Context, Verdict, check, fail, info, ok, warn
+
+PER_JOB_RESOLVER = "127.0.0.11"
+DIND_ENV_KEYS = ("DOCKER_HOST", "DOCKER_TLS_CERTDIR", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
+                 "DOCKER_DRIVER")
+NEEDS = ("runner-config-invalid",)
+
+
+def _rc(ctx: Context) -> RunnerConfigFacts | None:
+    return ctx.facts.runner_config
+
+
+def _at(rc: RunnerConfigFacts, runner: RunnerDecl, key: str = "") -> str:
+    line = runner.key_lines.get(key) or runner.line
+    return d.where(rc.path, line)
+
+
+def _section(runner: RunnerDecl) -> str:
+    return "[runners.kubernetes]" if runner.kubernetes else "[runners.docker]"
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for several runners/jobs: the worst status, same-status ones merged."""
+    order = ["error", "fail", "warn", "info", "ok", "skip"]
+    ranked = sorted(verdicts, key=lambda v: order.index(v.status.value))
+    head = ranked[0]
+    for other in ranked[1:]:
+        if other.status == head.status:
+            head.summary += " " + other.summary
+            head.evidence += other.evidence
+            head.fix = head.fix or other.fix
+    return head
+
+
+@check("runner-config-invalid", Link.RUNNER, "Runner config readable")
+def runner_config_invalid(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    if rc is None:
+        return None
+    label = "Helm values" if rc.helm else "runner config"
+    if not rc.found or rc.error:
+        return fail(f"The {label} {d.where(rc.path, rc.error_line)} cannot be used: "
+                    f"{rc.error or 'not found'}.", ("file", rc.path), ("source", rc.source),
+                    fix="Point --runner-config (or --helm-values) at the runner's config.toml.")
+    if not rc.runners:
+        return warn(f"The {label} declares no [[runners]]; nothing to check.",
+                    ("file", rc.path), *[("note", n) for n in rc.notes])
+    evidence = [("file", rc.path), ("runners", [f"{r.name} ({r.executor or '?'})"
+                                                for r in rc.runners])]
+    if rc.notes:
+        return warn(f"The {label} parses, with {len(rc.notes)} value(s) the runner would reject "
+                    "or ignore.", *evidence, *[("note", n) for n in rc.notes])
+    return ok(f"The {label} parses: {len(rc.runners)} runner(s).", *evidence)
+
+
+@check("runner-executor", Link.RUNNER, "Runner executor", needs=NEEDS)
+def runner_executor(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    if rc is None or not rc.parsed or not rc.runners:
+        return None
+    dind = bool(d.dind_jobs(ctx.facts.ci_file, ctx.env))
+    verdicts = []
+    for runner in rc.runners:
+        where = ("executor", f"{runner.name}: {runner.executor or '(none)'} "
+                             f"({_at(rc, runner, 'executor')})")
+        if runner.kubernetes:
+            verdicts.append(info(
+                f"{runner.name}: Kubernetes executor — services share the pod's network "
+                "(aliases map to 127.0.0.1), the job image entrypoint does not run, certs need "
+                "an empty_dir and the health check needs HEALTHCHECK_TCP_PORT.", where))
+        elif runner.docker_like:
+            verdicts.append(ok(f"{runner.name}: {runner.executor} executor runs services such "
+                               "as docker:dind.", where))
+        elif runner.executor == "shell" and dind:
+            verdicts.append(fail(
+                f"{runner.name}: the shell executor ignores `services:`, so the declared dind "
+                "service never starts and `docker` does not resolve.", where,
+                fix="Run DinD jobs on a docker or kubernetes runner (tags), or use the host "
+                    "daemon: add the gitlab-runner user to the docker group."))
+        else:
+            verdicts.append(info(f"{runner.name}: {runner.executor or 'no'} executor; DinD "
+                                 "services need the docker or kubernetes executor.", where))
+    return worst(verdicts)
+
+
+def _service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
+    """Whether ``image`` runs privileged as a service on ``runner``, and why."""
+    if runner.services_privileged is not None:
+        flag, key = runner.services_privileged, (
+            "service_container_security_context.privileged" if runner.kubernetes
+            else "services_privileged")
+    else:
+        flag, key = bool(runner.privileged), "privileged"
+    if not flag:
+        return False, f"{_section(runner)} {key} = {'false' if flag is False else '(unset)'}"
+    allowed = runner.allowed_privileged_services
+    if allowed and not any(d.glob_match(p, image) for p in allowed):
+        return False, f"allowed_privileged_services {allowed} does not match {image}"
+    return True, f"{_section(runner)} {key} = true"
+
+
+@check("privileged-missing", Link.RUNNER, "DinD service privileged", needs=NEEDS)
+def privileged_missing(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    ci = ctx.facts.ci_file
+    runners = d.runners_in_scope(rc, ctx.env)
+    if not runners:
+        return _died_at_startup(ctx)
+    verdicts = []
+    for runner in runners:
+        images = d.declared_dind_images(ci, runner, ctx.env)
+        checked = images or ["docker:dind"]
+        denied = [(image, why) for image in checked
+                  for allowed, why in [_service_privilege(runner, image)] if not allowed]
+        key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
+        where = ("where", _at(rc, runner, key) if rc else "")
+        if not denied:
+            verdicts.append(ok(f"{runner.name}: dind services run privileged.", where))
+            continue
+        hint = ""
+        if runner.kubernetes and runner.privileged_elsewhere:
+            hint = (" privileged = true is set under [runners.docker], which the kubernetes "
+                    "executor does not read.")
+        evidence = [where, *[("image", f"{image}: {why}") for image, why in denied]]
+        fix = f"{_section(runner)}\n  privileged = true"
+        if images:
+            verdicts.append(fail(
+                f"{runner.name}: the dind service is not privileged, so dockerd dies at "
+                f"startup (mount: permission denied, no `docker` host).{hint}", *evidence,
+                fix=fix))
+        elif ci is None or not ci.parsed:
+            verdicts.append(warn(f"{runner.name}: services are not privileged; a docker:dind "
+                                 f"service would die at startup.{hint}", *evidence, fix=fix))
+        else:
+            verdicts.append(ok(f"{runner.name}: not privileged, and no job declares a dind "
+                               "service.", where))
+    return worst(verdicts)
+
+
+def _died_at_startup(ctx: Context) -> Verdict | None:
+    """Live + static: a declared dind alias that does not resolve on a per-job network."""
+    name = ctx.facts.name
+    pairs = d.dind_jobs(ctx.facts.ci_file, ctx.env)
+    if name is None or name.is_ip or name.addresses or not pairs:
+        return None
+    per_job = PER_JOB_RESOLVER in ctx.facts.env.resolv_nameservers or \
+        bool(ctx.env.get("CI_BUILD_NETWORK_NAME"))
+    declared = [(job, svc) for job, svc in pairs if name.host in svc.hostnames]
+    if not per_job or not declared:
+        return None
+    job, svc = declared[0]
+    return fail(
+        f"The dind service {svc.name} is declared with hostname {name.host!r}, yet that name "
+        f"does not resolve on the per-job network: the service container exited at startup. "
+        "Most likely it is not privileged; next, iptables (nf_tables vs legacy) or the storage "
+        "driver. The service log (CI_DEBUG_SERVICES=true) tells which.",
+        ("declared", f"{svc.name} in job {job.name} "
+                     f"({d.where(ctx.facts.ci_file.path, svc.line) if ctx.facts.ci_file else ''})"),
+        ("resolver", ctx.facts.env.resolv_nameservers),
+        ("lookup", name.dns_error or name.system_error or "no address"),
+        ("confirm: privileged", "mount: permission denied (are you root?) / "
+                                "Could not mount /sys/kernel/security."),
+        ("confirm: iptables", "failed to start daemon: Error initializing network controller"),
+        ("confirm: storage", "failed to mount overlay: invalid argument"),
+        fix="[runners.docker]\n  privileged = true   # or services_privileged = true",
+    )
+
+
+def _tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
+    """(client cert dir, job name) for every dind job whose daemon serves TLS."""
+    out = []
+    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
+        certdir, _ = d.tls_certdir(job, svc)
+        if certdir and not d.command_drops_defaults(svc):
+            out.append((certdir.rstrip("/") + "/client", job.name))
+    return out
+
+
+@check("certs-volume-missing", Link.RUNNER, "Client certs shared with the job", needs=NEEDS)
+def certs_volume_missing(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    runners = d.runners_in_scope(rc, ctx.env)
+    if rc is None or not runners:
+        return None
+    ci = ctx.facts.ci_file
+    known = ci is not None and ci.parsed
+    wanted = _tls_certdirs(ctx) if known else [(d.CERTS_CLIENT, "(CI file not given)")]
+    verdicts = []
+    for runner in runners:
+        if not wanted:
+            verdicts.append(ok(f"{runner.name}: no job runs dind with TLS; no cert volume "
+                               "needed."))
+            continue
+        missing = sorted({path for path, _ in wanted if not d.mounts(runner, path)})
+        volumes = ("volumes", [v.spec for v in runner.volumes])
+        if not missing:
+            verdicts.append(ok(f"{runner.name}: {', '.join(sorted({p for p, _ in wanted}))} is "
+                               "shared between the dind service and the job.", volumes))
+            continue
+        jobs = sorted({job for path, job in wanted if path in missing})
+        fix = (f'[[runners.kubernetes.volumes.empty_dir]]\n  name = "docker-certs"\n'
+               f'  mount_path = "{missing[0]}"\n  medium = "Memory"' if runner.kubernetes
+               else f'[runners.docker]\n  volumes = ["{missing[0]}", "/cache"]')
+        summary = (f"{runner.name}: TLS is on but {', '.join(missing)} is not a runner volume: "
+                   "the job cannot read the client certs (ca.pem not found, or the client "
+                   "falls back to plain 2375).")
+        evidence = [("where", _at(rc, runner, "docker.volumes" if runner.docker_like
+                                  else "kubernetes")), volumes, ("jobs", jobs)]
+        verdicts.append(fail(summary, *evidence, fix=fix) if known
+                        else warn(summary, *evidence, fix=fix))
+    return worst(verdicts)
+
+
+@check("certs-volume-shared", Link.RUNNER, "Cert volume lifetime", needs=NEEDS)
+def certs_volume_shared(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        for volume in runner.volumes:
+            if not d.CERTS_CLIENT.startswith(volume.target.rstrip("/") + "/") and \
+                    volume.target.rstrip("/") != d.CERTS_CLIENT:
+                continue
+            where = ("volume", f"{volume.spec} ({d.where(rc.path, volume.line) if rc else ''})")
+            if volume.kind in ("bind", "named", "host_path", "pvc", "nfs"):
+                verdicts.append(warn(
+                    f"{runner.name}: {volume.spec} is shared by every job on this runner: "
+                    "concurrent dind services overwrite each other's certs (certificate signed "
+                    "by unknown authority, bad certificate).", where,
+                    fix=f'volumes = ["{d.CERTS_CLIENT}"]   # a per-job volume, no host path'))
+            elif volume.kind == "volume" and not runner.disable_cache:
+                verdicts.append(info(
+                    f"{runner.name}: {volume.spec} is a runner-managed volume that persists "
+                    "between jobs of the same slot (disable_cache is off); dind rewrites the "
+                    "certs at each start, so a job that runs before dind is up may read old "
+                    "ones.", where))
+            else:
+                verdicts.append(ok(f"{runner.name}: {volume.spec} is per job.", where))
+    return worst(verdicts) if verdicts else None
+
+
+@check("socket-volume-with-dind", Link.RUNNER, "Host socket and dind", needs=NEEDS)
+def socket_volume_with_dind(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    ci = ctx.facts.ci_file
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        if runner.kubernetes:
+            continue
+        sockets = [v for v in runner.volumes if v.target.rstrip("/") in (
+            d.DOCKER_SOCKET, "/var/run", "/run")]
+        dind = d.declared_dind_images(ci, runner, ctx.env)
+        if not sockets:
+            verdicts.append(ok(f"{runner.name}: the host docker socket is not mounted."))
+            continue
+        where = ("volume", f"{sockets[0].spec} ({d.where(rc.path, sockets[0].line) if rc else ''})")
+        if dind:
+            verdicts.append(fail(
+                f"{runner.name}: the host socket is mounted into every container, services "
+                "included, while a dind service is declared: dind cannot create its socket "
+                "(failed to load listeners) and the job's docker CLI talks to the host daemon.",
+                where, ("dind", dind),
+                fix="Pick one model: drop the docker.sock volume (pure dind) or drop the dind "
+                    "service (socket binding)."))
+        elif ci is None or not ci.parsed:
+            verdicts.append(warn(f"{runner.name}: the host socket is mounted; jobs that also "
+                                 "declare docker:dind will break.", where))
+        else:
+            verdicts.append(info(f"{runner.name}: socket binding — jobs use the host daemon "
+                                 "(root on the host); no dind service is declared.", where))
+    return worst(verdicts) if verdicts else None
+
+
+@check("runner-docker-host-misread", Link.RUNNER, "[runners.docker] TLS settings", needs=NEEDS)
+def runner_docker_host_misread(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        if not runner.docker_like:
+            continue
+        host = runner.docker_host
+        if host and any(name in host for name in ("//docker:", "//dind", "//localhost:237")):
+            verdicts.append(fail(
+                f"{runner.name}: [runners.docker] host = {host!r} is where the runner itself "
+                "creates job containers, not the job's DOCKER_HOST; pointing it at dind "
+                "breaks every job.", ("where", _at(rc, runner, "docker.host")),
+                fix="Remove `host` from [runners.docker]; set DOCKER_HOST in the job's "
+                    "variables instead."))
+        elif runner.docker_tls_verify or runner.docker_tls_cert_path:
+            verdicts.append(warn(
+                f"{runner.name}: tls_verify / tls_cert_path in [runners.docker] secure the "
+                "runner's own daemon connection; they do not turn on TLS for dind (that is "
+                "DOCKER_TLS_CERTDIR plus the /certs/client volume).",
+                ("where", _at(rc, runner, "docker.tls_verify")),
+                ("host", host or "(default: the local daemon)")))
+        else:
+            verdicts.append(ok(f"{runner.name}: no runner-daemon TLS settings mistaken for "
+                               "dind settings."))
+    return worst(verdicts) if verdicts else None
+
+
+@check("services-timeout-short", Link.RUNNER, "Service health-check timeout", needs=NEEDS)
+def services_timeout_short(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    ci = ctx.facts.ci_file
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        if not runner.docker_like:
+            continue
+        timeout = runner.wait_for_services_timeout
+        where = ("where", _at(rc, runner, "docker.wait_for_services_timeout"))
+        if ci is not None and ci.parsed and not d.declared_dind_images(ci, runner, ctx.env):
+            verdicts.append(ok(f"{runner.name}: no dind service to wait for."))
+        elif timeout is not None and 0 < timeout < 30:
+            verdicts.append(warn(
+                f"{runner.name}: wait_for_services_timeout = {timeout} s; dind needs several "
+                "seconds for 4096-bit certs and 16 s more without TLS, so jobs start before "
+                "dockerd listens.", where, fix="wait_for_services_timeout = 60"))
+        elif timeout is not None and timeout < 0:
+            verdicts.append(info(f"{runner.name}: the service health check is disabled "
+                                 f"(wait_for_services_timeout = {timeout}); scripts must wait "
+                                 "for dockerd themselves.", where))
+        else:
+            verdicts.append(ok(f"{runner.name}: the runner waits up to "
+                               f"{timeout or 30} s for services.", where))
+    return worst(verdicts) if verdicts else None
+
+
+@check("network-mtu-ignored", Link.RUNNER, "Per-build network MTU", needs=NEEDS)
+def network_mtu_ignored(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        if runner.network_mtu is None:
+            continue
+        where = ("where", _at(rc, runner, "docker.network_mtu"))
+        if runner.network_mode:
+            verdicts.append(warn(f"{runner.name}: network_mtu is ignored because network_mode = "
+                                 f"{runner.network_mode!r} disables per-build networks.", where))
+        elif not runner.feature_flags.get("FF_NETWORK_PER_BUILD"):
+            verdicts.append(warn(
+                f"{runner.name}: network_mtu = {runner.network_mtu} only applies to per-build "
+                "networks; FF_NETWORK_PER_BUILD is not enabled in [runners.feature_flags].",
+                where, fix="[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true"))
+        else:
+            verdicts.append(ok(f"{runner.name}: per-build networks use MTU "
+                               f"{runner.network_mtu}.", where))
+    return worst(verdicts) if verdicts else None
+
+
+@check("runner-env-docker-vars", Link.RUNNER, "Docker variables in runner environment",
+       needs=NEEDS)
+def runner_env_docker_vars(ctx: Context) -> Verdict | None:
+    rc = _rc(ctx)
+    verdicts = []
+    for runner in d.runners_in_scope(rc, ctx.env):
+        found = {k: v for k, v in runner.environment.items() if k in DIND_ENV_KEYS}
+        if found:
+            verdicts.append(warn(
+                f"{runner.name}: `environment` sets {', '.join(found)} for every job and every "
+                "service, dind included (a DOCKER_HOST there makes dockerd listen on it; TLS "
+                "variables flip the client for all projects).",
+                ("where", _at(rc, runner, "environment")),
+                *[(k, v) for k, v in found.items()],
+                fix="Move these variables into the .gitlab-ci.yml of the jobs that need them."))
+        else:
+            verdicts.append(ok(f"{runner.name}: no Docker variables forced on every job."))
+    return worst(verdicts) if verdicts else None
