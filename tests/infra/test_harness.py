@@ -21,8 +21,14 @@ from tests.support.certs import (
     read_sans_pem,
     write_garbage_pem,
 )
-from tests.support.dockerd import make_client
-from tests.support.topology import TLS_ENV, ServiceDied
+from tests.support.dockerd import (
+    Dockerd,
+    DockerdStartError,
+    dockerd_unavailable_reason,
+    make_client,
+)
+from tests.support.fixtures import REQUIRE_ENV, infra_unavailable
+from tests.support.topology import SCENARIOS, TLS_ENV, ServiceDied
 
 # ----------------------------------------------------------------------- certs
 
@@ -227,3 +233,56 @@ def test_topology_race_files_and_timeout(topology):
     svc.wait_ready(timeout=40)
     assert time.monotonic() - t0 > 5  # the insecure-bind delay is real
     assert "[::]:2375" in svc.listeners()
+
+
+SCENARIO_EXPECT = {
+    "healthy_tls": "driver=overlay2",
+    "healthy_plain": "driver=overlay2",
+    "tls_daemon_job_plain": "Cannot connect to the Docker daemon at tcp://docker:2375",
+    "tls_daemon_job_plain_2376": "Client sent an HTTP request to an HTTPS server",
+    "plain_daemon_job_tls": "server gave HTTP response to HTTPS client",
+    "certs_not_shared": "/certs/client/ca.pem: no such file or directory",
+    "no_alias": "lookup docker on 127.0.0.11:53: no such host",
+    "no_service": "lookup docker on 127.0.0.11:53: no such host",
+    "vfs": "driver=vfs",
+    "unprivileged": "lookup docker on 127.0.0.11:53: no such host",
+    "unprivileged_vfs_fallback": "driver=vfs",
+}
+
+
+def test_every_scenario_has_an_expectation():
+    assert set(SCENARIO_EXPECT) == set(SCENARIOS) - {"healthy_plain_slow"}
+
+
+@pytest.mark.topology
+@pytest.mark.parametrize("name", sorted(SCENARIO_EXPECT))
+def test_scenario_presets(topology, name):
+    r = topology.run_scenario(
+        name,
+        "docker version --format 'server={{.Server.Version}}' && "
+        "docker info --format 'driver={{.Driver}}'",
+        timeout=60,
+    )
+    expect = SCENARIO_EXPECT[name]
+    assert expect in r.output, r
+    assert r.ok == expect.startswith("driver="), r
+
+
+def test_infra_unavailable_skips_or_fails(monkeypatch):
+    monkeypatch.delenv(REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        infra_unavailable("no dockerd here")
+    monkeypatch.setenv(REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="log tail"):
+        infra_unavailable("no dockerd here", "last dockerd line")
+
+
+@pytest.mark.dockerd
+def test_dockerd_start_failure_reports_log(monkeypatch):
+    if dockerd_unavailable_reason():
+        pytest.skip("needs a startable dockerd")
+    d = Dockerd(extra_args=["--no-such-flag"], name="broken")
+    with pytest.raises(DockerdStartError) as exc:
+        d.start(timeout=20)
+    assert "no-such-flag" in exc.value.log_tail
+    assert d.workdir is None  # cleaned up

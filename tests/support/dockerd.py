@@ -567,4 +567,3 @@ class GarbageServer(_TcpStub):
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         conn.close()
-

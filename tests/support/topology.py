@@ -730,7 +730,8 @@ class Topology:
         sc = SCENARIOS[scenario] if isinstance(scenario, str) else scenario
         env = sc.setup(self)
         env.update(kwargs.pop("env", None) or {})
-        return self.run_job(command, env=env, **kwargs)
+        files = {**sc.job_files(), **(kwargs.pop("files", None) or {})}
+        return self.run_job(command, env=env, files=files or None, **kwargs)
 
     # -- teardown
     def close(self) -> None:
@@ -760,6 +761,24 @@ class Topology:
 # Scenario presets
 # --------------------------------------------------------------------------- #
 
+
+def harness_client_files(dest: str = "/certs/client") -> dict[str, bytes]:
+    """``{dest}/{ca,cert,key}.pem`` from a harness-generated dind cert set (cached)."""
+    import tempfile
+
+    from .certs import make_dind_certs
+
+    cs = make_dind_certs(Path(tempfile.mkdtemp(prefix="ddt-clientcerts-")))
+    try:
+        return {
+            f"{dest}/ca.pem": cs.client_ca.read_bytes(),
+            f"{dest}/cert.pem": cs.client_cert.read_bytes(),
+            f"{dest}/key.pem": cs.client_key.read_bytes(),
+        }
+    finally:
+        shutil.rmtree(cs.root, ignore_errors=True)
+
+
 TLS_ENV = {
     "DOCKER_HOST": "tcp://docker:2376",
     "DOCKER_TLS_VERIFY": "1",
@@ -780,6 +799,7 @@ class Scenario:
     service: ServiceSpec | None
     env: Mapping[str, str]
     wait: bool = True
+    client_certs: bool = False
     description: str = ""
 
     def setup(self, topo: Topology) -> dict[str, str]:
@@ -789,6 +809,12 @@ class Scenario:
                 with contextlib.suppress(Exception):
                     topo.service.wait_exit(timeout=60)
         return dict(self.env)
+
+    def job_files(self) -> dict[str, bytes]:
+        """Files to put into the job (``client_certs``: harness client certs)."""
+        if not self.client_certs:
+            return {}
+        return harness_client_files()
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -814,15 +840,16 @@ SCENARIOS: dict[str, Scenario] = {
         description="job speaks plain HTTP to the TLS port",
     ),
     "plain_daemon_job_tls": Scenario(
-        ServiceSpec(tls=False, command=("--tls=false",), share_certs=True),
+        ServiceSpec(tls=False, command=("--tls=false",), share_certs=False),
         {
             "DOCKER_HOST": "tcp://docker:2375",
             "DOCKER_TLS_VERIFY": "1",
             "DOCKER_CERT_PATH": "/certs/client",
             "DOCKER_TLS_CERTDIR": "/certs",
         },
-        description="plain daemon, job forces TLS (put client certs in /certs/client "
-        "with files= to get past the client's own cert check)",
+        client_certs=True,
+        description="plain daemon on 2375; the job has (stale) client certs in /certs/client "
+        "and DOCKER_TLS_VERIFY=1, so it speaks TLS to a plain port",
     ),
     "certs_not_shared": Scenario(
         ServiceSpec(share_certs=False),
@@ -834,7 +861,11 @@ SCENARIOS: dict[str, Scenario] = {
         TLS_ENV,
         description="service runs but has no 'docker' alias: name does not resolve",
     ),
-    "no_service": Scenario(None, TLS_ENV, description="no dind service at all"),
+    "no_service": Scenario(
+        None,
+        {"DOCKER_HOST": "tcp://docker:2375", "DOCKER_TLS_CERTDIR": "/certs"},
+        description="no dind service at all (env as the CLI image entrypoint derives it)",
+    ),
     "vfs": Scenario(ServiceSpec(storage_driver="vfs"), TLS_ENV, description="inner dockerd on vfs"),
     "unprivileged": Scenario(
         ServiceSpec(privileged=False),
