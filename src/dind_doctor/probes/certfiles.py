@@ -91,7 +91,9 @@ def load_key(path: str) -> tuple[CertFileFact, object | None]:
     if data is None:
         return fact, None
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        # only the public half is compared; skipping RSA validation saves ~40 ms per key
+        key = serialization.load_pem_private_key(data, password=None,
+                                                 unsafe_skip_rsa_key_validation=True)
     except (ValueError, TypeError) as exc:
         fact.parse_error = f"not an unencrypted PEM private key ({_short(exc)})"
         return fact, None

@@ -7,10 +7,6 @@ import ipaddress
 import socket
 import time
 
-import dns.asyncresolver
-import dns.exception
-import dns.resolver
-
 from ..facts import EnvFacts, NameFacts
 from .bounded import Deadline, elapsed_ms, in_thread
 
@@ -67,6 +63,10 @@ async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, por
     if not nameservers:
         facts.dns_error = "no-nameservers"
         return
+    import dns.asyncresolver  # imported on demand: dnspython is a slow import
+    import dns.exception
+    import dns.resolver
+
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = nameservers
     resolver.port = port
