@@ -248,7 +248,8 @@ def clock_skew_cert_validity(ctx: Context) -> Verdict | None:
         fix = ("The job host's clock is behind: sync it (chrony/NTP on the runner host or node)."
                if behind else "Rotate the certificates: let dind generate them per job instead "
                               "of mounting long-lived ones.")
-        return fail("; ".join(problems).capitalize() + ".", *evidence, fix=fix)
+        text = "; ".join(problems)
+        return fail(text[0].upper() + text[1:] + ".", *evidence, fix=fix)
     return ok("Every certificate is valid at the job's clock.", *evidence)
 
 
