@@ -42,6 +42,16 @@ def _kubernetes(ctx: Context) -> bool:
     return bool(runners) and all(r.kubernetes for r in runners)
 
 
+def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
+    """The image a job runs (its own, else the runner's default) and whether its entrypoint
+    was emptied with ``entrypoint: [""]``."""
+    if job.image is not None:
+        emptied = job.image.entrypoint is not None and all(not p for p in job.image.entrypoint)
+        return job.image.name, emptied
+    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
+    return (runners[0].image if runners and runners[0].image else ""), False
+
+
 def _dind(ctx: Context) -> list[tuple[JobDecl, ServiceDecl]]:
     return d.dind_jobs(_ci(ctx), ctx.env)
 
@@ -265,17 +275,14 @@ def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
     problems = []
     pairs = _dind(ctx)
     for job, svc in pairs:
-        image = job.image
-        ref = parse_image(image.name) if image else None
-        emptied = image is not None and image.entrypoint is not None and \
-            all(not part for part in image.entrypoint)
-        if ref is not None and ref.is_docker_image and not emptied:
+        name, emptied = job_image(ctx, job)
+        if name and parse_image(name).is_docker_image and not emptied:
             continue
         needed = client_vars_needed(job, svc, kubernetes=False)
         if not needed:
             continue
         why = ("`entrypoint: [\"\"]` removes docker-entrypoint.sh" if emptied else
-               f"the job image {image.name if image else '(runner default)'} is not a docker:* "
+               f"the job image {name or '(unknown: the runner default)'} is not a docker:* "
                "image")
         # a custom image may configure the client itself; an emptied entrypoint cannot
         make = fail if emptied else warn

@@ -32,15 +32,17 @@ def _section(runner: RunnerDecl) -> str:
 
 
 def worst(verdicts: list[Verdict]) -> Verdict:
-    """One verdict for several runners/jobs: the worst status, same-status ones merged."""
+    """One verdict for several runners/jobs: the worst status; the others of that status add
+    their evidence, and the summary says how many share it."""
     order = ["error", "fail", "warn", "info", "ok", "skip"]
     ranked = sorted(verdicts, key=lambda v: order.index(v.status.value))
     head = ranked[0]
-    for other in ranked[1:]:
-        if other.status == head.status:
-            head.summary += " " + other.summary
-            head.evidence += other.evidence
-            head.fix = head.fix or other.fix
+    same = [v for v in ranked[1:] if v.status == head.status]
+    for other in same:
+        head.evidence += [("also", other.summary), *other.evidence]
+        head.fix = head.fix or other.fix
+    if same:
+        head.summary += f" ({len(same)} more like it below.)"
     return head
 
 

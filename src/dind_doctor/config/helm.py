@@ -43,6 +43,17 @@ def parse_helm_values(text: str, facts: RunnerConfigFacts) -> None:
     facts.runners.append(legacy)
 
 
+def runner_config_text(text: str) -> tuple[str, int] | None:
+    """The ``runners.config`` TOML of a values file and its line offset, if there is one."""
+    try:
+        runners = _find_runners(YAML(typ="rt").load(text))
+    except (YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    if runners is None or not isinstance(runners.get("config"), str):
+        return None
+    return str(runners["config"]), _content_offset(runners)
+
+
 def _find_runners(root: Any) -> CommentedMap | None:
     """``runners:`` at the top, or one level down (an umbrella chart's ``gitlab-runner:``)."""
     if not isinstance(root, CommentedMap):
