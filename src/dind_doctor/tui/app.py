@@ -1,0 +1,200 @@
+"""Provides the doctor app: renders reports from a run callable; never probes by itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from ..catalog import Catalog, load_catalog
+from ..model import Report
+from .messages import ProbeProgress, RunFailed, RunFinished
+from .runs import PROBE_LINKS, RunReport
+from .screens.finding import FindingScreen
+from .screens.fix_tree import FixTreeScreen
+from .screens.help import HelpScreen
+from .screens.overview import OverviewScreen
+from .screens.search import SearchScreen
+
+EXIT_INTERRUPTED = 130
+EXIT_TOOL = 3
+
+
+class DoctorApp(App[int]):
+    """Shows the chain, the first broken link and its guided fix.
+
+    ``run`` produces reports (see :mod:`dind_doctor.tui.runs`); ``export_dir`` receives exported
+    reports and saved snippets; ``clock`` is injectable so timings are deterministic in tests.
+    """
+
+    CSS_PATH = "doctor.tcss"
+    TITLE = "dind-doctor"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "rerun", "Re-run"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("e", "export", "Export"),
+        Binding("t", "toggle_theme", "Theme"),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    def __init__(self, run: RunReport, *, mode: str = "live", export_dir: Path | None = None,
+                 strict: bool = False, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.run_report = run
+        self.mode = mode
+        self.export_dir = export_dir or Path.cwd()
+        self.strict = strict
+        self.clock = clock
+        self.catalog: Catalog = load_catalog()
+        self.report: Report | None = None
+        self.running = False
+        self.run_count = 0
+        self.probes: dict[str, tuple[float, float | None]] = {}
+        self._frame = 0
+        self._keep: str | None = None
+        self.theme = "textual-dark"
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.sub_title = self.mode
+        self.push_screen(OverviewScreen())
+        self.call_after_refresh(self.start_run)  # first paint before any probe starts
+        self.set_interval(0.1, self._tick)
+
+    @property
+    def overview(self) -> OverviewScreen:
+        return next(s for s in self.screen_stack if isinstance(s, OverviewScreen))
+
+    def start_run(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self.run_count += 1
+        self._keep = self.overview.checks.selected_id if self.report else None
+        self.probes = {}
+        self.overview.show_probing(self.probes, set(), self.clock(), 0, self.report)
+        self._run_worker()
+
+    @work(exclusive=True, group="run")
+    async def _run_worker(self) -> None:
+        loop_thread = threading.get_ident()
+
+        def progress(name: str, event: str) -> None:
+            message = ProbeProgress(name, event, self.clock())
+            if threading.get_ident() == loop_thread:
+                self.post_message(message)
+            else:
+                self.call_from_thread(self.post_message, message)
+
+        try:
+            report = await self.run_report(progress)
+        except Exception as exc:  # shown in the app; the CLI's text path has the details
+            self.post_message(RunFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(RunFinished(report))
+
+    def on_probe_progress(self, message: ProbeProgress) -> None:
+        started, _ = self.probes.get(message.name, (message.at, None))
+        self.probes[message.name] = (started, message.at if message.event == "done" else None)
+        if self.running:
+            self._show_probing()
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        self.running = False
+        self.report = message.report
+        self.overview.show_report(message.report, self._keep)
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_report", None)
+            if refresh is not None:
+                refresh(message.report)
+        if self.run_count > 1:
+            self.notify("Re-run finished.", timeout=2)
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        self.running = False
+        self.overview.show_failure(message.error)
+
+    def _tick(self) -> None:
+        if self.running and self.probes:
+            self._frame += 1
+            self._show_probing()
+
+    def _show_probing(self) -> None:
+        links = {link for name, (_, end) in self.probes.items() if end is None
+                 for link in PROBE_LINKS.get(name, ())}
+        self.overview.show_probing(self.probes, links, self.clock(), self._frame, self.report)
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def open_finding(self, finding_id: str) -> None:
+        if self.report is None:
+            return
+        finding = next((f for f in self.report.findings if f.id == finding_id), None)
+        if finding is not None:
+            self.push_screen(FindingScreen(finding, self.catalog.get(finding_id)))
+
+    def open_fix_tree(self, entry_id: str, node_id: str | None = None) -> None:
+        entry = self.catalog.get(entry_id)
+        if entry is None:
+            self.notify(f"The catalog has no fix tree for {entry_id}.", severity="warning")
+            return
+        finding = None if self.report is None else next(
+            (f for f in self.report.findings if f.id == entry_id), None)
+        self.push_screen(FixTreeScreen(entry, finding, node_id))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_rerun(self) -> None:
+        if self.running:
+            self.notify("A run is already in progress.", timeout=2)
+            return
+        self.start_run()
+
+    def action_search(self) -> None:
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen([
+            ("anywhere", self.BINDINGS),
+            ("overview", OverviewScreen.BINDINGS),
+            ("finding", FindingScreen.BINDINGS),
+            ("fix tree", FixTreeScreen.BINDINGS),
+            ("search", SearchScreen.BINDINGS),
+            ("lists", [Binding("up,down", "", "Move"), Binding("enter", "", "Open / choose")]),
+        ]))
+
+    def action_export(self) -> None:
+        if self.report is None:
+            self.notify("Nothing to export yet: the run has not finished.", severity="warning")
+            return
+        from .export import write_exports
+
+        try:
+            paths = write_exports(self.report, self.export_dir, strict=self.strict)
+        except OSError as exc:
+            self.notify(f"Cannot write into {self.export_dir}: {exc.strerror}", severity="error")
+            return
+        self.notify(escape("Wrote " + " and ".join(p.name for p in paths) +
+                           f" in {self.export_dir}"), title="Exported")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_quit_app(self) -> None:
+        if self.report is None:
+            self.exit(EXIT_INTERRUPTED if self.running else EXIT_TOOL)
+        else:
+            self.exit(self.report.exit_code(strict=self.strict))

@@ -1,0 +1,84 @@
+"""Where the app's reports come from: the contract between the app and the probe engine.
+
+The app never probes. It is given a :data:`RunReport`: an async callable that receives a
+:data:`Progress` callback and returns a :class:`~dind_doctor.model.Report`. The callable
+reports each probe as ``progress(name, "start")`` and ``progress(name, "done")`` (the same
+signature as :func:`dind_doctor.probes.engine.collect`), may call it from the event loop or
+from another thread, and may raise: the app shows the error instead of a report. The app calls
+it once at start and again for every re-run (``r``). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from ..facts import Facts
+from ..model import Report
+
+Progress = Callable[[str, str], None]
+"""``progress(probe_name, "start" | "done")``."""
+
+RunReport = Callable[[Progress], Awaitable[Report]]
+"""An async callable producing one report; see the module docstring."""
+
+PROBE_LINKS: dict[str, tuple[str, ...]] = {
+    # which chain links a probe of the engine informs (for the live chain display)
+    "env": ("runner", "job", "endpoint"),
+    "certs": ("tls",),
+    "name": ("name",),
+    "ports": ("port", "protocol"),
+    "tls": ("tls",),
+    "sockets": ("endpoint",),
+    "api": ("api", "daemon"),
+    "tools": ("tools",),
+}
+
+
+def replay_run(facts: Facts) -> RunReport:
+    """Replay saved facts: every run rebuilds the same report from them."""
+
+    async def run(progress: Progress) -> Report:
+        from ..report import build_report
+
+        progress("replay", "start")
+        report = build_report(facts)
+        progress("replay", "done")
+        return report
+
+    return run
+
+
+def live_run(timeout: float, *, settle: float | None = None, alias: str = "docker",
+             save_facts: str | Path | None = None) -> RunReport:
+    """Probe the real chain with the engine's ``collect`` (imported when first run)."""
+
+    async def run(progress: Progress) -> Report:
+        from ..probes.engine import DEFAULT_SETTLE, collect
+        from ..report import build_report
+
+        facts = await collect(timeout, progress,
+                              settle=DEFAULT_SETTLE if settle is None else settle, alias=alias)
+        if save_facts:
+            facts.save(save_facts)
+        return build_report(facts)
+
+    return run
+
+
+def run_from_args(args: argparse.Namespace) -> tuple[RunReport, str]:
+    """The run callable and a mode label for the CLI's parsed arguments.
+
+    A ``--replay`` file is loaded here, before the app starts, so a bad file surfaces as
+    :class:`~dind_doctor.facts.FactsFormatError` to the caller (a usage error), not in the UI.
+    """
+    replay = getattr(args, "replay", None)
+    if replay:
+        return replay_run(Facts.load(replay)), f"replay {Path(replay).name}"
+    return live_run(
+        float(getattr(args, "timeout", 8.0)),
+        settle=getattr(args, "settle", None),
+        alias=getattr(args, "alias", None) or "docker",
+        save_facts=getattr(args, "save_facts", None),
+    ), "live"

@@ -1,0 +1,1 @@
+"""Screens of the doctor app: overview, finding, fix tree, search, help."""

@@ -1,0 +1,1 @@
+"""Widgets of the doctor app, one module each."""

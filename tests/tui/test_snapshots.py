@@ -1,0 +1,73 @@
+"""Every screen in every state, at 80x24 and 120x36, from the bundled scenario facts.
+
+Update after an intended change with ``python -m pytest tests/tui --snapshot-update`` and look
+at every changed SVG (``snapshot_report.html`` shows the differences) before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .apps import make_app
+from .reports import PASTED, STATES
+
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
+
+
+async def _settled(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _press(*keys: str):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settled(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", STATES)
+class TestScreens:
+    def test_overview(self, snap_compare, state: str, size: str) -> None:
+        """The chain bar, the headline (first broken link + one-line fix) and the checklist,
+        with the cursor on the headline finding."""
+        assert snap_compare(make_app(state), terminal_size=SIZES[size], run_before=_press())
+
+    def test_finding(self, snap_compare, state: str, size: str) -> None:
+        """The headline finding (or the first one when healthy): status, summary, redacted
+        evidence, what it means, why it happens."""
+        assert snap_compare(make_app(state), terminal_size=SIZES[size],
+                            run_before=_press("enter"))
+
+    def test_fix_tree(self, snap_compare, state: str, size: str) -> None:
+        """The guided fix tree opened on the recommended fix, its steps and snippet."""
+        assert snap_compare(make_app(state), terminal_size=SIZES[size], run_before=_press("f"))
+
+    def test_search(self, snap_compare, state: str, size: str) -> None:
+        """Symptom search with this state's typical error line pasted: ranked entries."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await _settled(pilot)
+            await pilot.press("slash")
+            await pilot.pause()
+            pilot.app.screen.query_one("Input").value = PASTED[state]
+            await pilot.pause()
+
+        assert snap_compare(make_app(state), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, size: str) -> None:
+    """Every key binding, grouped by screen, over the overview."""
+    assert snap_compare(make_app("tls-mismatch-2375"), terminal_size=SIZES[size],
+                        run_before=_press("question_mark"))
+
+
+def test_light_theme(snap_compare) -> None:
+    """The overview of a failure in the light theme (t toggles)."""
+    assert snap_compare(make_app("alias-missing"), run_before=_press("t"))
