@@ -174,24 +174,26 @@ def dind_alias_mismatch(ctx: Context) -> Verdict | None:
             job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
             raw, host, _ = d.docker_host(job_env)
             source = "the job's environment"
-        if host is None or host in svc.hostnames or (host == "docker" and not svc.alias
-                                                      and "docker" not in svc.hostnames):
-            continue  # unset/unparsable, matching, or dind-alias-missing's case
+        if host is None or (host == "docker" and not svc.alias
+                            and "docker" not in svc.hostnames):
+            continue  # unset/unparsable, or dind-alias-missing's case
         if host in ("localhost", "127.0.0.1") and k8s:
             continue  # one pod, one network namespace
-        tls = d.dind_tls(job, svc)
-        san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
         line = job.variable_lines.get("DOCKER_HOST")
         evidence = [("DOCKER_HOST", f"{raw} ({source}, {_at(ctx, line)})"),
                     ("service hostnames", svc.hostnames)]
-        problems.append(fail(
-            f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} is "
-            f"reachable as {', '.join(svc.hostnames)}.", *evidence,
-            fix=f"services:\n  - name: {svc.name}\n    alias: {host}"))
-        if tls and host != "docker" and f"DNS:{host}" not in san:
+        if host not in svc.hostnames:
+            problems.append(fail(
+                f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
+                f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
+                fix=f"services:\n  - name: {svc.name}\n    alias: {host}"))
+            continue
+        san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
+        if d.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
             problems.append(warn(
                 f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
-                f"`localhost` and the container's name and IPs, not {host!r}.", *evidence,
+                f"`localhost` and the container's name and IPs, not {host!r} (x509: "
+                "certificate is valid for ..., not ...).", *evidence,
                 fix=f'services:\n  - name: {svc.name}\n    variables:\n'
                     f'      DOCKER_TLS_SAN: "DNS:{host}"'))
     return _summarise(problems, "DOCKER_HOST names the dind service's hostname.", None,

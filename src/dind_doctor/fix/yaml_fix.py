@@ -106,12 +106,12 @@ class YamlEditor:
         line = self._line(number)
         assert number is not None
         if string_form:
-            match = re.match(rf"""^(\s*)-(\s+)(["']?){re.escape(image)}\3\s*(#.*)?$""",
+            match = re.match(rf"""^(\s*)-(\s+)(["']?){re.escape(image)}\3(\s+#.*)?\s*$""",
                              line.rstrip("\n"))
             if not match:
                 raise FixError(f"line {number}: the service is not a block list item")
             indent, gap, q = match.group(1), match.group(2), match.group(3)
-            comment = f"  {match.group(4)}" if match.group(4) else ""
+            comment = match.group(4) or ""
             inner = " " * (len(indent) + 1 + len(gap))
             self.edits[number - 1] = [f"{indent}-{gap}name: {q}{image}{q}{comment}\n",
                                       f"{inner}{key}: {value}\n"]
