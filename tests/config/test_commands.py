@@ -1,0 +1,91 @@
+"""lint/fix as the CLI runs them: outputs, exit codes, and the canary token never printed."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+from pathlib import Path
+
+from dind_doctor.config.commands import (
+    add_fix_arguments,
+    add_lint_arguments,
+    job_env,
+    run_fix,
+    run_lint,
+)
+
+from .helpers import CANARY, DATA, ci, runner
+
+
+def _run(command: str, argv: list[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser()
+    (add_lint_arguments if command == "lint" else add_fix_arguments)(parser)
+    out, err = io.StringIO(), io.StringIO()
+    code = (run_lint if command == "lint" else run_fix)(parser.parse_args(argv), stdout=out,
+                                                        stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_lint_json_and_exit_codes() -> None:
+    code, out, _ = _run("lint", ["--ci-file", ci("tls-2375.yml"), "--json"])
+    data = json.loads(out)
+    assert code == 1 and data["headline"]["id"] == "ci-tls-port-mismatch"
+    assert {f["id"] for f in data["findings"]} >= {"ci-file-invalid", "docker-driver-vfs"}
+    code, out, _ = _run("lint", ["--ci-file", ci("tls-ok.yml"), "--runner-config",
+                                 runner("docker-ok.toml")])
+    assert code == 0 and "ci-tls-port-mismatch" in out
+    code, _, _ = _run("lint", ["--ci-file", ci("tls-2375.yml"), "--strict"])
+    assert code == 1
+    code, _, _ = _run("lint", ["--ci-file", ci("floating.yml")])
+    assert code == 2  # a named file that does not exist is a usage error
+
+
+def test_lint_searches_default_locations(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI_PROJECT_DIR", raising=False)
+    monkeypatch.delenv("CONFIG_FILE", raising=False)
+    monkeypatch.setattr("dind_doctor.config.locate.RUNNER_CONFIG_PATHS", ())
+    code, _, err = _run("lint", [])
+    assert code == 2 and "no .gitlab-ci.yml" in err
+    shutil.copyfile(DATA / "ci" / "tls-2375.yml", tmp_path / ".gitlab-ci.yml")
+    code, out, _ = _run("lint", ["--json"])
+    assert code == 1 and json.loads(out)["headline"]["id"] == "ci-tls-port-mismatch"
+
+
+def test_canary_token_never_printed(tmp_path: Path) -> None:
+    features = tmp_path / ".gitlab-ci.yml"
+    for name in ("docker-unprivileged.toml", "docker-misc.toml", "broken.toml",
+                 "helm-values.yaml"):
+        flag = "--helm-values" if name.endswith(".yaml") else "--runner-config"
+        path = tmp_path / name
+        shutil.copyfile(DATA / "runner" / name, path)
+        for command, extra in (("lint", ["--json"]), ("lint", []), ("fix", []),
+                               ("fix", ["--apply"])):
+            shutil.copyfile(DATA / "ci" / "features.yml", features)
+            _, out, err = _run(command, [flag, str(path), "--ci-file", str(features), *extra])
+            assert CANARY not in out + err, (name, command)
+    _, out, err = _run("lint", ["--ci-file", ci("broken.yml")])
+    assert CANARY not in out + err
+
+
+def test_fix_dry_run_then_apply(tmp_path: Path) -> None:
+    path = tmp_path / ".gitlab-ci.yml"
+    shutil.copyfile(DATA / "ci" / "tls-2375.yml", path)
+    before = path.read_bytes()
+    code, out, err = _run("fix", ["--ci-file", str(path)])
+    assert code == 1 and out.startswith("# ci-tls-port-mismatch") and "--apply" in err
+    assert "-  DOCKER_HOST: tcp://docker:2375   # the old way" in out
+    assert "+  DOCKER_HOST: tcp://docker:2376   # the old way" in out
+    assert path.read_bytes() == before
+    code, _, err = _run("fix", ["--ci-file", str(path), "--apply"])
+    assert code == 0 and "backup" in err
+    assert Path(str(path) + ".dind-doctor.bak").read_bytes() == before
+    code, out, _ = _run("fix", ["--ci-file", str(path)])
+    assert code == 0 and "No mechanical fix" in out
+
+
+def test_job_env_is_empty_outside_ci() -> None:
+    assert job_env({"DOCKER_HOST": "tcp://laptop:2375"}) == {}
+    assert job_env({"GITLAB_CI": "true", "CI_JOB_NAME": "b", "HOME": "/x"}) == {"CI_JOB_NAME": "b"}
