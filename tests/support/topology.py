@@ -77,6 +77,7 @@ NEAR_PRIVILEGED = {
     "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
 }
 
+DOCKER_ENTRYPOINT = "/usr/local/bin/docker-entrypoint.sh"
 DEFAULT_JOB_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -145,7 +146,9 @@ def _busybox_rootfs_tar() -> tuple[bytes, str]:
         add_file(tf, "etc/group", b"root:x:0:\n")
         for asset, dest, mode in (
             ("dockerd-entrypoint.sh", "usr/local/bin/dockerd-entrypoint.sh", 0o755),
-            ("docker-entrypoint.sh", "usr/local/bin/docker-entrypoint.sh", 0o755),
+            # not in /usr/local/bin: only jobs that ask for the docker image's entrypoint
+            # (docker_entrypoint=True) get it there, like a docker:* job image
+            ("docker-entrypoint.sh", "opt/ddt/docker-entrypoint.sh", 0o755),
             ("nxdns.py", "usr/local/lib/nxdns.py", 0o644),
         ):
             add_file(tf, dest, (ASSETS / asset).read_bytes(), mode)
@@ -519,7 +522,7 @@ def _tar_files(files: Mapping[str, bytes | str | Path]) -> bytes:
                 data = content
             ti = tarfile.TarInfo(rel)
             ti.size = len(data)
-            ti.mode = 0o644
+            ti.mode = 0o755 if rel.endswith(".sh") else 0o644
             tf.addfile(ti, io.BytesIO(data))
     return buf.getvalue()
 
@@ -685,7 +688,7 @@ class Topology:
         container = self.client.containers.create(
             self.image,
             argv,
-            entrypoint=["/usr/local/bin/docker-entrypoint.sh"] if docker_entrypoint else None,
+            entrypoint=[DOCKER_ENTRYPOINT] if docker_entrypoint else None,
             name=f"{self.id}-job{next(_counter)}",
             hostname=hostname,
             environment=environment,
@@ -697,6 +700,9 @@ class Topology:
             working_dir=working_dir,
             **kwargs,
         )
+        files = dict(files or {})
+        if docker_entrypoint:
+            files[DOCKER_ENTRYPOINT] = (ASSETS / "docker-entrypoint.sh").read_bytes()
         if files:
             container.put_archive("/", _tar_files(files))
         started = time.monotonic()

@@ -8,7 +8,6 @@ link already failed (``blocked_by``), and turns a crashing check into an ``error
 
 from __future__ import annotations
 
-import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -126,7 +125,6 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
                 continue
             return Finding(chk.id, chk.link, Status.SKIP, chk.title,
                            f"Not checked: {blocker} must be fixed first.", blocked_by=blocker)
-    started = time.perf_counter()
     try:
         verdict = chk.fn(ctx)
     except Exception as exc:  # a crashing check is a result, not a crash of the tool
@@ -135,7 +133,6 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
             chk.id, chk.link, Status.ERROR, chk.title,
             f"The check itself failed: {type(exc).__name__}: {redact_text(str(exc))}",
             evidence=[Evidence("where", f"{frame.name} line {frame.lineno}")],
-            duration_ms=(time.perf_counter() - started) * 1000,
         )
     if verdict is None:
         return None

@@ -21,6 +21,9 @@ STATE_MEANING = {
 }
 
 
+RACE_WINDOW_S = 300  # seconds after the job started in which late certs mean a race
+
+
 @check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, client on 2375",
        needs=gates.NAME)
 def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
@@ -122,7 +125,9 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
         first = late[0]
         return warn(f"Port {first.port} opened only after {first.opened_after_ms / 1000:.1f} s: "
                     "the job started before dind was listening.", *evidence, fix=fix)
-    certs_late = started is not None and newest is not None and newest > started
+    # only a job container's PID 1 marks the job start; minutes later is a restart, not a race
+    certs_late = (bool(ctx.facts.env.in_container) and started is not None
+                  and newest is not None and 0 < newest - started < RACE_WINDOW_S)
     if certs_late and not ctx.env.get("HEALTHCHECK_TCP_PORT"):
         return warn(f"The client certs were written {newest - started:.1f} s after the job "
                     "container started: dind was still starting when the job began.",

@@ -101,15 +101,13 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
     address = name.addresses[0] if name.addresses else None
     ports = [endpoint.port] if endpoint.scheme == "tcp" and endpoint.port else []
     ports += [p for p in DIND_PORTS if p not in ports]
-    run.progress("ports", "start")
-    try:
-        results = await asyncio.gather(*(
-            probe_port(host, address, port, run.deadline,
-                       settle=settle if port == ports[0] else 0.0)
-            for port in ports
-        ))
-    finally:
-        run.progress("ports", "done")
+    results = await run.step("ports", asyncio.gather(*(
+        probe_port(host, address, port, run.deadline,
+                   settle=settle if port == ports[0] else 0.0)
+        for port in ports
+    )))
+    if results is None:
+        return
     run.facts.ports = list(results)
     tls_port = next((p for p in results if p.protocol == "tls"
                      and (p.port == endpoint.port or p.port == 2376)), None)
