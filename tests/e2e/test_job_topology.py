@@ -37,7 +37,7 @@ def assert_chain_ok(report, *required):
 
 
 def test_healthy_tls(topology):
-    result, report, by_id = diagnose(topology, "healthy_tls")
+    result, report, _ = diagnose(topology, "healthy_tls")
     assert result.exit_code == 0, report["headline"]
     assert report["endpoint"]["url"] == "tcp://docker:2376" and report["endpoint"]["tls"]
     assert_chain_ok(report, "alias-unresolvable", "daemon-unreachable", "tls-unknown-authority",
@@ -92,7 +92,7 @@ def test_no_service_at_all(topology):
 
 
 def test_vfs_storage_driver(topology):
-    result, report, by_id = diagnose(topology, "vfs", "--strict")
+    result, _, by_id = diagnose(topology, "vfs", "--strict")
     assert by_id["storage-driver-vfs-fallback"]["status"] == "warn"
     assert result.exit_code == 1  # --strict: the warning fails the gate
 
