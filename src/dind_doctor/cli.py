@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from . import __version__
 from .facts import Facts, FactsFormatError
@@ -64,12 +66,48 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class Subcommand:
+    """A sub-command living in its own module: ``add_arguments`` fills its parser and
+    ``run(args) -> exit code`` does the work. Modules keep heavy imports inside ``run``."""
+
+    name: str
+    module: str
+    help: str
+    add_arguments: str = "add_arguments"
+    run: str = "run"
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("lint", "dind_doctor.config.commands",
+               "check .gitlab-ci.yml and the runner's config.toml without probing",
+               "add_lint_arguments", "run_lint"),
+    Subcommand("fix", "dind_doctor.config.commands",
+               "show (or --apply) comment-preserving fixes for those files",
+               "add_fix_arguments", "run_fix"),
+)
+
+
+def _attach_subcommands(parser: argparse.ArgumentParser) -> None:
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       title="commands (default: diagnose the live chain)")
+    for sub in SUBCOMMANDS:
+        module = importlib.import_module(sub.module)
+        sub_parser = subparsers.add_parser(
+            sub.name, help=sub.help, description=sub.help,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        getattr(module, sub.add_arguments)(sub_parser)
+        runner: Callable[[argparse.Namespace], int] = getattr(module, sub.run)
+        sub_parser.set_defaults(handler=runner)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dind-doctor", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
+    _attach_subcommands(parser)
     add_report_arguments(parser)
     parser.add_argument("--timeout", type=_positive_seconds, default=8.0, metavar="SECONDS",
                         help="global deadline for all probes (default: 8)")
@@ -164,8 +202,9 @@ def _run_tui(args: argparse.Namespace) -> int | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_diagnose)
     try:
-        return run_diagnose(args)
+        return handler(args)
     except KeyboardInterrupt:
         print("dind-doctor: interrupted", file=sys.stderr)
         return 130

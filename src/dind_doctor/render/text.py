@@ -8,6 +8,7 @@ from ..model import CHAIN, LINK_TITLES, Finding, Report, Status
 from .style import SYMBOLS, Style
 
 WIDTH = 88
+MAX_EVIDENCE = 8
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -22,8 +23,10 @@ def _headline(report: Report, style: Style) -> list[str]:
     lines = [style.status(head.status, style.bold(f"{SYMBOLS[head.status]} {word}: {head.title}"))
              + style.dim(f"  [{head.id}]")]
     lines += _wrap(head.summary, "  ")
-    for ev in head.evidence:
+    for ev in head.evidence[:MAX_EVIDENCE]:
         lines += _wrap(f"{ev.label}: {ev.value}", "    · ")
+    if len(head.evidence) > MAX_EVIDENCE:
+        lines.append(f"    · (+{len(head.evidence) - MAX_EVIDENCE} more: see --json)")
     if head.fix:
         lines.append(style.bold("  Fix:"))
         for part in head.fix.splitlines():
