@@ -54,7 +54,6 @@ class DoctorApp(App[int]):
         self.export_dir = export_dir or Path.cwd()
         self.strict = strict
         self.clock = clock
-        self.catalog: Catalog = load_catalog()
         self.report: Report | None = None
         self.running = False
         self.run_count = 0
@@ -69,7 +68,17 @@ class DoctorApp(App[int]):
         self.sub_title = self.mode
         self.push_screen(OverviewScreen())
         self.call_after_refresh(self.start_run)  # first paint before any probe starts
+        self.call_after_refresh(self._preload_catalog)
         self.set_interval(0.1, self._tick)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog (parsed once; the first paint does not wait for it)."""
+        return load_catalog()
+
+    @work(thread=True, group="catalog")
+    def _preload_catalog(self) -> None:
+        load_catalog()
 
     @property
     def overview(self) -> OverviewScreen:
