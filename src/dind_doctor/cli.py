@@ -85,6 +85,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("fix", "dind_doctor.config.commands",
                "show (or --apply) comment-preserving fixes for those files",
                "add_fix_arguments", "run_fix"),
+    Subcommand("wait", "dind_doctor.wait",
+               "wait until the Docker daemon answers; on timeout print the diagnosis"),
+    Subcommand("demo", "dind_doctor.demo",
+               "replay a bundled DinD scenario (interactive view or text); --list"),
 )
 
 

@@ -1,0 +1,84 @@
+"""``dind-doctor demo``: the whole tool on a bundled scenario, with no DinD at hand.
+
+The scenarios are saved facts shipped in the package (:mod:`dind_doctor.scenarios`); the
+demo replays one in the interactive view, or prints its text report with ``--text``, with
+``--json`` or when stdout is not a terminal. Nothing is probed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import scenarios
+from .facts import Facts
+
+EXIT_OK, EXIT_USAGE = 0, 2
+DEFAULT_SCENARIO = "tls-mismatch-2375"
+
+HELP = """\
+Replay a bundled DinD situation (saved facts, nothing is probed): the interactive view on a
+terminal, else (or with --text) the text report. --list shows the scenarios."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = HELP
+    parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                        help=f"which scenario (default: {DEFAULT_SCENARIO}; see --list)")
+    parser.add_argument("--list", action="store_true", help="list the bundled scenarios")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--text", action="store_true",
+                     help="print the text report even on a terminal")
+    out.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+
+def list_scenarios() -> str:
+    width = max(map(len, scenarios.SCENARIOS))
+    lines = [f"  {name:<{width}}  {about}" for name, about in scenarios.SCENARIOS.items()]
+    return "Bundled scenarios (dind-doctor demo NAME):\n" + "\n".join(lines) + "\n"
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return not (args.text or args.json) and sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        sys.stdout.write(list_scenarios())
+        return EXIT_OK
+    name = args.scenario or DEFAULT_SCENARIO
+    try:
+        facts = scenarios.load(name)
+    except KeyError:
+        sys.stderr.write(f"dind-doctor: no scenario named {name!r}\n" + list_scenarios())
+        return EXIT_USAGE
+    if _interactive(args) and _run_tui(name, facts) is not None:
+        return EXIT_OK
+    from .report import build_report
+
+    report = build_report(facts)
+    if args.json:
+        from .render.json import render_json
+
+        sys.stdout.write(render_json(report))
+    else:
+        from .render.style import use_color
+        from .render.text import render_text
+
+        sys.stdout.write(f"Demo scenario {name}: {scenarios.SCENARIOS[name]}\n\n")
+        sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
+    return EXIT_OK
+
+
+def _run_tui(name: str, facts: Facts) -> int | None:
+    """The interactive view on the scenario; ``None``: it cannot run here, print text."""
+    try:
+        from .tui import replay_run, run_app
+    except Exception:
+        return None
+    try:
+        return run_app(run=replay_run(facts), mode=f"demo {name}")
+    except Exception as exc:
+        print(f"dind-doctor: interactive view unavailable ({type(exc).__name__}: {exc}); "
+              "showing the text report", file=sys.stderr)
+        return None
