@@ -38,21 +38,33 @@ async def _run(argv: list[str], deadline: Deadline, env: Mapping[str, str]) -> t
     return proc.returncode or 0, out.decode("utf-8", "replace")[:2000]
 
 
-async def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
-                   env: Mapping[str, str]) -> None:
+async def _output(tool: ToolFact, argv: list[str], deadline: Deadline,
+                  env: Mapping[str, str]) -> str | None:
+    """What the command printed, or ``None`` with ``tool.error`` set."""
     try:
-        _, out = await _run(argv, deadline, env)
+        return (await _run(argv, deadline, env))[1]
     except asyncio.TimeoutError:
-        tool.error = f"`{' '.join(argv)}` did not finish within {RUN_TIMEOUT:g} s"
-        return
+        tool.error = f"`{' '.join(argv[1:3])}` did not finish within {RUN_TIMEOUT:g} s"
     except OSError as exc:
         tool.error = exc.strerror or str(exc)
+    return None
+
+
+def _unexpected(out: str) -> str:
+    first = out.strip().splitlines()[0][:120] if out.strip() else ""
+    return f"unexpected output: {first}"
+
+
+async def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
+                   env: Mapping[str, str]) -> None:
+    out = await _output(tool, argv, deadline, env)
+    if out is None:
         return
     match = _VERSION.search(out)
     if match:
         tool.version = match.group(1)
     else:
-        tool.error = f"unexpected output: {out.strip()[:120]}"
+        tool.error = _unexpected(out)
 
 
 async def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline) -> ToolsFacts:
@@ -85,17 +97,11 @@ async def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline) -> 
 async def _cli(tool: ToolFact, deadline: Deadline, env: Mapping[str, str]) -> None:
     argv = [tool.path or "docker", "version", "--format",
             "{{.Client.Version}} {{.Client.APIVersion}}"]
-    try:
-        _, out = await _run(argv, deadline, env)
-    except asyncio.TimeoutError:
-        tool.error = f"`docker version` did not finish within {RUN_TIMEOUT:g} s"
-        return
-    except OSError as exc:
-        tool.error = exc.strerror or str(exc)
+    out = await _output(tool, argv, deadline, env)
+    if out is None:
         return
     match = re.search(r"^(\S+) (\d+\.\d+)\s*$", out, re.MULTILINE)
     if match:
         tool.version, tool.api_version = match.group(1), match.group(2)
     else:
-        first = out.strip().splitlines()[0][:120] if out.strip() else ""
-        tool.error = f"unexpected output: {first}"
+        tool.error = _unexpected(out)
