@@ -89,3 +89,13 @@ def test_fix_dry_run_then_apply(tmp_path: Path) -> None:
 def test_job_env_is_empty_outside_ci() -> None:
     assert job_env({"DOCKER_HOST": "tcp://laptop:2375"}) == {}
     assert job_env({"GITLAB_CI": "true", "CI_JOB_NAME": "b", "HOME": "/x"}) == {"CI_JOB_NAME": "b"}
+
+
+def test_lint_json_matches_the_report_schema() -> None:
+    jsonschema = __import__("jsonschema")
+    from dind_doctor.render.json import load_schema
+
+    for name in ("tls-2375.yml", "features.yml", "broken.yml", "k8s.yml"):
+        _, out, _ = _run("lint", ["--ci-file", ci(name), "--runner-config",
+                                  runner("docker-misc.toml"), "--json"])
+        jsonschema.validate(json.loads(out), load_schema())
