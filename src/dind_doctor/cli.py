@@ -89,6 +89,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                "wait until the Docker daemon answers; on timeout print the diagnosis"),
     Subcommand("demo", "dind_doctor.demo",
                "replay a bundled DinD scenario (interactive view or text); --list"),
+    Subcommand("explain", "dind_doctor.explain.command",
+               "read a job log (FILE or -) and name the DinD failure mode that explains it"),
 )
 
 

@@ -1,0 +1,101 @@
+"""``explain_log(text)``: which DinD failure modes explain a job log, best first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..catalog import Catalog, load_catalog
+from .context import JobContext, Outcome, job_context
+from .logtext import LogLine, Origin, ParsedLog, ServiceWarning, parse_log
+from .matcher import Candidate, LogMatcher, ordered
+from .rules import apply_rules
+
+MIN_SCORE = 15.0
+MAX_CANDIDATES = 5
+TAIL_LINES = 6
+SHORT_INPUT = 3  # this many lines or fewer: a pasted error, fragments allowed
+_STEP_END = re.compile(r"^(Running after_script|Uploading artifacts|Cleaning up project directory"
+                       r"|ERROR: Job failed|Job succeeded)")
+
+
+class Verdict(str, Enum):
+    DIND_FAILURE = "dind-failure"  # the log shows a DinD failure; candidates explain it
+    SUCCEEDED = "succeeded"  # the job succeeded (candidates, if any, are worth a look)
+    NOT_DIND = "not-dind"  # the job failed, but nothing points to DinD
+    NOTHING = "nothing-found"  # an excerpt without end-of-job line and without DinD symptoms
+
+
+@dataclass
+class Explanation:
+    verdict: Verdict
+    context: JobContext
+    candidates: list[Candidate]
+    service_warnings: list[ServiceWarning] = field(default_factory=list)
+    failing_command: str | None = None
+    tail: list[LogLine] = field(default_factory=list)
+    line_count: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """1 when the log shows a DinD failure, else 0."""
+        return 1 if self.verdict is Verdict.DIND_FAILURE else 0
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def failing_step(parsed: ParsedLog, outcome: Outcome) -> tuple[str | None, list[LogLine]]:
+    """The command that failed the job and the lines it printed (with the end-of-job line)."""
+    if outcome is not Outcome.FAILED:
+        return None, []
+    jobs = [line for line in parsed.lines if line.origin is Origin.JOB]
+    end = next((i for i in range(len(jobs) - 1, -1, -1)
+                if jobs[i].text.startswith(("ERROR: Job failed", "ERROR: Preparation failed"))),
+               len(jobs) - 1)
+    after = next((i for i, line in enumerate(jobs) if line.text.startswith(
+        "Running after_script")), None)
+    last_cmd = next((i for i in range(min(end, after if after is not None else end), -1, -1)
+                     if jobs[i].command and jobs[i].text.strip().startswith("$ ")), None)
+    if last_cmd is None:
+        return None, [jobs[end]] if jobs else []
+    stop = next((i for i in range(last_cmd + 1, len(jobs)) if _STEP_END.match(jobs[i].text)),
+                end)
+    return jobs[last_cmd].command, [*jobs[last_cmd:stop], jobs[end]]
+
+
+def explain_log(text: str, catalog: Catalog | None = None) -> Explanation:
+    """Parse ``text`` (a raw job log, an excerpt or one pasted line) and explain it."""
+    catalog = catalog if catalog is not None else load_catalog()
+    parsed = parse_log(text)
+    ctx = job_context(parsed.lines)
+    command, step = failing_step(parsed, ctx.outcome)
+    matcher = LogMatcher(catalog)
+    found = matcher.rank(parsed.lines, {line.number for line in step})
+    if not found and 0 < len(parsed.lines) <= SHORT_INPUT:
+        found = _fragments(catalog, parsed.lines)
+    apply_rules(found, parsed, ctx, catalog)
+    candidates = [c for c in ordered(found) if c.score >= MIN_SCORE][:MAX_CANDIDATES]
+    if ctx.outcome is Outcome.SUCCEEDED:
+        verdict = Verdict.SUCCEEDED
+    elif candidates:
+        verdict = Verdict.DIND_FAILURE
+    else:
+        verdict = Verdict.NOT_DIND if ctx.outcome is Outcome.FAILED else Verdict.NOTHING
+    tail = [line for line in step if line.text.strip()][-TAIL_LINES:]
+    return Explanation(verdict, ctx, candidates, parsed.warnings, command, tail,
+                       len(text.splitlines()))
+
+
+def _fragments(catalog: Catalog, lines: list[LogLine]) -> dict[str, Candidate]:
+    """A short paste that is only part of an error: the catalog's own fragment matcher."""
+    from .matcher import Hit
+
+    found: dict[str, Candidate] = {}
+    for line in lines:
+        for match in catalog.match_error_line(line.text):
+            candidate = found.setdefault(match.entry.id, Candidate(match.entry))
+            candidate.hits.append(Hit(line, match.symptom, match.score))
+    return found

@@ -1,0 +1,104 @@
+"""Context rules: what the rest of the log says about the modes the lines pointed to.
+
+Each rule is small, named, and leaves a reason the user sees next to the candidate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog import Catalog
+from .context import JobContext
+from .logtext import LogLine, Origin, ParsedLog
+from .matcher import Candidate
+
+RULE_BONUS = 15.0
+_LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
+# modes that, on Kubernetes, are the pod wiring (failure-modes §9)
+_CONNECTION_MODES = ("alias-unresolvable", "client-plain-http-to-tls-port",
+                     "docker-host-unset-unix-socket")
+_STARTUP_FAILURES = ("privileged-missing", "iptables-backend-mismatch",
+                     "socket-binding-mixed-with-dind", "env-propagation-to-service",
+                     "storage-driver-vfs-fallback")
+
+
+def listen_ports(lines: list[LogLine]) -> set[int]:
+    """TCP ports the service's dockerd said it listens on (``API listen on [::]:2376``)."""
+    return {int(m.group("port")) for line in lines if line.origin is Origin.SERVICE
+            for m in [_LISTEN.search(line.text)] if m}
+
+
+def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobContext,
+                catalog: Catalog) -> None:
+    """Adjust ``candidates`` in place (bonus, fix node, reasons)."""
+    ports = listen_ports(parsed.lines)
+    _tls_listener(candidates, ports)
+    _plain_listener(candidates, ports)
+    _kubernetes(candidates, ctx, catalog)
+    _service_died(candidates)
+    _resolver(candidates, ctx)
+
+
+def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
+    tls = candidates.get("daemon-tls-client-plain-2375")
+    if tls is not None and 2376 in ports and 2375 not in ports:
+        tls.bonus += RULE_BONUS
+        tls.reasons.append("the service log shows dockerd listening on 2376 only (TLS)")
+
+
+def _plain_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
+    if 2375 not in ports or 2376 in ports:
+        return
+    expects_tls = candidates.get("daemon-plain-client-expects-tls")
+    if expects_tls is not None:
+        expects_tls.bonus += RULE_BONUS
+        expects_tls.reasons.append("the service log shows dockerd listening on plain 2375")
+    tls = candidates.get("daemon-tls-client-plain-2375")
+    if tls is not None:
+        tls.bonus -= RULE_BONUS
+        tls.reasons.append("the service log shows dockerd on plain 2375, so the port is right")
+        race = candidates.get("daemon-not-ready-race")
+        if race is not None:
+            race.bonus += RULE_BONUS
+            race.reasons.append("dockerd listens on 2375, but the client was refused: "
+                                "it asked before the daemon was up")
+
+
+def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
+    if not ctx.kubernetes:
+        return
+    why = (f"the job runs on the {ctx.executor} executor" if ctx.executor
+           else "the resolver is a cluster DNS service")
+    for candidate in candidates.values():  # land on the Kubernetes branch of each fix tree
+        for node in candidate.entry.fix_tree.walk():
+            if "kubernetes" in node.id and candidate.node_id is None:
+                candidate.node_id = node.id
+    wiring_causes = [c for i, c in candidates.items() if i in _CONNECTION_MODES]
+    if not wiring_causes or "k8s-executor-wiring" not in catalog:
+        return
+    wiring = candidates.setdefault("k8s-executor-wiring",
+                                   Candidate(catalog["k8s-executor-wiring"]))
+    strongest = max(c.score for c in wiring_causes)
+    for cause in wiring_causes:
+        wiring.hits.extend(h for h in cause.hits if h not in wiring.hits)
+    if wiring.score <= strongest:
+        wiring.bonus += strongest - wiring.score + 1
+    wiring.reasons.append(f"{why}: services share the pod, aliases come from HostAliases and "
+                          "the image entrypoint may not run")
+
+
+def _service_died(candidates: dict[str, Candidate]) -> None:
+    died = [i for i in _STARTUP_FAILURES if i in candidates
+            and any(h.line.origin is Origin.SERVICE for h in candidates[i].hits)]
+    alias = candidates.get("alias-unresolvable")
+    if died and alias is not None:
+        alias.node_id = "service-died"
+        alias.reasons.append(f"the service log shows a start-up failure ({died[0]}): the "
+                             "service exited and its alias went with it")
+
+
+def _resolver(candidates: dict[str, Candidate], ctx: JobContext) -> None:
+    alias = candidates.get("alias-unresolvable")
+    if alias is not None and ctx.resolver is not None:
+        where = f"on {ctx.resolver.ip}" if ctx.resolver.ip else "locally"
+        alias.reasons.append(f"resolver {where}: {ctx.resolver.meaning}")
