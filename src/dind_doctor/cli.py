@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import __version__
+from .config.arguments import add_file_arguments
 from .facts import Facts, FactsFormatError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
@@ -94,26 +95,31 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 )
 
 
-def _attach_subcommands(parser: argparse.ArgumentParser) -> None:
+def _attach_subcommands(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> None:
+    """Only the sub-command named in ``argv`` is imported: the others cost nothing."""
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
                                        title="commands (default: diagnose the live chain)")
+    named = set(argv) if argv is not None else None
     for sub in SUBCOMMANDS:
-        module = importlib.import_module(sub.module)
         sub_parser = subparsers.add_parser(
             sub.name, help=sub.help, description=sub.help,
             formatter_class=argparse.RawDescriptionHelpFormatter)
+        if named is not None and sub.name not in named:
+            continue
+        module = importlib.import_module(sub.module)
         getattr(module, sub.add_arguments)(sub_parser)
         runner: Callable[[argparse.Namespace], int] = getattr(module, sub.run)
         sub_parser.set_defaults(handler=runner)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; with ``argv``, only the sub-command it names is loaded."""
     parser = argparse.ArgumentParser(
         prog="dind-doctor", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
-    _attach_subcommands(parser)
+    _attach_subcommands(parser, argv)
     add_report_arguments(parser)
     parser.add_argument("--timeout", type=_positive_seconds, default=8.0, metavar="SECONDS",
                         help="global deadline for all probes (default: 8)")
@@ -128,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--replay", metavar="FILE",
                         help="run the checks on facts saved with --save-facts; no probing")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    files = parser.add_argument_group(
+        "static inputs (joined with what the probes see; found by default in a job)")
+    add_file_arguments(files)
     return parser
 
 
@@ -144,13 +153,15 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def _load_or_collect(args: argparse.Namespace) -> Facts:
     if args.replay:
         return Facts.load(args.replay)
-    from .probes.engine import collect
+    from .probes.engine import ConfigFiles, collect
     from .render.progress import ProgressLine
 
     progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
     try:
         return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle),
-                                   alias=args.alias))
+                                   alias=args.alias,
+                                   config_files=ConfigFiles(args.ci_file, args.runner_config,
+                                                            args.helm_values)))
     finally:
         if progress is not None:
             progress.close()
@@ -206,7 +217,8 @@ def _run_tui(args: argparse.Namespace) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_diagnose)
     try:

@@ -19,6 +19,7 @@ from .. import __version__
 from ..facts import EnvFacts, Facts
 from ..model import Report
 from ..report import SCHEMA_VERSION
+from .arguments import add_file_arguments
 from .collect import collect_config_facts
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
@@ -39,18 +40,6 @@ Show the fixes for the lint findings that have a mechanical one, as a unified di
 (comments, order, quoting and every untouched line are kept). --apply writes them: atomically,
 with a backup next to the file (<file>.dind-doctor.bak), and only if the file did not change
 since it was read. Tokens in config.toml are never printed."""
-
-
-def add_file_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ci-file", metavar="PATH",
-                        help="the .gitlab-ci.yml to check (default: $CI_PROJECT_DIR/"
-                             ".gitlab-ci.yml, else ./.gitlab-ci.yml)")
-    parser.add_argument("--runner-config", metavar="PATH",
-                        help="the runner's config.toml (default: /etc/gitlab-runner/config.toml,"
-                             " ~/.gitlab-runner/config.toml, $CONFIG_FILE)")
-    parser.add_argument("--helm-values", metavar="PATH",
-                        help="a gitlab-runner Helm chart values.yaml; its runners.config is "
-                             "checked as the runner config")
 
 
 def add_lint_arguments(parser: argparse.ArgumentParser) -> None:

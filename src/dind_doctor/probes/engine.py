@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
@@ -13,7 +14,7 @@ from ..endpoint import certdir_client, derive
 from ..facts import Facts, NameFacts, ProbeError
 from ..model import Endpoint
 from ..redact import redact_text
-from .bounded import Deadline
+from .bounded import Deadline, in_thread
 from .certfiles import CertDir
 from .docker_api import probe_api
 from .environment import probe_environment
@@ -26,7 +27,8 @@ from .tools import probe_tools
 DEFAULT_TIMEOUT = 8.0
 DEFAULT_SETTLE = 2.0
 DIND_PORTS = (2375, 2376)
-PROBES = ("env", "name", "ports", "tls", "certs", "sockets", "api", "tools")
+CONFIG_TIMEOUT = 5.0
+PROBES = ("env", "name", "ports", "tls", "certs", "sockets", "api", "tools", "config")
 
 Progress = Callable[[str, str], None]
 
@@ -62,12 +64,15 @@ class _Run:
 
 async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None, *,
                   environ: Mapping[str, str] | None = None,
-                  settle: float = DEFAULT_SETTLE, alias: str = "docker") -> Facts:
+                  settle: float = DEFAULT_SETTLE, alias: str = "docker",
+                  config_files: ConfigFiles | None = None) -> Facts:
     """Probe the whole chain and return what was observed. Never raises for probe failures.
 
     ``settle``: how long a refused daemon port is re-tried, to catch a daemon that is
     still starting (the readiness race). ``alias``: the service name probed when the
     endpoint is not a TCP one (to tell "daemon fine, client misdirected").
+    ``config_files``: explicit .gitlab-ci.yml / config.toml / Helm values paths; without
+    them the default locations are searched, so a job's own CI file joins the diagnosis.
     """
     environ = os.environ if environ is None else environ
     deadline = Deadline(timeout)
@@ -88,6 +93,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
         run.step("sockets", _sockets(run, endpoint)),
         run.step("api", _api(run, endpoint)),
         run.step("tools", _tools(run, environ)),
+        run.step("config", _config(run, environ, config_files or ConfigFiles())),
     )
     return facts
 
@@ -147,6 +153,33 @@ async def _api(run: _Run, endpoint: Endpoint) -> None:
 
 async def _tools(run: _Run, environ: Mapping[str, str]) -> None:
     run.facts.tools = await probe_tools(environ, run.facts.env.home, run.deadline)
+
+
+@dataclass(frozen=True)
+class ConfigFiles:
+    """Paths given on the command line for the static half of the diagnosis."""
+
+    ci_file: str | None = None
+    runner_config: str | None = None
+    helm_values: str | None = None
+
+
+async def _config(run: _Run, environ: Mapping[str, str], files: ConfigFiles) -> None:
+    """Parse the CI file and runner config when there are any (in a thread: parsing is CPU)."""
+    from ..config.locate import find_ci_file, find_runner_config
+
+    wanted = files.ci_file or files.runner_config or files.helm_values
+    if not wanted and not (find_ci_file(None, environ)[0] or find_runner_config(None, environ)[0]):
+        return
+
+    def parse() -> tuple[Any, Any]:
+        from ..config.collect import collect_config_facts
+
+        return collect_config_facts(files.ci_file, files.runner_config, files.helm_values,
+                                    environ)
+
+    run.facts.runner_config, run.facts.ci_file = await in_thread(
+        parse, run.deadline.budget(CONFIG_TIMEOUT))
 
 
 def collect_sync(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
