@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import CHAIN, LINK_TITLES, Finding, Report, Status
+from ..model import CHAIN, LINK_TITLES, Finding, Link, Report, Status
 from .style import SYMBOLS, Style
 
 WIDTH = 88
 MAX_EVIDENCE = 8
+STATIC_LINKS = {Link.RUNNER, Link.JOB}
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -72,9 +73,11 @@ def render_text(report: Report, *, color: bool = False) -> str:
     style = Style(color)
     ep = report.endpoint
     lines = [style.bold(f"dind-doctor {report.tool_version}") +
-             style.dim(f"  ·  {report.generated_at}"),
-             f"Endpoint: {ep.url}" + (" (TLS)" if ep.tls else "") + style.dim(f"  — {ep.source}"),
-             ""]
+             style.dim(f"  ·  {report.generated_at}")]
+    if any(f.link not in STATIC_LINKS for f in report.findings):  # a live run, not `lint`
+        lines.append(f"Endpoint: {ep.url}" + (" (TLS)" if ep.tls else "") +
+                     style.dim(f"  — {ep.source}"))
+    lines.append("")
     lines += _headline(report, style)
     lines += _others(report, style)
     lines += _checklist(report, style)
