@@ -1,0 +1,41 @@
+"""The CI template and its README, as the tests read them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = TEMPLATES / "dind-doctor.gitlab-ci.yml"
+README = TEMPLATES / "README.md"
+JOB = ".dind-doctor"
+
+
+def load_template() -> dict[str, Any]:
+    return YAML(typ="safe").load(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def script_lines(section: str) -> list[str]:
+    return list(load_template()[JOB][section])
+
+
+def readme_block(marker: str) -> str:
+    """The fenced code block right after ``<!-- marker -->`` in the README."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(rf"<!-- {re.escape(marker)} -->\n```\w*\n(.*?)```", text, re.DOTALL)
+    assert found, f"no block after <!-- {marker} --> in {README.name}"
+    return found.group(1)
+
+
+def readme_examples() -> dict[str, str]:
+    text = README.read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- example: ([\w-]+) -->\n```yaml\n(.*?)```", text, re.DOTALL))
+
+
+def as_local_pipeline(example: str) -> str:
+    """The example with its ``include:`` replaced by the template's text (what GitLab merges)."""
+    body = re.sub(r"^include:\n(?:  - .*\n)+", "", example, flags=re.MULTILINE)
+    return TEMPLATE.read_text(encoding="utf-8") + "\n" + body
