@@ -91,11 +91,13 @@ def explain_log(text: str, catalog: Catalog | None = None) -> Explanation:
 
 def _fragments(catalog: Catalog, lines: list[LogLine]) -> dict[str, Candidate]:
     """A short paste that is only part of an error: the catalog's own fragment matcher."""
-    from .matcher import Hit
+    from .matcher import Hit, normalize
 
     found: dict[str, Candidate] = {}
     for line in lines:
         for match in catalog.match_error_line(line.text):
+            if match.symptom.pattern.search(normalize(line.text)):
+                continue  # a whole symptom in the line: the log matcher already judged it
             candidate = found.setdefault(match.entry.id, Candidate(match.entry))
             candidate.hits.append(Hit(line, match.symptom, match.score))
     return found

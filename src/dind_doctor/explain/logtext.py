@@ -100,7 +100,7 @@ def parse_log(raw: str) -> ParsedLog:
             if warning:
                 block = ServiceWarning(warning.group("name"), number)
                 warnings.append(block)
-                part = "error"
+                part = "health check error"
             elif block is not None and _BLOCK_END.match(text):
                 block, part = None, ""
             elif block is not None:
@@ -123,7 +123,7 @@ def parse_log(raw: str) -> ParsedLog:
             if block is not None and not warning:
                 if origin is Origin.SERVICE:
                     block.service_log.append(line)
-                elif part == "error":
+                elif part == "health check error":
                     block.health_check_error.append(text.strip())
             if _COMMAND.match(text.strip()) and origin is Origin.JOB:
                 commands.append(line)

@@ -29,7 +29,8 @@ SERVICE_WEIGHT = 2.0
 FAILING_WEIGHT = 1.5
 EXTRA_PER_LINE = 0.1
 EXTRA_CAP = 6.0
-_DOCKERISH = re.compile(r"docker|daemon|dind|:237[56]\b|/v1\.\d+/|x509|certs/client",
+_DOCKERISH = re.compile(r"docker|daemon|dind|:237[56]\b|/v1\.\d+/|x509|certs/client|ryuk"
+                        r"|testcontainers|privileged",
                         re.IGNORECASE)
 
 

@@ -38,6 +38,11 @@ def shown(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
+def fix_path(candidate: Candidate) -> list[str]:
+    """The fix tree's questions and answers that lead to the chosen fix."""
+    return [n.title for n in candidate.entry.fix_tree.path_to(candidate.node.id)]
+
+
 def candidate_dict(candidate: Candidate) -> dict[str, Any]:
     node = candidate.node
     return {
@@ -50,7 +55,8 @@ def candidate_dict(candidate: Candidate) -> dict[str, Any]:
                       "text": shown(h.line.text), "symptom": h.symptom.match}
                      for h in sorted(candidate.hits, key=lambda h: -h.score)[:MAX_EVIDENCE]],
         "reasons": list(candidate.reasons),
-        "fix": {"id": node.id, "title": node.title, "text": node.text,
+        "fix": {"id": node.id, "title": node.title, "path": fix_path(candidate),
+                "text": node.text,
                 "steps": list(node.steps),
                 "snippets": [{"file": s.filename, "code": s.code} for s in node.snippets]},
         "docs": [{"title": d.title, "url": d.url} for d in candidate.entry.docs],
@@ -80,7 +86,8 @@ def explanation_dict(expl: Explanation) -> dict[str, Any]:
 
 def _wrap(text: str, indent: str, rest: str | None = None) -> list[str]:
     rest = rest if rest is not None else " " * len(indent)
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=rest) or [indent]
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=rest,
+                         break_on_hyphens=False, break_long_words=False) or [indent]
 
 
 def render_explanation(expl: Explanation, *, color: bool = False) -> str:
@@ -136,7 +143,11 @@ def _candidate_lines(candidate: Candidate, index: int, verdict: Verdict,
     for reason in candidate.reasons:
         lines += _wrap(reason, "    + ")
     node = candidate.node
-    lines.append(style.bold("  Fix: ") + node.title if index == 0 else f"  Fix: {node.title}")
+    path = " → ".join(fix_path(candidate))
+    if index == 0:
+        lines += [style.bold("  Fix:"), *_wrap(path, "    ")]
+    else:
+        lines += _wrap(f"Fix: {path}", "  ", "       ")
     if index == 0:
         for number, step in enumerate(node.steps, start=1):
             lines += _wrap(f"{number}. {step}", "    ", "       ")

@@ -17,9 +17,11 @@ _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<por
 # modes that, on Kubernetes, are the pod wiring (failure-modes §9)
 _CONNECTION_MODES = ("alias-unresolvable", "client-plain-http-to-tls-port",
                      "docker-host-unset-unix-socket")
-_STARTUP_FAILURES = ("privileged-missing", "iptables-backend-mismatch",
-                     "socket-binding-mixed-with-dind", "env-propagation-to-service",
-                     "storage-driver-vfs-fallback")
+# what a client sees when the daemon is gone: consequences, not causes
+_CONSEQUENCES = ("alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
+                 "daemon-unreachable", "daemon-plain-client-expects-tls", "daemon-api",
+                 "k8s-executor-wiring")
+_NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 
 
 def listen_ports(lines: list[LogLine]) -> set[int]:
@@ -34,6 +36,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     ports = listen_ports(parsed.lines)
     _tls_listener(candidates, ports)
     _plain_listener(candidates, ports)
+    _certs_race(candidates, ctx)
     _kubernetes(candidates, ctx, catalog)
     _service_died(candidates)
     _resolver(candidates, ctx)
@@ -87,13 +90,32 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
                           "the image entrypoint may not run")
 
 
+def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
+    race = candidates.get("daemon-not-ready-race")
+    if race is None or ctx.kubernetes or "ca.pem" not in race.best.symptom.match:
+        return
+    race.bonus -= RULE_BONUS
+    race.reasons.append("a missing ca.pem is rarely a race outside Kubernetes: the Docker "
+                        "executor's health check waits until dind has written its certificates")
+
+
 def _service_died(candidates: dict[str, Candidate]) -> None:
-    died = [i for i in _STARTUP_FAILURES if i in candidates
-            and any(h.line.origin is Origin.SERVICE for h in candidates[i].hits)]
+    """A start-up error in the service's own log outranks what the client saw afterwards."""
+    died = [c for i, c in candidates.items() if i not in _NOT_FATAL and any(
+        h.line.origin is Origin.SERVICE and h.symptom.variant == "service-log" for h in c.hits)]
+    if not died:
+        return
+    cause = max(died, key=lambda c: c.score)
+    consequences = [candidates[i] for i in _CONSEQUENCES if i in candidates]
+    strongest = max((c.score for c in consequences), default=0.0)
+    if strongest >= cause.score:
+        cause.bonus += strongest - cause.score + 1
+    cause.reasons.append("the service's own log shows why dockerd did not start; the client's "
+                         "connection errors follow from it")
     alias = candidates.get("alias-unresolvable")
-    if died and alias is not None:
+    if alias is not None:
         alias.node_id = "service-died"
-        alias.reasons.append(f"the service log shows a start-up failure ({died[0]}): the "
+        alias.reasons.append(f"the service log shows a start-up failure ({cause.entry.id}): the "
                              "service exited and its alias went with it")
 
 

@@ -1,0 +1,17 @@
+"""The hand-written job logs under tests/data/logs and what each one should explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+LOGS = Path(__file__).resolve().parent.parent / "data" / "logs"
+OUTCOMES = ("succeeded", "not-dind")
+
+
+def manifest() -> dict[str, dict[str, object]]:
+    return json.loads((LOGS / "expected.json").read_text(encoding="utf-8"))
+
+
+def read(name: str) -> str:
+    return (LOGS / name).read_text(encoding="utf-8")
