@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from . import __version__
 from .config.arguments import add_file_arguments
 from .facts import Facts, FactsFormatError
+from .model import Report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
 MAX_TIMEOUT = 120.0
@@ -134,6 +135,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--replay", metavar="FILE",
                         help="run the checks on facts saved with --save-facts; no probing")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    reports = parser.add_argument_group("report files for GitLab (combinable with --json)")
+    reports.add_argument("--junit", metavar="FILE",
+                         help="also write JUnit XML, one test case per check "
+                              "(artifacts:reports:junit)")
+    reports.add_argument("--codequality", metavar="FILE",
+                         help="also write a Code Quality report (artifacts:reports:codequality)")
+    reports.add_argument("--markdown", metavar="FILE",
+                         help="also write Markdown for an issue or merge-request comment")
     files = parser.add_argument_group(
         "static inputs (joined with what the probes see; found by default in a job)")
     add_file_arguments(files)
@@ -176,7 +185,7 @@ def run_diagnose(args: argparse.Namespace) -> int:
     from .render.text import render_text
     from .report import build_report
 
-    if _interactive(args):
+    if _interactive(args) and not (args.junit or args.codequality or args.markdown):
         code = _run_tui(args)
         if code is not None:
             return code
@@ -199,7 +208,31 @@ def run_diagnose(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(report, strict=args.strict))
     else:
         sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
-    return report.exit_code(strict=args.strict)
+    return _write_report_files(args, report, facts) or report.exit_code(strict=args.strict)
+
+
+def _write_report_files(args: argparse.Namespace, report: Report, facts: Facts) -> int | None:
+    """Write --junit / --codequality / --markdown; EXIT_USAGE when one cannot be written."""
+    from .render.codequality import ci_path_for, render_codequality
+    from .render.junit import render_junit
+    from .render.markdown import render_markdown
+
+    ci_path = ci_path_for(facts)
+    outputs: list[tuple[str | None, Callable[[], str]]] = [
+        (args.junit, lambda: render_junit(report, strict=args.strict, ci_path=ci_path)),
+        (args.codequality, lambda: render_codequality(report, ci_path=ci_path)),
+        (args.markdown, lambda: render_markdown(report, ci_path=ci_path)),
+    ]
+    for path, render in outputs:
+        if not path:
+            continue
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(render())
+        except OSError as exc:
+            print(f"dind-doctor: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+    return None
 
 
 def _run_tui(args: argparse.Namespace) -> int | None:
