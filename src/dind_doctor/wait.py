@@ -22,6 +22,7 @@ from typing import TextIO
 from .endpoint import derive
 from .facts import ApiFacts
 from .model import Endpoint
+from .redact import redact_text
 
 EXIT_READY, EXIT_NOT_READY, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 60.0
@@ -94,6 +95,7 @@ def describe_problem(api: ApiFacts) -> str:
         return "the socket does not exist"
     if "permission denied" in low:
         return "permission denied on the socket"
+    error = redact_text(error)
     return error if len(error) <= 90 else error[:89] + "…"
 
 
@@ -122,7 +124,8 @@ async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None =
         endpoint = current_endpoint(environ)
         result.endpoint = endpoint
         if not _pollable(endpoint):
-            result.gave_up = endpoint.error or f"{endpoint.scheme} endpoints cannot be polled"
+            result.gave_up = redact_text(endpoint.error or
+                                         f"{endpoint.scheme} endpoints cannot be polled")
             break
         if _key(endpoint) != last_url:  # the endpoint changed: poll eagerly again
             last_url, delay = _key(endpoint), FIRST_DELAY
@@ -146,7 +149,8 @@ async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None =
 
 
 def _key(endpoint: Endpoint) -> str:
-    return endpoint.url + (" (TLS)" if endpoint.tls else "")
+    """The endpoint as shown (credentials in DOCKER_HOST redacted) and compared."""
+    return redact_text(endpoint.url) + (" (TLS)" if endpoint.tls else "")
 
 
 class WaitProgress:
@@ -173,7 +177,7 @@ class WaitProgress:
                 self._write("\r\x1b[2K")
             verb = "waiting for" if not self.endpoint else "endpoint changed to"
             self._write(f"dind-doctor: {verb} the Docker daemon at {attempt.endpoint} "
-                        f"({endpoint.source}; timeout {self.timeout:g} s)\n")
+                        f"({redact_text(endpoint.source)}; timeout {self.timeout:g} s)\n")
             self.endpoint = attempt.endpoint
         if attempt.ok:
             return
