@@ -29,6 +29,8 @@ def test_the_template_is_one_hidden_job_with_artifacts_kept_on_failure():
     assert "script" not in job  # the extending job brings its own
     assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["paths"] == ["dind-doctor/"]
+    assert job["artifacts"]["reports"] == {"junit": "dind-doctor/junit.xml"}
+    assert "--junit dind-doctor/junit.xml" in " ".join(job["after_script"])
     assert set(job["variables"]) == {"DIND_DOCTOR_WAIT_TIMEOUT", "DIND_DOCTOR_PACKAGE"}
     assert all(isinstance(v, str) for v in job["variables"].values())
 

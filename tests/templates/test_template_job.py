@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree
 
 import pytest
 
@@ -53,6 +54,13 @@ def split_output(stdout: str) -> tuple[dict[str, int], dict[str, str]]:
     return codes, files
 
 
+def junit_cases(xml: str) -> dict[str, bool]:
+    """test case name -> failed, from the JUnit file GitLab would read."""
+    root = ElementTree.fromstring(xml)
+    return {case.get("name", "").split(":")[0]: case.find("failure") is not None
+            for case in root.iter("testcase")}
+
+
 def test_a_healthy_docker_executor_job(topology):
     topology.start_service(SCENARIOS["healthy_tls"].service)
     result = topology.run_job(job_command(), files=job_files(USER_SCRIPT),
@@ -66,6 +74,8 @@ def test_a_healthy_docker_executor_job(topology):
     report = json.loads(files["report.json"])
     assert report["endpoint"]["url"] == "tcp://docker:2376" and report["counts"]["fail"] == 0
     assert json.loads(files["facts.json"])["api"]["ping_ok"] is True
+    cases = junit_cases(files["junit.xml"])
+    assert cases and not any(cases.values()), cases  # every check passed or was skipped
 
 
 def test_a_job_whose_daemon_never_answers_fails_in_wait_and_keeps_the_diagnosis(topology):
@@ -81,3 +91,4 @@ def test_a_job_whose_daemon_never_answers_fails_in_wait_and_keeps_the_diagnosis(
     report = json.loads(files["report.json"])
     assert report["headline"]["id"] == "daemon-tls-client-plain-2375"
     assert json.loads(files["facts.json"])["api"]["ping_ok"] is False
+    assert junit_cases(files["junit.xml"])["daemon-tls-client-plain-2375"] is True
