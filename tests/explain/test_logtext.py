@@ -101,6 +101,7 @@ def test_a_fragment_of_an_error_uses_the_catalogs_fragment_matcher():
         c.entry.id for c in expl.candidates}
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "\x00\x01\xff" * 100, "x" * 100_000])
+@pytest.mark.parametrize("text", ["", "\n\n", "\x00\x01\xff" * 100, "x" * 100_000],
+                         ids=["empty", "blank", "binary", "one-long-line"])
 def test_junk_input_gives_no_explanation_and_no_crash(text):
     assert explain_log(text).candidates == []
