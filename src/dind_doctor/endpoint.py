@@ -8,7 +8,7 @@ the Docker CLI's handling of ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_TL
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .facts import PathFact
@@ -79,9 +79,15 @@ def entrypoint_status(env: Mapping[str, str], paths: Mapping[str, PathFact]) -> 
 
 
 def derive(env: Mapping[str, str], paths: Mapping[str, PathFact], *, uid: int | None = None,
-           home: str = "/root") -> Endpoint:
-    """Return the effective endpoint for the job's ``docker`` client."""
+           home: str = "/root", inherited: Sequence[str] = ()) -> Endpoint:
+    """Return the effective endpoint for the job's ``docker`` client.
+
+    ``inherited``: variables taken from the job's PID 1 because this shell lacks them.
+    """
     steps: list[str] = []
+    if inherited:
+        steps.append(f"{', '.join(inherited)} taken from the job's PID 1: the image entrypoint "
+                     "exported them there; this shell was opened beside the job")
     applies, why = entrypoint_status(env, paths)
     steps.append(why)
     env = dict(env)

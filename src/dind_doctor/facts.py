@@ -98,6 +98,9 @@ class EnvFacts:
     resolv_error: str | None = None
     hosts_entries: dict[str, list[str]] = field(default_factory=dict)  # name -> addresses
     hosts_error: str | None = None
+    # variables the job's PID 1 had and this shell lacks (exported by the image entrypoint
+    # before it exec'd the job; a debug shell opened beside the job does not inherit them)
+    from_pid1: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -130,3 +130,22 @@ def test_docker_image_entrypoint_derivation(topology):
     report = result.json()
     assert report["endpoint"]["url"] == "tcp://docker:2376", report["endpoint"]
     assert report["counts"]["fail"] == 0, report["headline"]
+
+
+def test_debug_shell_beside_a_job_sees_the_entrypoint_exports(topology):
+    """A shell opened with `docker exec` lacks what the entrypoint exported to the job's
+    PID 1; the diagnosis still uses the job's endpoint (TLS on 2376), not the unix socket."""
+    topology.start_service()
+    job = topology.start_job("sleep 60", env={"DOCKER_TLS_CERTDIR": "/certs"},
+                             docker_entrypoint=True)
+    try:
+        code, output = job.container.exec_run([topology.tool, "--json", "-q"], demux=True)
+    finally:
+        job.kill()
+    stdout = output[0].decode()
+    import json
+
+    report = json.loads(stdout)
+    assert report["endpoint"]["url"] == "tcp://docker:2376", report["endpoint"]
+    assert any("PID 1" in step for step in report["endpoint"]["derivation"])
+    assert code == 0, report["headline"]

@@ -80,7 +80,7 @@ class Context:
     @cached_property
     def endpoint(self) -> Endpoint:
         return derive(self.env, self.facts.env.paths, uid=self.facts.env.uid,
-                      home=self.facts.env.home)
+                      home=self.facts.env.home, inherited=self.facts.env.from_pid1)
 
     @property
     def kubernetes(self) -> bool:

@@ -17,7 +17,7 @@ from ..redact import redact_text
 from .bounded import Deadline, in_thread
 from .certfiles import CertDir
 from .docker_api import probe_api
-from .environment import probe_environment
+from .environment import in_container, job_environ, probe_environment, read_pid1_environ
 from .names import probe_name
 from .sockets import probe_socket
 from .tcp import probe_port
@@ -74,7 +74,11 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
     ``config_files``: explicit .gitlab-ci.yml / config.toml / Helm values paths; without
     them the default locations are searched, so a job's own CI file joins the diagnosis.
     """
-    environ = os.environ if environ is None else environ
+    inherited: list[str] = []
+    if environ is None:  # the real process: a debug shell may lack the entrypoint's exports
+        environ = os.environ
+        if in_container():
+            environ, inherited = job_environ(environ, read_pid1_environ())
     deadline = Deadline(timeout)
     facts = Facts(tool_version=__version__, collected_at=_now(), timeout_s=timeout)
     run = _Run(facts, deadline, progress)
@@ -85,8 +89,10 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
     env = await run.step("env", env_probe())
     if env is not None:
         facts.env = env
+        facts.env.from_pid1 = inherited
     # derive from the real environment: the saved one is redacted
-    endpoint = derive(environ, facts.env.paths, uid=facts.env.uid, home=facts.env.home)
+    endpoint = derive(environ, facts.env.paths, uid=facts.env.uid, home=facts.env.home,
+                      inherited=inherited)
     certs: CertDir | None = await run.step("certs", _certs(run, endpoint, environ))
     await asyncio.gather(
         run.step("name", _network(run, endpoint, certs, settle, alias)),

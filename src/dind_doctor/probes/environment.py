@@ -117,6 +117,39 @@ def parse_hosts(text: str) -> dict[str, list[str]]:
     return entries
 
 
+ENTRYPOINT_EXPORTS = ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
+
+
+def read_pid1_environ(path: str = "/proc/1/environ") -> dict[str, str]:
+    """The environment PID 1 of this container started with (empty when unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(_MAX_FILE)
+    except OSError:
+        return {}
+    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+    return {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in pairs}
+
+
+def job_environ(own: Mapping[str, str], pid1: Mapping[str, str]) -> tuple[dict[str, str],
+                                                                            list[str]]:
+    """The job script's environment as seen from a shell opened beside it.
+
+    The docker image entrypoint exports DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
+    and then execs the job as PID 1; a debug shell (``docker exec``) lacks those exports.
+    Returns the merged environment and the names taken from PID 1.
+    """
+    merged = dict(own)
+    taken = [name for name in ENTRYPOINT_EXPORTS if not own.get(name) and pid1.get(name)]
+    for name in taken:
+        merged[name] = pid1[name]
+    return merged, taken
+
+
+def in_container() -> bool:
+    return os.path.exists("/.dockerenv") or _cgroup_says_container()
+
+
 def probe_environment(environ: Mapping[str, str] | None = None) -> EnvFacts:
     """Collect the environment facts. Synchronous: only local, bounded reads."""
     environ = os.environ if environ is None else environ
@@ -126,7 +159,7 @@ def probe_environment(environ: Mapping[str, str] | None = None) -> EnvFacts:
     # stat with the real values: redaction only applies to what is shown and saved
     for path in paths_to_stat(environ, uid, home):
         facts.paths[path] = stat_path(path)
-    facts.in_container = os.path.exists("/.dockerenv") or _cgroup_says_container()
+    facts.in_container = in_container()
     facts.job_started_at = pid1_start_time()
     facts.interfaces_mtu = interfaces_mtu()
     facts.default_interface = default_interface()
