@@ -129,6 +129,7 @@ class Entry:
     detected: bool = True
     rank: int | None = None
     source: str = ""
+    modes: tuple[str, ...] = ()  # the failure modes a static check detects
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,9 @@ def parse_entry(data: Any, *, source: str = "<entry>") -> Entry:
     detected = obj.get("detected", True)
     if not isinstance(detected, bool):
         reader.fail("detected must be true or false")
+    modes = tuple(reader.string(m, "modes[]") for m in reader.seq(obj, "modes"))
+    if any(not _ID.match(m) for m in modes):
+        reader.fail(f"modes {list(modes)} must be kebab-case failure-mode ids")
     return Entry(
         id=entry_id,
         title=reader.text(obj, "title"),
@@ -260,6 +264,7 @@ def parse_entry(data: Any, *, source: str = "<entry>") -> Entry:
         detected=detected,
         rank=rank,
         source=source,
+        modes=modes,
     )
 
 

@@ -6,4 +6,10 @@ Importing this package registers every check (in chain order) in ``base.REGISTRY
 # Findings are ordered by link (``model.CHAIN``), then by registration within a module.
 from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 
-__all__ = ["api", "base", "daemon", "endpoint", "job", "name", "port", "protocol", "tls", "tools"]
+# isort: split
+# Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link;
+# each returns None (no finding) when its file was not read.
+from . import cifile, runner
+
+__all__ = ["api", "base", "cifile", "daemon", "endpoint", "job", "name", "port", "protocol",
+           "runner", "tls", "tools"]
