@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 REDACTED = "[redacted]"
+URL_REDACTED = "redacted"  # inside a URL: brackets would read as an IPv6 host
 
 _SECRET_NAME = re.compile(
     r"(TOKEN|PASSWORD|PASSWD|SECRET|_KEY$|^KEY$|PRIVATE|CREDENTIAL|AUTH_CONFIG|JWT|COOKIE)",
@@ -26,7 +27,7 @@ def is_secret_name(name: str) -> bool:
 def redact_text(text: str) -> str:
     """Remove credentials that may hide inside a free-form value."""
     text = _PEM_PRIVATE.sub(REDACTED, text)
-    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}{REDACTED}@", text)
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}{URL_REDACTED}@", text)
     return _RUNNER_TOKEN.sub(REDACTED, text)
 
 

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -63,8 +64,8 @@ class FindingScreen(Screen[None]):
         table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
         table.add_column("label", style="bold", no_wrap=True, max_width=24)
         table.add_column("value", overflow="fold")
-        for item in f.evidence:
-            table.add_row(item.label, item.value)
+        for item in f.evidence:  # plain text: values such as "[redacted]" are not markup
+            table.add_row(Text(item.label), Text(item.value))
         evidence = self.query_one("#evidence", Static)
         evidence.update(table)
         evidence.display = bool(f.evidence)
