@@ -104,7 +104,7 @@ class Symptom:
     @property
     def literal_length(self) -> int:
         """How specific the pattern is: the number of characters that are not wildcards."""
-        return len(_normalize(self.match.replace("*", "")))
+        return len(normalize(self.match.replace("*", "")))
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class Catalog(Mapping[str, Entry]):
         fragment of at least 8 characters, when the symptom contains the text. Longer literal
         matches rank higher; ties go to the more common mode (lower ``rank``).
         """
-        wanted = _normalize(text)
+        wanted = normalize(text)
         if len(wanted) < 3:
             return []
         best: dict[str, SymptomMatch] = {}
@@ -345,19 +345,20 @@ def _prose(text: str) -> str:
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."})
 
 
-def _normalize(text: str) -> str:
+def normalize(text: str) -> str:
+    """The form error text is compared in: plain quotes, single spaces, case-folded."""
     return " ".join(text.translate(_QUOTES).split()).casefold()
 
 
 def _compile(match: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in _normalize(match).split("*")]
+    parts = [re.escape(p) for p in normalize(match).split("*")]
     return re.compile(".*?".join(parts))
 
 
 def _score(symptom: Symptom, wanted: str) -> float:
     if symptom.pattern.search(wanted):
         return float(symptom.literal_length)
-    literal = _normalize(symptom.match)
+    literal = normalize(symptom.match)
     # a fragment of the error: it must sit inside one literal piece of the symptom
     if len(wanted) >= 8 and any(wanted in piece for piece in literal.split("*")):
         return len(wanted) / 2

@@ -20,8 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog, Entry, FixNode, Symptom
-from ..catalog import _normalize as normalize  # the form symptom patterns are compiled against
+from ..catalog import (
+    Catalog,
+    Entry,
+    FixNode,
+    Symptom,
+    normalize,  # the form symptom patterns are compiled against
+)
 from .logtext import LogLine, Origin
 
 WEAK_LENGTH = 30
