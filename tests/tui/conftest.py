@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
+import textual.constants
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "tui"
 
@@ -25,3 +26,10 @@ class TopLevelSVGExtension(pytest_textual_snapshot.SVGImageExtension):
 @pytest.fixture(autouse=True)
 def _snapshots_at_top_level(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TopLevelSVGExtension)
+
+
+@pytest.fixture(autouse=True)
+def _no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrolls jump instead of gliding: a screenshot never catches a scroll half-way, which
+    made the overview's checklist position depend on machine load."""
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")

@@ -16,6 +16,7 @@ SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 
 async def _settled(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 
@@ -25,7 +26,7 @@ def _press(*keys: str):  # type: ignore[no-untyped-def]
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        await pilot.pause()
+        await _settled(pilot)
 
     return run_before
 
