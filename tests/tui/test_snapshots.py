@@ -15,9 +15,17 @@ SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 
 
 async def _settled(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
+    """Wait until the report is on screen: the run starts only after the first refresh, so
+    waiting for workers alone can return before it began (seen on a loaded machine)."""
+    app = pilot.app
+    for _ in range(200):  # at most ~10 s
+        if app.report is not None and not app.running:
+            break
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+    await pilot.pause()  # the cursor move is scheduled after the refresh that shows the report
 
 
 def _press(*keys: str):  # type: ignore[no-untyped-def]
