@@ -213,6 +213,8 @@ def run_diagnose(args: argparse.Namespace) -> int:
 
 def _write_report_files(args: argparse.Namespace, report: Report, facts: Facts) -> int | None:
     """Write --junit / --codequality / --markdown; EXIT_USAGE when one cannot be written."""
+    if not (args.junit or args.codequality or args.markdown):
+        return None
     from .render.codequality import ci_path_for, render_codequality
     from .render.junit import render_junit
     from .render.markdown import render_markdown

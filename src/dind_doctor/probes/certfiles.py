@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtensionOID
+from typing import TYPE_CHECKING
 
 from ..facts import CertDirFacts, CertFileFact, CertInfo
 from .environment import stat_path
+
+if TYPE_CHECKING:  # cryptography is imported where a certificate is really parsed
+    from cryptography import x509
 
 MAX_PEM = 256 * 1024
 
 
 def cert_info(cert: x509.Certificate) -> CertInfo:
     """The public, printable parts of a certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtensionOID
+
     info = CertInfo(
         subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(),
@@ -75,6 +78,8 @@ def load_cert(path: str) -> tuple[CertFileFact, x509.Certificate | None]:
     data = _read(fact)
     if data is None:
         return fact, None
+    from cryptography import x509
+
     try:
         cert = x509.load_pem_x509_certificate(data)
         fact.cert = cert_info(cert)
@@ -90,6 +95,9 @@ def load_key(path: str) -> tuple[CertFileFact, object | None]:
     data = _read(fact)
     if data is None:
         return fact, None
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     try:
         # only the public half is compared; skipping RSA validation saves ~40 ms per key
         key = serialization.load_pem_private_key(data, password=None,
@@ -124,6 +132,8 @@ def signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
 
 
 def key_matches(cert: x509.Certificate, key: object) -> bool:
+    from cryptography.hazmat.primitives import serialization
+
     public = getattr(key, "public_key", None)
     if public is None:
         return False

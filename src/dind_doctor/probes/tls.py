@@ -7,8 +7,6 @@ import socket
 import ssl
 import time
 
-from cryptography import x509
-
 from ..facts import TlsFacts
 from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir, cert_info, signed_by
@@ -54,6 +52,8 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
         ctx = _context(None, verify=False, host=host)
     server_der = await _exchange(facts, address, port, ctx, host, deadline)
     if server_der is not None:
+        from cryptography import x509
+
         server = x509.load_der_x509_certificate(server_der)
         facts.server_cert = cert_info(server)
         if certs is not None and certs.ca is not None:
