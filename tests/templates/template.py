@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = TEMPLATES / "dind-doctor.gitlab-ci.yml"
-README = TEMPLATES / "README.md"
+README = TEMPLATES.parent / "README.md"  # the template is documented in the main README
 JOB = ".dind-doctor"
 
 
