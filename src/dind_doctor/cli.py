@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from . import __version__
 from .config.arguments import add_file_arguments
 from .facts import Facts, FactsFormatError
-from .model import Report
+from .render.outputs import (
+    add_output_arguments,
+    add_report_file_arguments,
+    report_file_status,
+    wants_report_files,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
 MAX_TIMEOUT = 120.0
@@ -121,7 +126,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
     _attach_subcommands(parser, argv)
-    add_report_arguments(parser)
+    add_output_arguments(parser)
     parser.add_argument("--timeout", type=_positive_seconds, default=8.0, metavar="SECONDS",
                         help="global deadline for all probes (default: 8)")
     parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
@@ -135,28 +140,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--replay", metavar="FILE",
                         help="run the checks on facts saved with --save-facts; no probing")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    reports = parser.add_argument_group("report files for GitLab (combinable with --json)")
-    reports.add_argument("--junit", metavar="FILE",
-                         help="also write JUnit XML, one test case per check "
-                              "(artifacts:reports:junit)")
-    reports.add_argument("--codequality", metavar="FILE",
-                         help="also write a Code Quality report (artifacts:reports:codequality)")
-    reports.add_argument("--markdown", metavar="FILE",
-                         help="also write Markdown for an issue or merge-request comment")
+    add_report_file_arguments(parser)
     files = parser.add_argument_group(
         "static inputs (joined with what the probes see; found by default in a job)")
     add_file_arguments(files)
     return parser
-
-
-def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that prints a report."""
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true",
-                     help="print one JSON object on stdout and nothing else")
-    out.add_argument("--text", action="store_true",
-                     help="print the text report even on a terminal (no interactive view)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as failures")
 
 
 def _load_or_collect(args: argparse.Namespace) -> Facts:
@@ -185,7 +173,7 @@ def run_diagnose(args: argparse.Namespace) -> int:
     from .render.text import render_text
     from .report import build_report
 
-    if _interactive(args) and not (args.junit or args.codequality or args.markdown):
+    if _interactive(args) and not wants_report_files(args):
         code = _run_tui(args)
         if code is not None:
             return code
@@ -208,33 +196,7 @@ def run_diagnose(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(report, strict=args.strict))
     else:
         sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
-    return _write_report_files(args, report, facts) or report.exit_code(strict=args.strict)
-
-
-def _write_report_files(args: argparse.Namespace, report: Report, facts: Facts) -> int | None:
-    """Write --junit / --codequality / --markdown; EXIT_USAGE when one cannot be written."""
-    if not (args.junit or args.codequality or args.markdown):
-        return None
-    from .render.codequality import ci_path_for, render_codequality
-    from .render.junit import render_junit
-    from .render.markdown import render_markdown
-
-    ci_path = ci_path_for(facts)
-    outputs: list[tuple[str | None, Callable[[], str]]] = [
-        (args.junit, lambda: render_junit(report, strict=args.strict, ci_path=ci_path)),
-        (args.codequality, lambda: render_codequality(report, ci_path=ci_path)),
-        (args.markdown, lambda: render_markdown(report, ci_path=ci_path)),
-    ]
-    for path, render in outputs:
-        if not path:
-            continue
-        try:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(render())
-        except OSError as exc:
-            print(f"dind-doctor: cannot write {path}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-    return None
+    return report_file_status(args, report, facts) or report.exit_code(strict=args.strict)
 
 
 def _run_tui(args: argparse.Namespace) -> int | None:

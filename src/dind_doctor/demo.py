@@ -12,6 +12,7 @@ import sys
 
 from . import scenarios
 from .facts import Facts
+from .render.outputs import add_output_arguments
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_SCENARIO = "tls-mismatch-2375"
@@ -26,10 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
                         help=f"which scenario (default: {DEFAULT_SCENARIO}; see --list)")
     parser.add_argument("--list", action="store_true", help="list the bundled scenarios")
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--text", action="store_true",
-                     help="print the text report even on a terminal")
-    out.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_output_arguments(parser, strict=False)
 
 
 def list_scenarios() -> str:

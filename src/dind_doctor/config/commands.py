@@ -18,6 +18,11 @@ from typing import TextIO
 from .. import __version__
 from ..facts import EnvFacts, Facts
 from ..model import Report
+from ..render.outputs import (
+    add_output_arguments,
+    add_report_file_arguments,
+    report_file_status,
+)
 from ..report import SCHEMA_VERSION
 from .arguments import add_file_arguments
 from .collect import collect_config_facts
@@ -43,16 +48,10 @@ since it was read. Tokens in config.toml are never printed."""
 
 
 def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``lint``: the files, and --json/--text/--strict unless already there."""
+    """Arguments of ``lint``: the files, the output format, the report files."""
     add_file_arguments(parser)
-    options = parser._option_string_actions  # argparse has no public lookup
-    if "--json" not in options:
-        out = parser.add_mutually_exclusive_group()
-        out.add_argument("--json", action="store_true",
-                         help="print one JSON object on stdout and nothing else")
-        out.add_argument("--text", action="store_true", help="print the text report")
-    if "--strict" not in options:
-        parser.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    add_output_arguments(parser)
+    add_report_file_arguments(parser)
 
 
 def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +131,10 @@ def run_lint(args: argparse.Namespace, *, stdout: TextIO | None = None,
         out.write(render_json(report, strict=strict))
     else:
         out.write(render_text(report))
+    if hasattr(args, "junit"):
+        failed = report_file_status(args, report, facts, "dind-doctor lint")
+        if failed is not None:
+            return failed
     return report.exit_code(strict=strict)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..render.outputs import add_output_arguments
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_BYTES = 32 * 1024 * 1024  # GitLab's default job log limit is 4 MiB; leave room
 
@@ -25,14 +27,10 @@ Examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_report_arguments
-
     parser.description = HELP
     parser.add_argument("file", nargs="?", default="-", metavar="FILE|-",
                         help="the job log to read (default: - , standard input)")
-    options = parser._option_string_actions  # argparse has no public lookup
-    if "--json" not in options:
-        add_report_arguments(parser)
+    add_output_arguments(parser, strict=False)
 
 
 def read_input(name: str) -> str:
