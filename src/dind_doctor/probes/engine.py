@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
 from ..endpoint import certdir_client, derive
-from ..facts import Facts, NameFacts, ProbeError
+from ..facts import Facts, NameFacts, PortFacts, ProbeError
 from ..model import Endpoint
 from ..redact import redact_text
-from .bounded import Deadline, in_thread
+from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir
 from .docker_api import probe_api
 from .environment import in_container, job_environ, probe_environment, read_pid1_environ
@@ -113,11 +114,7 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
     address = name.addresses[0] if name.addresses else None
     ports = [endpoint.port] if endpoint.scheme == "tcp" and endpoint.port else []
     ports += [p for p in DIND_PORTS if p not in ports]
-    results = await run.step("ports", asyncio.gather(*(
-        probe_port(host, address, port, run.deadline,
-                   settle=settle if port == ports[0] else 0.0)
-        for port in ports
-    )))
+    results = await run.step("ports", _ports(host, address, ports, run.deadline, settle))
     if results is None:
         return
     run.facts.ports = list(results)
@@ -126,6 +123,24 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
     if tls_port is not None and address is not None:
         run.facts.tls = await run.step(
             "tls", probe_tls(host, address, tls_port.port, certs, run.deadline))
+
+
+async def _ports(host: str, address: str | None, ports: list[int], deadline: Deadline,
+                 settle: float) -> list[PortFacts]:
+    """Every port once; then, only if nothing at all listens, keep re-trying the endpoint's
+    port for ``settle`` seconds: a daemon that is up on the other port needs no waiting."""
+    started = time.perf_counter()
+    results = list(await asyncio.gather(*(probe_port(host, address, port, deadline)
+                                          for port in ports)))
+    first = results[0]
+    if settle > 0 and first.state == "refused" and not any(p.state == "open" for p in results):
+        retried = await probe_port(host, address, first.port, deadline, settle=settle)
+        retried.attempts += first.attempts
+        if retried.state == "open":  # refused at first, open now: the daemon came up late
+            retried.opened_after_ms = elapsed_ms(started)
+        retried.duration_ms = elapsed_ms(started)
+        results[0] = retried
+    return results
 
 
 def _cert_dir_for(endpoint: Endpoint, env: Mapping[str, str]) -> CertDir:
