@@ -283,9 +283,14 @@ def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
         needed = client_vars_needed(job, svc, kubernetes=False)
         if not needed:
             continue
-        why = ("`entrypoint: [\"\"]` removes docker-entrypoint.sh" if emptied else
-               f"the job image {name or '(unknown: the runner default)'} is not a docker:* "
-               "image")
+        if emptied:
+            why = "`entrypoint: [\"\"]` removes docker-entrypoint.sh"
+        elif not name:
+            why = "the job has no image (the runner's default), which may not be a docker:* image"
+        elif "$" in name:
+            why = f"the job image {name} is set by variables, so it may not be a docker:* image"
+        else:
+            why = f"the job image {name} is not a docker:* image"
         # a custom image may configure the client itself; an emptied entrypoint cannot
         make = fail if emptied else warn
         problems.append(make(
