@@ -9,6 +9,7 @@ from .style import SYMBOLS, Style
 
 WIDTH = 88
 MAX_EVIDENCE = 8
+MAX_SNIPPET = 8
 STATIC_LINKS = {Link.RUNNER, Link.JOB}
 
 
@@ -46,7 +47,14 @@ def _others(report: Report, style: Style) -> list[str]:
                      style.dim(f"  [{f.id}]"))
         lines += _wrap(f.summary, "  ")
         if f.fix:
-            lines += _wrap(f"Fix: {f.fix.splitlines()[0]}", "  ")
+            fix = f.fix.splitlines()
+            if len(fix) == 1:
+                lines += _wrap(f"Fix: {fix[0]}", "  ")
+            else:  # a snippet: keep its indentation
+                lines.append("  Fix:")
+                lines += [f"    {line}" for line in fix[:MAX_SNIPPET]]
+                if len(fix) > MAX_SNIPPET:
+                    lines.append("    …")
         lines.append("")
     return lines
 
