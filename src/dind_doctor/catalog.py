@@ -9,7 +9,7 @@ error lines against the ``symptoms`` of every entry. It never imports Textual.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -26,6 +26,16 @@ SNIPPET_TARGETS: dict[str, str] = {
     "shell": "fix.sh",
     "daemon-json": "daemon.json",
 }
+SITUATION_TAGS: dict[str, tuple[str, ...]] = {
+    # group -> the tags a report can show for it (``when:`` on fix-tree nodes names them).
+    # Tags of one group exclude each other: a job runs on one executor.
+    "executor": ("docker-executor", "kubernetes", "shell-executor"),
+    "transport": ("tls", "plain", "unix-socket"),
+    "gitlab-com": ("gitlab-com",),
+    "alias": ("custom-alias",),
+}
+_TAG_GROUP: dict[str, tuple[str, ...]] = {
+    tag: group for group in SITUATION_TAGS.values() for tag in group}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -57,10 +67,15 @@ class FixNode:
     children: tuple[FixNode, ...] = ()
     steps: tuple[str, ...] = ()
     snippets: tuple[Snippet, ...] = ()
+    when: tuple[str, ...] = ()  # situation tags (SITUATION_TAGS) this choice is meant for
 
     @property
     def is_fix(self) -> bool:
         return not self.children
+
+    def matches(self, situation: Collection[str]) -> bool:
+        """True when the node has ``when`` tags and the situation shows all of them."""
+        return bool(self.when) and set(self.when) <= set(situation)
 
     def walk(self) -> Iterator[FixNode]:
         """This node and every node below it, depth first."""
@@ -87,6 +102,35 @@ class FixNode:
         while node.children:
             node = next((c for c in node.children if c.recommended), node.children[0])
         return node
+
+    def matching_fix(self, situation: Collection[str]) -> FixNode | None:
+        """The fix that the observed ``situation`` (tags) points to, or None.
+
+        Every fix below this node is scored by the ``when`` tags on its path that the situation
+        shows; a path with a tag whose group shows another tag (``kubernetes`` when the job
+        runs on ``docker-executor``) is ruled out. The best score wins, ties go to the order of
+        :meth:`first_fix` (recommended first). None when no tag matched.
+        """
+        ranked = sorted(self._situated(frozenset(situation), 0, ()), key=lambda r: r[0])
+        return ranked[0][1] if ranked and ranked[0][0][0] < 0 else None
+
+    def fix_for(self, situation: Collection[str]) -> FixNode:
+        """The fix to open for this situation: :meth:`matching_fix`, else the first fix
+        (recommended) that the situation does not rule out, else :meth:`first_fix`."""
+        ranked = sorted(self._situated(frozenset(situation), 0, ()), key=lambda r: r[0])
+        return ranked[0][1] if ranked else self.first_fix()
+
+    def _situated(self, observed: frozenset[str], score: int, order: tuple[tuple[bool, int], ...]
+                  ) -> Iterator[tuple[tuple[int, tuple[tuple[bool, int], ...]], FixNode]]:
+        for tag in self.when:
+            if tag in observed:
+                score += 1
+            elif observed.intersection(_TAG_GROUP[tag]):
+                return  # the situation shows another tag of this group: not meant for this job
+        if self.is_fix:
+            yield (-score, order), self
+        for i, child in enumerate(self.children):
+            yield from child._situated(observed, score, (*order, (not child.recommended, i)))
 
 
 @dataclass(frozen=True)
@@ -328,8 +372,21 @@ class _Reader:
         return FixNode(
             id=node_id, title=self.text(obj, "title"), text=_prose(str(obj.get("text", ""))),
             recommended=bool(obj.get("recommended", False)), children=children,
-            steps=steps, snippets=snippets,
+            steps=steps, snippets=snippets, when=self.when(obj, where),
         )
+
+    def when(self, obj: Mapping[str, Any], where: str) -> tuple[str, ...]:
+        raw = obj.get("when")
+        if raw is None:
+            return ()
+        if (not isinstance(raw, list) or not raw or not all(isinstance(t, str) for t in raw)
+                or len(set(raw)) != len(raw)):
+            self.fail(f"{where} when must be a non-empty list of distinct situation tags")
+        unknown = [t for t in raw if t not in _TAG_GROUP]
+        if unknown:
+            self.fail(f"{where} when has unknown situation tag(s) {unknown}; known: "
+                      f"{', '.join(_TAG_GROUP)}")
+        return tuple(raw)
 
     def symptom(self, value: Any, where: str) -> Symptom:
         obj = self.mapping(value, where)

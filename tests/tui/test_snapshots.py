@@ -54,7 +54,8 @@ class TestScreens:
                             run_before=_press("enter"))
 
     def test_fix_tree(self, snap_compare, state: str, size: str) -> None:
-        """The guided fix tree opened on the recommended fix, its steps and snippet."""
+        """The guided fix tree opened on the fix for the job's situation (executor, TLS or
+        plain; else the recommended one), its steps and snippet."""
         assert snap_compare(make_app(state), terminal_size=SIZES[size], run_before=_press("f"))
 
     def test_search(self, snap_compare, state: str, size: str) -> None:

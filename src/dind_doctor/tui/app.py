@@ -22,6 +22,7 @@ from .screens.fix_tree import FixTreeScreen
 from .screens.help import HelpScreen
 from .screens.overview import OverviewScreen
 from .screens.search import SearchScreen
+from .situation import situation
 
 EXIT_INTERRUPTED = 130
 EXIT_TOOL = 3
@@ -159,7 +160,8 @@ class DoctorApp(App[int]):
             return
         finding = None if self.report is None else next(
             (f for f in self.report.findings if f.id == entry_id), None)
-        self.push_screen(FixTreeScreen(entry, finding, node_id))
+        tags = frozenset() if self.report is None else situation(self.report)
+        self.push_screen(FixTreeScreen(entry, finding, node_id, tags))
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..catalog import Catalog, load_catalog
 from ..model import LINK_TITLES, Report
 from .glyphs import GLYPH
+from .situation import situation
 
 JSON_NAME = "dind-doctor-report.json"
 MARKDOWN_NAME = "dind-doctor-report.md"
@@ -17,6 +18,7 @@ def report_markdown(report: Report, catalog: Catalog | None = None) -> str:
     """A Markdown summary: headline, endpoint, every finding, and fixes for the problems."""
     catalog = catalog if catalog is not None else load_catalog()
     head = report.headline
+    tags = situation(report)
     counts = ", ".join(f"{n} {s}" for s, n in report.counts.items() if n)
     lines = [
         "# dind-doctor report", "",
@@ -40,7 +42,7 @@ def report_markdown(report: Report, catalog: Catalog | None = None) -> str:
             lines += [""] + [f"- {e.label}: `{e.value}`" for e in f.evidence]
         entry = catalog.get(f.id)
         if entry is not None:
-            fix = entry.fix_tree.first_fix()
+            fix = entry.fix_tree.fix_for(tags)
             lines += ["", f"**Why:** {entry.mechanism}", "",
                       f"**Suggested fix — {fix.title}:**", ""]
             lines += [f"{i}. {step}" for i, step in enumerate(fix.steps, 1)]

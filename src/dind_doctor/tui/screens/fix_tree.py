@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,7 +21,13 @@ from ..widgets.fix_tree import FixTree
 
 
 class FixTreeScreen(Screen[None]):
-    """The catalog's fix tree for one finding id, opened on the most likely fix."""
+    """The catalog's fix tree for one finding id, opened on the most likely fix.
+
+    ``node_id`` (from symptom search) wins; a branch is opened on the fix below it that the
+    job's ``situation`` (tags, see :mod:`dind_doctor.tui.situation`) matches, if any. Without
+    ``node_id`` the tree opens on :meth:`~dind_doctor.catalog.FixNode.fix_for` the situation,
+    which falls back to the recommended fix.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy snippet"),
@@ -28,17 +35,19 @@ class FixTreeScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
-    def __init__(self, entry: Entry, finding: Finding | None, node_id: str | None = None) -> None:
+    def __init__(self, entry: Entry, finding: Finding | None, node_id: str | None = None,
+                 situation: Collection[str] = ()) -> None:
         super().__init__()
         self.entry = entry
         self.finding = finding
-        self.start = node_id or entry.fix_tree.first_fix().id
+        self.situation = frozenset(situation)
+        self.start = start_node(entry.fix_tree, node_id, self.situation).id
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._title(), id="fix-title")
         with Horizontal(id="fix-body"):
-            yield FixTree(self.entry.fix_tree, id="fix-tree")
+            yield FixTree(self.entry.fix_tree, self.situation, id="fix-tree")
             yield FixDetail(id="fix-detail")
         yield Footer()
 
@@ -56,8 +65,10 @@ class FixTreeScreen(Screen[None]):
 
     def _title(self) -> str:
         status = f"{GLYPH[self.finding.status]} " if self.finding else ""
+        matched = any(n.matches(self.situation) for n in self.entry.fix_tree.walk())
+        legend = f"★ recommended{f' · {FixTree.MATCH} this job' if matched else ''}"
         return (f"[b]{status}{escape(self.entry.title)}[/b]  [dim]{self.entry.id}[/dim]\n"
-                f"[dim]↑↓ choose · enter open/close · ★ recommended · c copy · s save[/dim]")
+                f"[dim]↑↓ choose · enter open/close · {legend} · c copy · s save[/dim]")
 
     def refresh_report(self, report: Report) -> None:
         self.finding = next((f for f in report.findings if f.id == self.entry.id), None)
@@ -107,3 +118,13 @@ class FixTreeScreen(Screen[None]):
             self.notify(f"Cannot write into {directory}: {exc.strerror}", severity="error")
             return
         self.notify("Saved " + ", ".join(written) + f" in {directory}", title="Saved")
+
+
+def start_node(tree: FixNode, node_id: str | None, situation: Collection[str]) -> FixNode:
+    """Where the tree opens: see :class:`FixTreeScreen`."""
+    chosen = tree.find(node_id) if node_id else None
+    if chosen is None:
+        return tree.fix_for(situation)
+    if chosen.is_fix:
+        return chosen
+    return chosen.matching_fix(situation) or chosen

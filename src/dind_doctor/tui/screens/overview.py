@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from ...catalog import load_catalog
 from ...model import LINK_TITLES, Report, Status
 from ..glyphs import GLYPH
+from ..situation import situation
 from ..widgets.chain_bar import ChainBar
 from ..widgets.check_list import CheckList
 
@@ -82,7 +83,7 @@ def headline_text(report: Report) -> str:
     if head.status == Status.ERROR:
         fix = "none needed in your setup: the check itself broke (a dind-doctor bug, please report)"
     elif not fix and entry is not None:
-        fix = entry.fix_tree.first_fix().title
+        fix = entry.fix_tree.fix_for(situation(report)).title
     line = (f"[b]{GLYPH[head.status]} {LINK_TITLES[head.link]}:[/b] {_escape(head.summary)}")
     if fix:
         line += f"\n[b]Fix:[/b] {_escape(fix)}  [dim](f: fix tree, enter: details)[/dim]"

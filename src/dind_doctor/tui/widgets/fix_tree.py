@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -10,14 +12,18 @@ from ...catalog import FixNode
 
 
 class FixTree(Tree[FixNode]):
-    """Situations (branches) down to fixes (leaves); recommended choices are starred."""
+    """Situations (branches) down to fixes (leaves); recommended choices are starred, and
+    choices meant for the job's situation (their ``when`` tags) carry a dot."""
 
     DEFAULT_CSS = """
     FixTree { width: 40; border-right: vkey $foreground 30%; padding-right: 1; }
     """
 
-    def __init__(self, root: FixNode, **kwargs: object) -> None:
-        super().__init__(_label(root), data=root, **kwargs)  # type: ignore[arg-type]
+    MATCH = "●"
+
+    def __init__(self, root: FixNode, situation: Collection[str] = (), **kwargs: object) -> None:
+        self.situation = frozenset(situation)
+        super().__init__(self._label(root), data=root, **kwargs)  # type: ignore[arg-type]
         self.guide_depth = 3
         self._add_children(self.root, root)
         self.root.expand()
@@ -25,9 +31,9 @@ class FixTree(Tree[FixNode]):
     def _add_children(self, parent: TreeNode[FixNode], node: FixNode) -> None:
         for child in node.children:
             if child.is_fix:
-                parent.add_leaf(_label(child), data=child)
+                parent.add_leaf(self._label(child), data=child)
             else:
-                self._add_children(parent.add(_label(child), data=child), child)
+                self._add_children(parent.add(self._label(child), data=child), child)
 
     def focus_node(self, node_id: str) -> None:
         """Expand the path to ``node_id`` and put the cursor on it."""
@@ -49,10 +55,11 @@ class FixTree(Tree[FixNode]):
                 return found
         return None
 
-
-def _label(node: FixNode) -> Text:
-    text = Text("▸ " if node.is_fix else "", style="bold" if node.is_fix else "")
-    text.append(node.title)
-    if node.recommended:
-        text.append(" ★", style="bold")
-    return text
+    def _label(self, node: FixNode) -> Text:
+        text = Text("▸ " if node.is_fix else "", style="bold" if node.is_fix else "")
+        text.append(node.title)
+        if node.recommended:
+            text.append(" ★", style="bold")
+        if node.matches(self.situation):
+            text.append(f" {self.MATCH}", style="bold")
+        return text
