@@ -46,3 +46,15 @@ def report_for(state: str) -> Report:
     report.findings = [dataclasses.replace(f, duration_ms=0.0) if f.status == Status.ERROR else f
                        for f in report.findings]
     return report
+
+# a job-log excerpt as copied from GitLab's job page (search screen, several lines)
+PASTED_LOG = """Using Kubernetes executor with image docker:29-cli ...
+$ docker info
+Client:
+ Version:    29.1.2
+
+Server:
+Error response from daemon: Client sent an HTTP request to an HTTPS server.
+errors pretty printing info
+ERROR: Job failed: exit code 1
+"""

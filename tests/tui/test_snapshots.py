@@ -7,9 +7,10 @@ at every changed SVG (``snapshot_report.html`` shows the differences) before com
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from .apps import make_app
-from .reports import PASTED, STATES
+from .reports import PASTED, PASTED_LOG, STATES
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 
@@ -65,10 +66,27 @@ class TestScreens:
             await _settled(pilot)
             await pilot.press("slash")
             await pilot.pause()
-            pilot.app.screen.query_one("Input").value = PASTED[state]
+            pilot.app.post_message(events.Paste(PASTED[state]))  # as a terminal delivers it
             await pilot.pause()
 
         assert snap_compare(make_app(state), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_pasted_log(snap_compare, size: str) -> None:
+    """Symptom search with a pasted job-log excerpt: the explainer's ranking, with the line
+    each cause matched and the executor it read from the log."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settled(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        pilot.app.post_message(events.Paste(PASTED_LOG))
+        await pilot.pause()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app("k8s-wiring"), terminal_size=SIZES[size], run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,21 +1,65 @@
-"""Provides symptom search: paste an error line, land on the catalog entry and node."""
+"""Provides symptom search: paste an error line or a job-log excerpt, land on the fix.
+
+One line is matched against the catalog's symptoms (:meth:`Catalog.match_error_line`); several
+lines (a pasted excerpt) go through the job-log explainer (:func:`dind_doctor.explain.explain_log`),
+which ranks failure modes with the log's context (service log, failing step, executor).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.markup import escape
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from ...catalog import SymptomMatch, load_catalog
+from ...explain import Explanation, Verdict, explain_log
+from ...explain.matcher import Candidate
+
+Result = SymptomMatch | Candidate
+"""Either kind of hit: both name an ``entry`` and the fix ``node`` to open."""
+
+
+def is_log(text: str) -> bool:
+    """Several non-blank lines: a pasted log excerpt rather than one error line."""
+    return sum(1 for line in text.splitlines() if line.strip()) > 1
+
+
+class QueryBox(TextArea):
+    """The search input: one line typed, or many pasted. Enter submits instead of breaking
+    the line; ↓ on the last line moves on to the results."""
+
+    DEFAULT_CSS = """
+    QueryBox { height: auto; min-height: 3; max-height: 7; }
+    """
+
+    class Submitted(Message):
+        """Enter was pressed."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted())
+            return
+        await super()._on_key(event)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        if not select and self.cursor_location[0] >= self.document.line_count - 1:
+            self.screen.focus_next()  # the results
+            return
+        super().action_cursor_down(select)
 
 
 class SearchScreen(Screen[None]):
-    """An input for the error line and the ranked entries it points to."""
+    """An input for an error line (or a pasted log) and the ranked entries it points to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -25,25 +69,34 @@ class SearchScreen(Screen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.query_text = query
-        self.matches: list[SymptomMatch] = []
+        self.matches: list[Result] = []
+        self.explanation: Explanation | None = None
+        self._request = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Paste an error line from the job log:", id="search-help")
-        yield Input(self.query_text, placeholder="e.g. Cannot connect to the Docker daemon at "
-                    "tcp://docker:2375", id="search-input")
+        yield Static("Paste an error line or a job-log excerpt:", id="search-help")
+        yield QueryBox(self.query_text, id="search-input", highlight_cursor_line=False,
+                       placeholder="e.g. Cannot connect to the Docker daemon at "
+                                   "tcp://docker:2375")
         yield OptionList(id="search-results")
         yield Static(id="search-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self._update(self.query_text)
-        self.query_one(Input).focus()
+        box = self.query_one(QueryBox)
+        box.move_cursor(box.document.end)
+        box.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._update(event.value)
+    @property
+    def query_box(self) -> QueryBox:
+        return self.query_one(QueryBox)
 
-    def on_input_submitted(self) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._update(event.text_area.text)
+
+    def on_query_box_submitted(self) -> None:
         if self.matches:
             self._open(self.matches[0])
 
@@ -54,20 +107,72 @@ class SearchScreen(Screen[None]):
         self.query_one(OptionList).focus()
 
     def _update(self, text: str) -> None:
-        self.matches = load_catalog().match_error_line(text)
+        self._request += 1
+        self.explanation = None
+        if is_log(text):
+            self._status(f"Reading {len(text.splitlines())} lines…")
+            self._explain(text, self._request)
+        else:
+            self._show_matches(load_catalog().match_error_line(text), text)
+
+    @work(thread=True, exclusive=True, group="explain")
+    def _explain(self, text: str, request: int) -> None:
+        explanation = explain_log(text, load_catalog())
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_explanation, explanation, request)
+
+    def _show_matches(self, matches: list[SymptomMatch], text: str) -> None:
+        self._fill([
+            f"[b]{escape(m.entry.title)}[/b]  [dim]{m.entry.id}[/dim]\n"
+            f"  matches: {escape(m.symptom.match)}  →  {escape(m.node.title)}"
+            for m in matches
+        ], matches)
+        count = len(matches)
+        self._status(f"{count} matching entr{'y' if count == 1 else 'ies'} · enter opens the "
+                     "best one · ↓ to choose" if matches else
+                     ("No catalog entry matches." if text.strip() else ""))
+
+    def _show_explanation(self, explanation: Explanation, request: int) -> None:
+        if request != self._request or not self.is_attached:
+            return  # the text changed (or the screen closed) while the log was being read
+        self.explanation = explanation
+        candidates = explanation.candidates
+        self._fill([
+            f"[b]{escape(c.entry.title)}[/b]  [dim]{c.entry.id}[/dim]\n"
+            f"  [dim]line {c.best.line.number}:[/dim] {escape(_clip(c.best.line.text))}\n"
+            f"  → {escape(c.node.title)}"
+            for c in candidates
+        ], candidates)
+        read = f"Pasted log, {explanation.line_count} lines"
+        if explanation.context.executor:
+            read += f", {explanation.context.executor} executor"
+        verdict = {
+            Verdict.SUCCEEDED: "the job succeeded",
+            Verdict.NOT_DIND: "the job failed, but nothing points to DinD"
+                              + (f" (failing step: {_clip(explanation.failing_command, 40)})"
+                                 if explanation.failing_command else ""),
+            Verdict.NOTHING: "no catalog entry matches",
+            Verdict.DIND_FAILURE: "",
+        }[explanation.verdict]
+        found = (f"{len(candidates)} likely cause{'' if len(candidates) == 1 else 's'} · enter "
+                 "opens the best one · ↓ to choose") if candidates else ""
+        self._status(escape(f"{read}: " + " · ".join(p for p in (verdict, found) if p)))
+
+    def _fill(self, prompts: list[str], matches: list[Result]) -> None:
+        self.matches = list(matches)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([
-            Option(f"[b]{escape(m.entry.title)}[/b]  [dim]{m.entry.id}[/dim]\n"
-                   f"  matches: {escape(m.symptom.match)}  →  {escape(m.node.title)}")
-            for m in self.matches
-        ])
-        if self.matches:
+        options.add_options([Option(prompt) for prompt in prompts])
+        if matches:
             options.highlighted = 0
-        status = (f"{len(self.matches)} matching entr{'y' if len(self.matches) == 1 else 'ies'}"
-                  " · enter opens the best one · ↓ to choose"
-                  if self.matches else ("No catalog entry matches." if text.strip() else ""))
-        self.query_one("#search-status", Static).update(status)
 
-    def _open(self, match: SymptomMatch) -> None:
+    def _status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(text)
+
+    def _open(self, match: Result) -> None:
         self.app.open_fix_tree(match.entry.id, node_id=match.node.id)  # type: ignore[attr-defined]
+
+
+def _clip(text: str, width: int = 64) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
