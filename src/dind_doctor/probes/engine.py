@@ -46,9 +46,13 @@ class _Run:
         self.deadline = deadline
         self.progress = progress or (lambda _name, _event: None)
 
-    async def step(self, name: str, work: Awaitable[Any]) -> Any:
-        """Await one probe; a crash or the deadline becomes a ProbeError, never an exception."""
-        self.progress(name, "start")
+    async def step(self, name: str, work: Awaitable[Any], *, announce: bool = True) -> Any:
+        """Await one probe; a crash or the deadline becomes a ProbeError, never an exception.
+
+        ``announce=False``: a sequence of probes that announce themselves.
+        """
+        if announce:
+            self.progress(name, "start")
         try:
             return await asyncio.wait_for(work, self.deadline.remaining() + 0.2)
         except asyncio.TimeoutError:
@@ -59,7 +63,8 @@ class _Run:
             self.facts.probe_errors.append(
                 ProbeError(name, redact_text(f"{type(exc).__name__}: {exc}")))
         finally:
-            self.progress(name, "done")
+            if announce:
+                self.progress(name, "done")
         return None
 
 
@@ -96,7 +101,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
                       inherited=inherited)
     certs: CertDir | None = await run.step("certs", _certs(run, endpoint, environ))
     await asyncio.gather(
-        run.step("name", _network(run, endpoint, certs, settle, alias)),
+        run.step("name", _network(run, endpoint, certs, settle, alias), announce=False),
         run.step("sockets", _sockets(run, endpoint)),
         run.step("api", _api(run, endpoint)),
         run.step("tools", _tools(run, environ)),
@@ -109,7 +114,10 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
                    settle: float, alias: str) -> None:
     """Name, then ports, then TLS: each needs the one before."""
     host = endpoint.host if endpoint.scheme == "tcp" and endpoint.host else alias
-    name: NameFacts = await probe_name(host, run.facts.env, run.deadline)
+    name: NameFacts | None = await run.step("name", probe_name(host, run.facts.env,
+                                                               run.deadline))
+    if name is None:
+        return
     run.facts.name = name
     address = name.addresses[0] if name.addresses else None
     ports = [endpoint.port] if endpoint.scheme == "tcp" and endpoint.port else []
