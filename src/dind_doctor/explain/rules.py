@@ -72,10 +72,11 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
         return
     why = (f"the job runs on the {ctx.executor} executor" if ctx.executor
            else "the resolver is a cluster DNS service")
-    for candidate in candidates.values():  # land on the Kubernetes branch of each fix tree
-        for node in candidate.entry.fix_tree.walk():
-            if "kubernetes" in node.id and candidate.node_id is None:
-                candidate.node_id = node.id
+    for candidate in candidates.values():  # land on the Kubernetes fix of each fix tree
+        if candidate.node_id is None:
+            fix = candidate.entry.fix_tree.matching_fix({"kubernetes"})
+            if fix is not None:
+                candidate.node_id = fix.id
     wiring_causes = [c for i, c in candidates.items() if i in _CONNECTION_MODES]
     if not wiring_causes or "k8s-executor-wiring" not in catalog:
         return
