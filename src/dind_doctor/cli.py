@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import __version__
+from .argtypes import seconds_up_to
 from .config.arguments import add_file_arguments
 from .facts import Facts, FactsFormatError
 from .render.outputs import (
@@ -61,16 +62,6 @@ Examples:
   dind-doctor --save-facts facts.json  # keep the observations as a CI artifact
   dind-doctor --replay facts.json      # analyse them later, on a laptop
 """
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_TIMEOUT:g} seconds")
-    return value
 
 
 @dataclass(frozen=True)
@@ -127,7 +118,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
     _attach_subcommands(parser, argv)
     add_output_arguments(parser)
-    parser.add_argument("--timeout", type=_positive_seconds, default=8.0, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=8.0,
+                        metavar="SECONDS",
                         help="global deadline for all probes (default: 8)")
     parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                         help="how long a refused daemon port is re-tried, to catch a daemon "

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from .argtypes import seconds_up_to
 from .endpoint import derive
 from .facts import ApiFacts
 from .model import Endpoint
@@ -198,19 +199,10 @@ class WaitProgress:
         self._write(message + "\n")
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_TIMEOUT:g} seconds")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = HELP
-    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
+                        metavar="SECONDS",
                         help=f"how long to wait for the daemon (default: {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--alias", default="docker", metavar="NAME",
                         help="service name the diagnosis looks for (default: docker)")

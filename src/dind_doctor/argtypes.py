@@ -1,0 +1,27 @@
+"""Argument types shared by the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def seconds(text: str, *, maximum: float) -> float:
+    """A duration in seconds, more than 0 and at most ``maximum``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= maximum:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {maximum:g} seconds")
+    return value
+
+
+def seconds_up_to(maximum: float) -> Callable[[str], float]:
+    """An argparse ``type=`` for durations capped at ``maximum``."""
+
+    def parse(text: str) -> float:
+        return seconds(text, maximum=maximum)
+
+    parse.__name__ = "seconds"  # argparse names the type in its error messages
+    return parse
