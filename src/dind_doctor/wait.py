@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -65,12 +64,14 @@ class WaitResult:
 OnAttempt = Callable[[Attempt, Endpoint], None]
 
 
-def current_endpoint(environ: Mapping[str, str]) -> Endpoint:
-    """The endpoint the job's client uses right now (the engine's env probe and derivation)."""
-    from .probes.environment import probe_environment
+def current_endpoint(environ: Mapping[str, str] | None) -> Endpoint:
+    """The endpoint the job's client uses right now (the engine's env probe and derivation;
+    ``None``: this process's environment, completed from the job's PID 1 like the engine)."""
+    from .probes.environment import effective_environ, probe_environment
 
+    environ, inherited = effective_environ(environ)
     env = probe_environment(environ)
-    return derive(environ, env.paths, uid=env.uid, home=env.home)
+    return derive(environ, env.paths, uid=env.uid, home=env.home, inherited=inherited)
 
 
 def describe_problem(api: ApiFacts) -> str:
@@ -115,7 +116,6 @@ async def poll_once(endpoint: Endpoint, budget: float) -> ApiFacts:
 async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None = None,
                           on_attempt: OnAttempt | None = None) -> WaitResult:
     """Poll until the daemon answers or ``timeout`` seconds passed. Never raises for I/O."""
-    environ = os.environ if environ is None else environ
     started = time.monotonic()
     end = started + timeout
     result = WaitResult(ready=False, elapsed=0.0)

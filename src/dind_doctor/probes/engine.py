@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from ..redact import redact_text
 from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir
 from .docker_api import probe_api
-from .environment import in_container, job_environ, probe_environment, read_pid1_environ
+from .environment import effective_environ, probe_environment
 from .names import probe_name
 from .sockets import probe_socket
 from .tcp import probe_port
@@ -80,11 +79,8 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
     ``config_files``: explicit .gitlab-ci.yml / config.toml / Helm values paths; without
     them the default locations are searched, so a job's own CI file joins the diagnosis.
     """
-    inherited: list[str] = []
-    if environ is None:  # the real process: a debug shell may lack the entrypoint's exports
-        environ = os.environ
-        if in_container():
-            environ, inherited = job_environ(environ, read_pid1_environ())
+    # the real process: a debug shell may lack the entrypoint's exports
+    environ, inherited = effective_environ(environ)
     deadline = Deadline(timeout)
     facts = Facts(tool_version=__version__, collected_at=_now(), timeout_s=timeout)
     run = _Run(facts, deadline, progress)

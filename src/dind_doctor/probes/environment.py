@@ -146,6 +146,17 @@ def job_environ(own: Mapping[str, str], pid1: Mapping[str, str]) -> tuple[dict[s
     return merged, taken
 
 
+def effective_environ(environ: Mapping[str, str] | None = None) -> tuple[Mapping[str, str],
+                                                                         list[str]]:
+    """``environ`` as given; or, for the real process, its environment completed with what
+    the job's PID 1 has and a debug shell lacks (see :func:`job_environ`)."""
+    if environ is not None:
+        return environ, []
+    if in_container():
+        return job_environ(os.environ, read_pid1_environ())
+    return os.environ, []
+
+
 def in_container() -> bool:
     return os.path.exists("/.dockerenv") or _cgroup_says_container()
 
