@@ -73,7 +73,8 @@ def _checklist(report: Report, style: Style) -> list[str]:
             mark = style.status(f.status, SYMBOLS[f.status])
             note = f.summary if f.status is not Status.SKIP else f"skipped: {f.blocked_by} first"
             text = textwrap.shorten(note, WIDTH - 36, placeholder="…")
-            lines.append(f"    {mark} {f.id:<34} {text}")
+            title = textwrap.shorten(f.title, 34, placeholder="…")
+            lines.append(f"    {mark} {title:<34} {text}")
     return lines
 
 
