@@ -20,7 +20,7 @@ from ..config.images import parse_image
 from ..config.runner_toml import parse_runner_toml
 from ..facts import EnvFacts, Facts
 from ..model import Finding, Status
-from .patch import FilePatch, FileText, FixError
+from .patch import FilePatch, FileText, FixError, read_file
 from .toml_fix import TomlEditor
 from .yaml_fix import YamlEditor, plain_yaml, replace_block
 
@@ -66,6 +66,21 @@ def plan_fixes(findings: list[Finding], facts: Facts, ci: FileText | None,
     for finding_id in sorted(wanted - set(TOML_FIXERS) - set(YAML_FIXERS)):
         plan.notes.append(f"{finding_id}: no mechanical fix; see the finding's fix text")
     return plan
+
+
+def plan_file_fixes(ci_path: str | None, runner_path: str | None, *, helm: bool = False,
+                    env: Mapping[str, str] | None = None,
+                    only: set[str] | None = None) -> FixPlan:
+    """Read the files now, lint exactly those bytes and plan their patches (as ``fix`` does).
+
+    Raises :class:`FixError` when a file cannot be read.
+    """
+    from ..config.commands import lint_report
+
+    ci = read_file(ci_path) if ci_path else None
+    rc = read_file(runner_path) if runner_path else None
+    facts = facts_from_sources(ci, rc, helm=helm, env=env or {})
+    return plan_fixes(lint_report(facts).findings, facts, ci, rc, only=only)
 
 
 def _plan_runner(ctx: Context, source: FileText, wanted: set[str], plan: FixPlan) -> None:

@@ -10,9 +10,9 @@ import os
 import shutil
 from pathlib import Path
 
-from .runs import Progress, RunReport, live_run, replay_run, run_from_args
+from .runs import Progress, RunReport, RunResult, live_run, replay_run, run_from_args
 
-__all__ = ["Progress", "RunReport", "live_run", "replay_run", "run_app", "terminal_ok"]
+__all__ = ["Progress", "RunReport", "RunResult", "live_run", "replay_run", "run_app", "terminal_ok"]
 
 MIN_SIZE = (60, 16)
 

@@ -14,9 +14,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from ..catalog import Catalog, load_catalog
-from ..model import Report
+from ..facts import Facts
+from ..fix.plan import FixPlan
+from ..model import Report, Status
 from .messages import ProbeProgress, RunFailed, RunFinished
-from .runs import PROBE_LINKS, RunReport
+from .runs import PROBE_LINKS, RunReport, RunResult
+from .screens.apply_fix import ApplyFixScreen, OffersPatch
 from .screens.finding import FindingScreen
 from .screens.fix_tree import FixTreeScreen
 from .screens.help import HelpScreen
@@ -56,6 +59,7 @@ class DoctorApp(App[int]):
         self.strict = strict
         self.clock = clock
         self.report: Report | None = None
+        self.facts: Facts | None = None  # set when the run exposes them (see runs.RunResult)
         self.running = False
         self.run_count = 0
         self.probes: dict[str, tuple[float, float | None]] = {}
@@ -107,11 +111,14 @@ class DoctorApp(App[int]):
                 self.call_from_thread(self.post_message, message)
 
         try:
-            report = await self.run_report(progress)
+            result = await self.run_report(progress)
         except Exception as exc:  # shown in the app; the CLI's text path has the details
             self.post_message(RunFailed(f"{type(exc).__name__}: {exc}"))
         else:
-            self.post_message(RunFinished(report))
+            if isinstance(result, RunResult):
+                self.post_message(RunFinished(result.report, result.facts))
+            else:
+                self.post_message(RunFinished(result))
 
     def on_probe_progress(self, message: ProbeProgress) -> None:
         started, _ = self.probes.get(message.name, (message.at, None))
@@ -122,11 +129,14 @@ class DoctorApp(App[int]):
     def on_run_finished(self, message: RunFinished) -> None:
         self.running = False
         self.report = message.report
+        self.facts = message.facts
         self.overview.show_report(message.report, self._keep)
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_report", None)
             if refresh is not None:
                 refresh(message.report)
+            if isinstance(screen, OffersPatch):
+                screen.update_patch_offer()
         if self.run_count > 1:
             self.notify("Re-run finished.", timeout=2)
 
@@ -162,6 +172,66 @@ class DoctorApp(App[int]):
             (f for f in self.report.findings if f.id == entry_id), None)
         tags = frozenset() if self.report is None else situation(self.report)
         self.push_screen(FixTreeScreen(entry, finding, node_id, tags))
+
+    # -- file patches (``dind-doctor fix``) -----------------------------------------------------
+
+    def _fix_plan(self, finding_id: str) -> FixPlan | None:
+        """The patch for one finding, planned from the files the current facts name, as they
+        are on disk now; None when the run exposed no facts or the finding is not a problem."""
+        from ..fix.patch import FixError
+        from ..fix.plan import plan_file_fixes
+
+        if self.facts is None or self.report is None:
+            return None
+        finding = next((f for f in self.report.findings if f.id == finding_id), None)
+        if finding is None or finding.status not in (Status.FAIL, Status.WARN):
+            return None
+        ci, rc = self.facts.ci_file, self.facts.runner_config
+        ci_path = ci.path if ci is not None and ci.found else None
+        rc_path = rc.path if rc is not None and rc.found else None
+        if ci_path is None and rc_path is None:
+            return None
+        try:
+            return plan_file_fixes(ci_path, rc_path, helm=bool(rc_path and rc and rc.helm),
+                                   env=self.facts.env.vars, only={finding_id})
+        except FixError:
+            return None
+
+    def patchable(self, finding_id: str) -> bool:
+        """Whether ``finding_id`` has a mechanical patch for the current files."""
+        plan = self._fix_plan(finding_id)
+        return plan is not None and any(p.changed for p in plan.patches)
+
+    def offer_fix(self, finding_id: str) -> None:
+        """Show the patch's diff; apply it on confirmation, then re-run."""
+        plan = self._fix_plan(finding_id)
+        patches = [p for p in plan.patches if p.changed] if plan is not None else []
+        if not patches:
+            self.notify(f"No mechanical patch for {finding_id} in the current files.",
+                        severity="warning")
+            return
+
+        def answered(apply: bool | None) -> None:
+            if apply:
+                self._apply(patches)
+
+        self.push_screen(ApplyFixScreen(finding_id, patches), answered)
+
+    def _apply(self, patches: list) -> None:  # list[FilePatch]
+        from ..fix.patch import FixError, apply_patch
+
+        written = []
+        for patch in patches:
+            try:
+                backup = apply_patch(patch, backup=True)
+            except FixError as exc:  # changed since read, or cannot write: nothing crashes
+                self.notify(escape(f"Not applied: {exc}"), title="Patch refused",
+                            severity="error", timeout=8)
+                break
+            written.append(f"Wrote {patch.path}" + (f" (backup: {backup})" if backup else ""))
+        if written:
+            self.notify(escape("\n".join(written)), title="Patch applied", timeout=8)
+            self.action_rerun()
 
     # -- actions -------------------------------------------------------------------------------
 

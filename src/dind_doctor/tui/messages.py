@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from ..facts import Facts
 from ..model import Report
 
 
@@ -20,9 +21,10 @@ class ProbeProgress(Message):
 
 @dataclass
 class RunFinished(Message):
-    """A run produced a report."""
+    """A run produced a report (and, if the run exposes them, the facts behind it)."""
 
     report: Report
+    facts: Facts | None = None
 
 
 @dataclass

@@ -6,12 +6,17 @@ reports each probe as ``progress(name, "start")`` and ``progress(name, "done")``
 signature as :func:`dind_doctor.probes.engine.collect`), may call it from the event loop or
 from another thread, and may raise: the app shows the error instead of a report. The app calls
 it once at start and again for every re-run (``r``). Nothing here imports Textual.
+
+A run may instead return a :class:`RunResult`: the report together with the facts it was built
+from. The app then offers the mechanical file patches (``dind-doctor fix``) for the
+``.gitlab-ci.yml`` and runner config those facts name; a plain report offers none.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..facts import Facts
@@ -20,7 +25,17 @@ from ..model import Report
 Progress = Callable[[str, str], None]
 """``progress(probe_name, "start" | "done")``."""
 
-RunReport = Callable[[Progress], Awaitable[Report]]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A report and the facts it was built from (whose files the app may patch)."""
+
+    report: Report
+    facts: Facts
+
+
+RunReport = Callable[[Progress], Awaitable[Report | RunResult]]
 """An async callable producing one report; see the module docstring."""
 
 PROBE_LINKS: dict[str, tuple[str, ...]] = {
@@ -37,7 +52,8 @@ PROBE_LINKS: dict[str, tuple[str, ...]] = {
 
 
 def replay_run(facts: Facts) -> RunReport:
-    """Replay saved facts: every run rebuilds the same report from them."""
+    """Replay saved facts: every run rebuilds the same report from them. No file patches are
+    offered: the files the facts name were read elsewhere, maybe on another machine."""
 
     async def run(progress: Progress) -> Report:
         from ..report import build_report
@@ -54,7 +70,7 @@ def live_run(timeout: float, *, settle: float | None = None, alias: str = "docke
              save_facts: str | Path | None = None) -> RunReport:
     """Probe the real chain with the engine's ``collect`` (imported when first run)."""
 
-    async def run(progress: Progress) -> Report:
+    async def run(progress: Progress) -> RunResult:
         from ..probes.engine import DEFAULT_SETTLE, collect
         from ..report import build_report
 
@@ -62,7 +78,7 @@ def live_run(timeout: float, *, settle: float | None = None, alias: str = "docke
                               settle=DEFAULT_SETTLE if settle is None else settle, alias=alias)
         if save_facts:
             facts.save(save_facts)
-        return build_report(facts)
+        return RunResult(build_report(facts), facts)
 
     return run
 

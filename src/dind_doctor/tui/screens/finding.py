@@ -10,15 +10,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...catalog import Entry
 from ...model import LINK_TITLES, Finding, Report
 from ..glyphs import GLYPH, duration
+from .apply_fix import OffersPatch
 
 
-class FindingScreen(Screen[None]):
+class FindingScreen(OffersPatch):
     """One finding in full. The evidence is already redacted by the checks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,6 +42,11 @@ class FindingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fill()
+        self.update_patch_offer()
+
+    @property
+    def patch_finding_id(self) -> str | None:
+        return self.finding.id
 
     def refresh_report(self, report: Report) -> None:
         found = next((f for f in report.findings if f.id == self.finding.id), None)

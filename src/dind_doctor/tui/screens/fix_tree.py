@@ -10,7 +10,6 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from ...catalog import Entry, FixNode
@@ -18,9 +17,10 @@ from ...model import Finding, Report
 from ..glyphs import GLYPH
 from ..widgets.fix_detail import FixDetail, SnippetView
 from ..widgets.fix_tree import FixTree
+from .apply_fix import OffersPatch
 
 
-class FixTreeScreen(Screen[None]):
+class FixTreeScreen(OffersPatch):
     """The catalog's fix tree for one finding id, opened on the most likely fix.
 
     ``node_id`` (from symptom search) wins; a branch is opened on the fix below it that the
@@ -62,6 +62,11 @@ class FixTreeScreen(Screen[None]):
         tree = self.query_one(FixTree)
         tree.focus_node(self.start)
         tree.focus()
+        self.update_patch_offer()
+
+    @property
+    def patch_finding_id(self) -> str | None:
+        return self.finding.id if self.finding is not None else None
 
     def _title(self) -> str:
         status = f"{GLYPH[self.finding.status]} " if self.finding else ""
