@@ -253,6 +253,9 @@ class DoctorApp(App[int]):
             ("overview", OverviewScreen.BINDINGS),
             ("finding", FindingScreen.BINDINGS),
             ("fix tree", FixTreeScreen.BINDINGS),
+            # `a` is offered on the finding and fix-tree screens when the files have a fix
+            ("patch", [*OffersPatch.BINDINGS, Binding("y,enter", "", "Apply (backup kept)"),
+                       Binding("n,escape", "", "Cancel")]),
             ("search", SearchScreen.BINDINGS),
             ("lists", [Binding("up,down", "", "Move"), Binding("enter", "", "Open / choose")]),
         ]))
