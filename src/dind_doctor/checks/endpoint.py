@@ -12,7 +12,7 @@ from .observed import (
     docker_alias_addresses,
     host_socket_present,
     is_open,
-    path_kind,
+    socket_state,
     speaks,
 )
 
@@ -61,9 +61,7 @@ def docker_host_unset_unix_socket(ctx: Context) -> Verdict | None:
     failed = probe_error(ctx, "sockets")
     if failed:
         return failed
-    sock = ctx.facts.socket(DEFAULT_SOCKET)
-    kind = path_kind(ctx, DEFAULT_SOCKET)
-    ping = sock.ping if sock is not None else "not-probed"
+    kind, ping = socket_state(ctx, DEFAULT_SOCKET)
     addresses = docker_alias_addresses(ctx)
     evidence: list[tuple[str, object]] = [
         *_endpoint_evidence(ctx)[:3],
@@ -110,9 +108,7 @@ def unix_socket_shared_volume_misconfig(ctx: Context) -> Verdict | None:
     failed = probe_error(ctx, "sockets")
     if failed:
         return failed
-    sock = ctx.facts.socket(path)
-    kind = path_kind(ctx, path)
-    ping = sock.ping if sock is not None else "not-probed"
+    kind, ping = socket_state(ctx, path)
     folder = path.rsplit("/", 1)[0] or "/"
     evidence = [*_endpoint_evidence(ctx)[:3], (path, f"{kind}, ping {ping}")]
     volume_fix = (f"Add volumes = [\"{folder}\"] to [runners.docker] in config.toml (Kubernetes: "

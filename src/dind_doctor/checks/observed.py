@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..endpoint import DEFAULT_SOCKET
-from ..facts import PathFact, PortFacts, SocketFacts
+from ..facts import PathFact, PortFacts
 from .base import Context
 
 DIND_PORTS = (2375, 2376)
@@ -43,8 +43,10 @@ def dind_port_evidence(ctx: Context) -> list[tuple[str, object]]:
     return [(f"{host}:{number}", describe_port(ctx.facts.port(number))) for number in DIND_PORTS]
 
 
-def socket_facts(ctx: Context, path: str) -> SocketFacts | None:
-    return ctx.facts.socket(path)
+def socket_state(ctx: Context, path: str) -> tuple[str, str]:
+    """(kind of the path, answer to /_ping) for a socket path the probes looked at."""
+    sock = ctx.facts.socket(path)
+    return path_kind(ctx, path), sock.ping if sock is not None else "not-probed"
 
 
 def path_kind(ctx: Context, path: str) -> str:
