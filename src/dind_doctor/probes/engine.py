@@ -28,7 +28,6 @@ DEFAULT_TIMEOUT = 8.0
 DEFAULT_SETTLE = 2.0
 DIND_PORTS = (2375, 2376)
 CONFIG_TIMEOUT = 5.0
-PROBES = ("env", "name", "ports", "tls", "certs", "sockets", "api", "tools", "config")
 
 Progress = Callable[[str, str], None]
 
@@ -205,8 +204,3 @@ async def _config(run: _Run, environ: Mapping[str, str], files: ConfigFiles) -> 
 
     run.facts.runner_config, run.facts.ci_file = await in_thread(
         parse, run.deadline.budget(CONFIG_TIMEOUT))
-
-
-def collect_sync(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
-                 **kwargs: Any) -> Facts:
-    return asyncio.run(collect(timeout, progress, **kwargs))
