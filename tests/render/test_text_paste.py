@@ -9,10 +9,10 @@ must never break inside a `code` span or a quoted value.
 from __future__ import annotations
 
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from ruamel.yaml import YAML
 
 from dind_doctor.model import Finding, Report
@@ -113,7 +113,8 @@ def test_a_pipe_gets_whole_lines_a_terminal_gets_its_width(reports):
 
 
 def test_long_unbreakable_code_stays_on_its_own_line():
-    fix = "Add a shim:\nprintf '#!/bin/sh\\nexec docker compose \"$@\"\\n' > /usr/bin/x && chmod +x /usr/bin/x"
+    fix = ("Add a shim:\n"
+           "printf '#!/bin/sh\\nexec docker compose \"$@\"\\n' > /usr/bin/x && chmod +x /usr/bin/x")
     lines = fix_lines(fix, 30, "    ")
     assert lines[-1] == "    " + fix.splitlines()[1]
     assert wrap_prose("set `a very long code span that cannot fit` now", 20, "") == [
