@@ -78,7 +78,7 @@ SECRET_PATTERNS = [
     re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"),
     re.compile(r"(?i)authorization:\s*(?:bearer|basic)\s+[A-Za-z0-9+/=._-]{16,}"),
     re.compile(r"(?i)(?:password|passwd|token|secret)\s*[=:]\s*['\"]?[A-Za-z0-9+/_-]{16,}"),
-    re.compile(r"(?i)docker login\b[^\n]*\s-p\s+(?!\$|\[?REDACTED|\*{3})\S{8,}"),
+    re.compile(r"(?i)docker login\b[^\n]*\s-p\s+(?!['\"]?\$|\[?REDACTED|\*{3})\S{8,}"),
 ]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
