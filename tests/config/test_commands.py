@@ -8,22 +8,17 @@ import json
 import shutil
 from pathlib import Path
 
-from dind_doctor.config.commands import (
-    add_fix_arguments,
-    add_lint_arguments,
-    job_env,
-    run_fix,
-    run_lint,
-)
+from dind_doctor.commands import fix, lint
+from dind_doctor.commands.lint import job_env
 
 from .helpers import CANARY, DATA, ci, runner
 
 
 def _run(command: str, argv: list[str]) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser()
-    (add_lint_arguments if command == "lint" else add_fix_arguments)(parser)
+    (lint if command == "lint" else fix).add_arguments(parser)
     out, err = io.StringIO(), io.StringIO()
-    code = (run_lint if command == "lint" else run_fix)(parser.parse_args(argv), stdout=out,
+    code = (lint if command == "lint" else fix).run(parser.parse_args(argv), stdout=out,
                                                         stderr=err)
     return code, out.getvalue(), err.getvalue()
 

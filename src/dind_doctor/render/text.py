@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import CHAIN, LINK_TITLES, Finding, Link, Report, Status
+from ..model import CHAIN, LINK_TITLES, Finding, Report, Status
 from .style import SYMBOLS, Style
 
 WIDTH = 88
 MAX_EVIDENCE = 8
 MAX_SNIPPET = 8
-STATIC_LINKS = {Link.RUNNER, Link.JOB}
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -20,7 +19,9 @@ def _wrap(text: str, indent: str) -> list[str]:
 def _headline(report: Report, style: Style) -> list[str]:
     head = report.headline
     if head is None:
-        return [style.status(Status.OK, "✓ The DinD chain is healthy: every link answered."), ""]
+        healthy = ("✓ The DinD chain is healthy: every link answered." if report.endpoint
+                   else "✓ No problem found in the files.")  # lint: files only
+        return [style.status(Status.OK, healthy), ""]
     word = {Status.FAIL: "BROKEN", Status.ERROR: "UNCHECKED", Status.WARN: "WARNING"}[head.status]
     lines = [style.status(head.status, style.bold(f"{SYMBOLS[head.status]} {word}: {head.title}"))
              + style.dim(f"  [{head.id}]")]
@@ -83,7 +84,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     ep = report.endpoint
     lines = [style.bold(f"dind-doctor {report.tool_version}") +
              style.dim(f"  ·  {report.generated_at}")]
-    if any(f.link not in STATIC_LINKS for f in report.findings):  # a live run, not `lint`
+    if ep is not None:  # a live run, not `lint`
         lines.append(f"Endpoint: {ep.url}" + (" (TLS)" if ep.tls else "") +
                      style.dim(f"  — {ep.source}"))
     lines.append("")
