@@ -18,9 +18,9 @@ def add_file_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
                         help="the .gitlab-ci.yml to check (default: $CI_PROJECT_DIR/"
                              ".gitlab-ci.yml, else ./.gitlab-ci.yml)")
     parser.add_argument("--runner-config", metavar="PATH",
-                        help="the runner's config.toml (default: $CONFIG_FILE, else "
-                             "gitlab-runner's default: /etc/gitlab-runner/config.toml as root, "
-                             "~/.gitlab-runner/config.toml otherwise)")
+                        help="the runner's config.toml (default: $CONFIG_FILE, else where "
+                             "gitlab-runner keeps it: /etc/gitlab-runner/config.toml as root, "
+                             "else ~/.gitlab-runner/config.toml)")
     parser.add_argument("--helm-values", metavar="PATH",
                         help="a gitlab-runner Helm chart values.yaml; its runners.config is "
                              "checked as the runner config")
