@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.config.commands import static_checks
+from dind_doctor.report import static_checks
 
 from .helpers import finding, report_for
 

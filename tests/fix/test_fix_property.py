@@ -6,11 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dind_doctor.config.commands import lint_report
 from dind_doctor.fix.patch import FileText
 from dind_doctor.fix.plan import facts_from_sources, plan_fixes
 from dind_doctor.fix.yaml_fix import plain_yaml
 from dind_doctor.model import Status
+from dind_doctor.report import lint_report
 
 from .test_fixes import _flat
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import tomlkit
 
-from dind_doctor.config.commands import lint_report
 from dind_doctor.config.helm import runner_config_text
 from dind_doctor.fix.patch import FileChangedError, apply_patch, read_file
 from dind_doctor.fix.plan import FixPlan, facts_from_sources, plan_fixes
 from dind_doctor.fix.yaml_fix import plain_yaml
+from dind_doctor.report import lint_report
 
 from ..config.helpers import CANARY, DATA
 

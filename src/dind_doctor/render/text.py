@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..model import CHAIN, LINK_TITLES, Finding, Link, Report, Status
+from ..model import CHAIN, LINK_TITLES, Finding, Report, Status
 from .style import SYMBOLS, Style
 from .wrap import fix_lines, terminal_width, wrap_prose
 
@@ -12,7 +12,6 @@ MAX_EVIDENCE = 8
 TITLE_COLUMN = 34
 NOTE_COLUMN = TITLE_COLUMN + 7  # "    ✓ " + title + " "
 MIN_NOTE = 30
-STATIC_LINKS = {Link.RUNNER, Link.JOB}
 TERMINAL = -1
 """``width=TERMINAL``: wrap at the terminal's width on a terminal, not at all in a pipe."""
 
@@ -20,7 +19,9 @@ TERMINAL = -1
 def _headline(report: Report, style: Style, width: int | None) -> list[str]:
     head = report.headline
     if head is None:
-        return [style.status(Status.OK, "✓ The DinD chain is healthy: every link answered."), ""]
+        healthy = ("✓ The DinD chain is healthy: every link answered." if report.endpoint
+                   else "✓ No problem found in the files.")  # lint: files only
+        return [style.status(Status.OK, healthy), ""]
     word = {Status.FAIL: "BROKEN", Status.ERROR: "UNCHECKED", Status.WARN: "WARNING"}[head.status]
     lines = [style.status(head.status, style.bold(f"{SYMBOLS[head.status]} {word}: {head.title}"))
              + style.dim(f"  [{head.id}]")]
@@ -85,7 +86,7 @@ def render_text(report: Report, *, color: bool = False, width: int | None = TERM
     ep = report.endpoint
     lines = [style.bold(f"dind-doctor {report.tool_version}") +
              style.dim(f"  ·  {report.generated_at}")]
-    if any(f.link not in STATIC_LINKS for f in report.findings):  # a live run, not `lint`
+    if ep is not None:  # a live run, not `lint`
         lines.append(f"Endpoint: {ep.url}" + (" (TLS)" if ep.tls else "") +
                      style.dim(f"  — {ep.source}"))
     lines.append("")
