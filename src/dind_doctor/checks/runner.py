@@ -339,25 +339,66 @@ def services_timeout_short(ctx: Context) -> Verdict | None:
     return worst(verdicts) if verdicts else None
 
 
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _per_build_jobs(ctx: Context) -> tuple[list[str], list[str]] | None:
+    """(jobs that turn FF_NETWORK_PER_BUILD on in their variables, jobs that do not); None
+    without a parsed CI file."""
+    ci = ctx.facts.ci_file
+    if ci is None or not ci.parsed:
+        return None
+    jobs = d.jobs_in_scope(ci, ctx.env)
+    on = [j.name for j in jobs if _truthy(j.variables.get("FF_NETWORK_PER_BUILD"))]
+    return on, [j.name for j in jobs if j.name not in on]
+
+
 @check("network-mtu-ignored", Link.RUNNER, "Per-build network MTU", needs=NEEDS)
 def network_mtu_ignored(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
     verdicts = []
     for runner in d.runners_in_scope(rc, ctx.env):
-        if runner.network_mtu is None:
+        mtu = runner.network_mtu
+        if not mtu:  # unset, or 0: what `gitlab-runner register` writes, meaning "default"
             continue
         where = ("where", _at(rc, runner, "docker.network_mtu"))
         if runner.network_mode:
-            verdicts.append(warn(f"{runner.name}: network_mtu is ignored because network_mode = "
-                                 f"{runner.network_mode!r} disables per-build networks.", where))
-        elif not runner.feature_flags.get("FF_NETWORK_PER_BUILD"):
-            verdicts.append(warn(
-                f"{runner.name}: network_mtu = {runner.network_mtu} only applies to per-build "
-                "networks; FF_NETWORK_PER_BUILD is not enabled in [runners.feature_flags].",
-                where, fix="[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true"))
+            verdicts.append(warn(f"{runner.name}: network_mtu = {mtu} is ignored because "
+                                 f"network_mode = {runner.network_mode!r} attaches jobs to an "
+                                 "existing network (no per-build network is created).", where,
+                                 fix="Set the MTU on that network itself (docker network create "
+                                     f"-o com.docker.network.driver.mtu={mtu}), or remove "
+                                     "network_mode."))
+            continue
+        flag = ("[runners.feature_flags]" if runner.feature_flags.get("FF_NETWORK_PER_BUILD")
+                else "runner environment" if _truthy(
+                    runner.environment.get("FF_NETWORK_PER_BUILD")) else "")
+        if flag:
+            verdicts.append(ok(f"{runner.name}: per-build networks use MTU {mtu} "
+                               f"(FF_NETWORK_PER_BUILD in the {flag}).", where))
+            continue
+        jobs = _per_build_jobs(ctx)
+        flag_evidence = ("FF_NETWORK_PER_BUILD", "not in [runners.feature_flags] nor the "
+                                                 "runner environment")
+        if jobs is not None and jobs[0] and not jobs[1]:
+            verdicts.append(ok(f"{runner.name}: network_mtu = {mtu} applies: every job turns "
+                               "FF_NETWORK_PER_BUILD on in its variables.", where))
+            continue
+        summary = (f"{runner.name}: network_mtu = {mtu} only applies to per-build networks, "
+                   "and FF_NETWORK_PER_BUILD is not on for this runner")
+        fix = ("[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true   # or remove "
+               "network_mtu" if mtu < 1500 else "")
+        if mtu >= 1500:  # the value asks for nothing the default does not already give
+            verdicts.append(info(summary + f"; {mtu} is not below the default 1500, so nothing "
+                                 "is lost.", where, flag_evidence))
+        elif jobs is None:  # jobs may turn the flag on themselves
+            verdicts.append(info(summary + " (a job can still turn it on in its variables; "
+                                 "give --ci-file to check).", where, flag_evidence, fix=fix))
         else:
-            verdicts.append(ok(f"{runner.name}: per-build networks use MTU "
-                               f"{runner.network_mtu}.", where))
+            verdicts.append(warn(summary + f"; job(s) {', '.join(jobs[1])} do not turn it on, "
+                                 "so their network keeps MTU 1500.", where, flag_evidence,
+                                 fix=fix))
     return worst(verdicts) if verdicts else None
 
 
