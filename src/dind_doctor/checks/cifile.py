@@ -12,11 +12,11 @@ from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
 from ..endpoint import is_kubernetes
 from ..model import Link
+from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
 from .base import Context, Verdict, check, fail, info, ok, warn
 from .runner import worst
 
 NEEDS = ("ci-file-invalid",)
-PROXY_KEYS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
 
 def _ci(ctx: Context) -> CiFileFacts | None:
@@ -386,23 +386,22 @@ def docker_driver_vfs(ctx: Context) -> Verdict | None:
 def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
     problems = []
     pairs = _dind(ctx)
-    for job, _ in pairs:
-        env = job.variables
-        proxies = [k for k in PROXY_KEYS if env.get(k)]
-        if not proxies:
-            continue
-        _, host, _ = d.docker_host(job)
+    for job, svc in pairs:
+        env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
+        _, host, port = d.docker_host(job)
         host = host or "docker"
-        no_proxy = ",".join(env.get(k, "") for k in ("NO_PROXY", "no_proxy"))
-        entries = {e.strip().split(":")[0] for e in no_proxy.split(",") if e.strip()}
-        if host not in entries:
-            problems.append(warn(
-                f"Job {job.name}: {', '.join(proxies)} is set but NO_PROXY does not list "
-                f"{host!r}: the client (and docker-py) send daemon requests to the proxy.",
-                _job_where(ctx, job, "NO_PROXY" if "NO_PROXY" in env else proxies[0]),
-                ("NO_PROXY", no_proxy or "(unset)"),
-                fix=f'variables:\n  NO_PROXY: "{host},{host}:2375,{host}:2376'
-                    + (f",{no_proxy}" if no_proxy else "") + '"'))
+        tls = port == 2376 if port is not None else d.dind_tls(job, svc)
+        port = port or (2376 if tls else 2375)
+        via, proxy = daemon_proxy(env, host, port, tls)
+        if not proxy:
+            continue
+        name, no_proxy = no_proxy_of(env)
+        problems.append(warn(
+            f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
+            "docker client sends its daemon requests to the proxy.",
+            _job_where(ctx, job, name or via),
+            (name or "NO_PROXY", no_proxy or "(unset)"),
+            fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"'))
     return _summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
                       None, bool(pairs))
 
