@@ -73,3 +73,20 @@ def test_static_and_live_no_proxy_checks_agree() -> None:
                         .daemon_info(HttpsProxy="http://proxy.corp.example:3128"))
         verdict = live["proxy-not-propagated"].status
         assert (verdict == Status.FAIL) == (name in PROXIED_LOUD), (name, verdict)
+
+
+def test_no_dind_service_and_docker_unresolved_is_the_headline() -> None:
+    """Live facts (docker does not resolve) + the job's real .gitlab-ci.yml (no service)."""
+    from dind_doctor.config.collect import load_ci_file
+    from dind_doctor.report import build_report
+    from tests.factories import FactsBuilder
+
+    from .helpers import ci
+
+    facts = FactsBuilder.healthy_plain().env(CI_JOB_NAME="build").unresolved().build()
+    facts.ci_file = load_ci_file(ci("no-service.yml"))
+    report = build_report(facts)
+    head = report.headline
+    assert head is not None and head.id == "dind-service-missing", head
+    assert head.status == Status.FAIL and "does not resolve" in head.summary
+    assert finding(report, "alias-unresolvable").status == Status.FAIL  # still shown, second

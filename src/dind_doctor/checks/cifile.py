@@ -137,12 +137,31 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     if not problems:
         return ok("Every job that runs docker has a daemon: a dind service, a socket volume or "
                   "an explicit DOCKER_HOST.") if users else None
-    status = fail if runners else warn
-    return status(
-        f"{len(problems)} job(s) run docker without a dind service: there is no `docker` host "
-        "and no daemon (unless the runner mounts the host socket).",
-        *[_job_where(ctx, job) for job in problems],
-        fix="services:\n  - docker:29-dind\nvariables:\n  DOCKER_TLS_CERTDIR: \"/certs\"")
+    evidence = [_job_where(ctx, job) for job in problems]
+    fix = "services:\n  - docker:29-dind\nvariables:\n  DOCKER_TLS_CERTDIR: \"/certs\""
+    current = ctx.env.get("CI_JOB_NAME")
+    this_job = len(problems) == len(users) or any(job.name == current for job in problems)
+    lookup = _docker_unresolved(ctx) if this_job else ""
+    if lookup:  # live: this job has no `docker` host, so the declared file is the cause
+        return fail(f"{len(problems)} job(s) run docker without a dind service, and `docker` "
+                    "does not resolve in this job: there is no daemon to reach.", *evidence,
+                    ("lookup docker", lookup), fix=fix)
+    if runners:
+        return fail(f"{len(problems)} job(s) run docker without a dind service, and the "
+                    "runner does not mount the host socket: there is no daemon.", *evidence,
+                    fix=fix)
+    return warn(f"{len(problems)} job(s) run docker without a dind service: there is no "
+                "`docker` host and no daemon (unless the runner mounts the host socket).",
+                *evidence, fix=fix)
+
+
+def _docker_unresolved(ctx: Context) -> str:
+    """How the live lookup of `docker` failed in this job; "" when it resolved or was not
+    looked up."""
+    name = ctx.facts.name
+    if name is None or name.host != "docker" or name.is_ip or name.addresses:
+        return ""
+    return name.dns_error or name.system_error or "no address"
 
 
 @check("dind-alias-missing", Link.JOB, "DinD service hostname", needs=NEEDS)
