@@ -90,3 +90,110 @@ def test_no_dind_service_and_docker_unresolved_is_the_headline() -> None:
     assert head is not None and head.id == "dind-service-missing", head
     assert head.status == Status.FAIL and "does not resolve" in head.summary
     assert finding(report, "alias-unresolvable").status == Status.FAIL  # still shown, second
+
+
+def _inferred(report: Report, check_id: str) -> str:
+    found = finding(report, check_id)
+    assert found is not None
+    return " | ".join(e.value for e in found.evidence if e.label == "inferred")
+
+
+def test_runner_purposes_are_inferred_from_the_real_config() -> None:
+    from dind_doctor.config.collect import load_runner_config
+    from dind_doctor.config.purpose import infer_purpose
+
+    from .helpers import runner
+
+    kinds = {r.name: infer_purpose(r).kind
+             for r in load_runner_config(runner("fleet.toml")).runners}
+    assert kinds == {"vm1-socket": "socket", "vm1-kaniko": "daemonless", "vm1-dind": "dind"}
+    fresh = load_runner_config(runner("docker-unprivileged.toml")).runners[0]
+    assert infer_purpose(fresh).kind == "unknown"
+    assert infer_purpose(load_runner_config(runner("docker-ok.toml")).runners[0]).kind == "dind"
+
+
+def test_a_fleet_of_socket_kaniko_and_dind_runners_gets_no_dind_advice_it_did_not_ask_for():
+    for ci_name in ("fleet.yml", None):
+        report = report_for(ci_name, "fleet.toml")
+        assert loud(report) == [], ci_name
+        assert not any("privileged = true" in f.fix for f in report.findings), ci_name
+        inferred = _inferred(report, "privileged-missing")
+        assert "vm1-socket: socket binding" in inferred
+        assert "vm1-kaniko: daemonless" in inferred and "kaniko" in inferred
+        assert "vm1-dind: Docker-in-Docker" in inferred
+    with_ci = _inferred(report_for("fleet.yml", "fleet.toml"), "privileged-missing")
+    assert "dind job(s) that run here: integration" in with_ci
+
+
+def test_a_socket_binding_runner_is_not_told_to_become_a_dind_runner() -> None:
+    report = report_for(None, "docker-socket.toml")
+    assert loud(report) == []
+    assert not any("privileged" in f.fix or "/certs/client" in f.fix for f in report.findings)
+    mixed = finding(report_for("tls-ok.yml", "docker-socket.toml"), "socket-volume-with-dind")
+    assert mixed is not None and mixed.status == Status.FAIL  # a dind job really lands there
+    assert "socket binding" in _inferred(report_for("tls-ok.yml", "docker-socket.toml"),
+                                         "socket-volume-with-dind")
+
+
+def test_a_dind_job_routed_to_the_kaniko_runner_is_routed_not_unlocked() -> None:
+    report = report_for("fleet-misrouted.yml", "fleet.toml")
+    found = finding(report, "privileged-missing")
+    assert found is not None and found.status == Status.FAIL
+    assert found.summary.startswith("vm1-kaniko:")
+    assert "run here: integration" in _inferred(report, "privileged-missing")
+    assert "privileged = true" not in found.fix and "tags" in found.fix
+
+
+def test_unknown_runner_without_ci_file_gets_a_notice_and_a_dind_runner_a_warning() -> None:
+    unknown = report_for(None, "docker-unprivileged.toml")
+    assert finding(unknown, "privileged-missing").status == Status.INFO
+    assert "unknown purpose" in _inferred(unknown, "privileged-missing")
+    dind = report_for(None, "dind-half-done.toml")
+    assert finding(dind, "privileged-missing").status == Status.WARN
+    assert "Docker-in-Docker" in _inferred(dind, "privileged-missing")
+
+
+def test_runner_comments_kept_as_facts_never_carry_secrets(tmp_path) -> None:
+    from dind_doctor.config.collect import load_runner_config
+
+    from .helpers import CANARY
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"""# old token {CANARY}
+[[runners]]
+  name = "ci"  # registration password: {CANARY}
+  executor = "docker"
+  # tags: dind
+  [runners.docker]
+    privileged = true  # dind needs it, see https://user:{CANARY}@wiki.example.com
+""")
+    facts = load_runner_config(str(path))
+    text = " ".join(facts.runners[0].comments)
+    assert CANARY not in text and "dind needs it" in text
+    assert facts.runners[0].tags == ["dind"]
+
+
+def test_helm_runner_tags_route_jobs() -> None:
+    """runners.tags of the Helm chart: a dind job tagged for another runner does not land."""
+    report = report_for("fleet.yml", helm="helm-kaniko.yaml")
+    runner_findings = [f for f in report.findings if f.link.value == "runner"]
+    assert not [f for f in runner_findings if f.status in LOUD]
+    # deploy (tags: docker-socket) runs on a runner that is not in this file: not proven
+    assert finding(report, "dind-service-missing").status == Status.WARN
+    inferred = _inferred(report, "privileged-missing")
+    assert "daemonless" in inferred and "no dind job of the CI file runs here" in inferred
+    misrouted = report_for("fleet-misrouted.yml", helm="helm-kaniko.yaml")
+    assert finding(misrouted, "privileged-missing").status == Status.FAIL
+
+
+def test_fix_proposes_nothing_for_a_socket_or_kaniko_runner() -> None:
+    from dind_doctor.config.commands import lint_report
+    from dind_doctor.fix.patch import read_file
+    from dind_doctor.fix.plan import facts_from_sources, plan_fixes
+
+    from .helpers import runner
+
+    rc_text = read_file(runner("fleet.toml"))
+    facts = facts_from_sources(None, rc_text, helm=False, env={})
+    plan = plan_fixes(lint_report(facts).findings, facts, None, rc_text)
+    assert all("privileged = true" not in p.diff() for p in plan.patches)

@@ -14,6 +14,7 @@ from ..endpoint import is_kubernetes
 from ..model import Link
 from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
 from .base import Context, Verdict, check, fail, info, ok, warn
+from .dind_scope import job_runners
 from .runner import worst
 
 NEEDS = ("ci-file-invalid",)
@@ -122,13 +123,15 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     ci = _ci(ctx)
     if ci is None:
         return None
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
-    socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
-    problems = []
+    problems, runner_known = [], []
     users = [job for job in d.jobs_in_scope(ci, ctx.env) if job.uses_docker]
     for job in users:
+        runners = job_runners(ctx, job)  # the runners this job lands on, by tags
+        socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
         _, host, _ = d.docker_host(job)
         image = parse_image(job.image.name) if job.image else None
+        if runners:
+            runner_known.append(job.name)
         if d.dind_service(job) or socket or (host and host != "docker") or \
                 (image is not None and image.is_dind) or \
                 job.variables.get("DOCKER_HOST", "").startswith(("unix://", "ssh://")):
@@ -146,10 +149,10 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
         return fail(f"{len(problems)} job(s) run docker without a dind service, and `docker` "
                     "does not resolve in this job: there is no daemon to reach.", *evidence,
                     ("lookup docker", lookup), fix=fix)
-    if runners:
+    if all(job.name in runner_known for job in problems):
         return fail(f"{len(problems)} job(s) run docker without a dind service, and the "
-                    "runner does not mount the host socket: there is no daemon.", *evidence,
-                    fix=fix)
+                    "runner they run on does not mount the host socket: there is no daemon.",
+                    *evidence, fix=fix)
     return warn(f"{len(problems)} job(s) run docker without a dind service: there is no "
                 "`docker` host and no daemon (unless the runner mounts the host socket).",
                 *evidence, fix=fix)
