@@ -139,4 +139,4 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
     main = endpoint_port(ctx)
     if main is None or main.state == "not-probed":
         return None
-    return ok("The daemon was ready before the job ran.", *evidence)
+    return ok("The daemon was listening when probed; nothing shows a start-up race.", *evidence)
