@@ -33,7 +33,7 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[str, str] | None
     ("certs-volume-missing", "ok", "tls-ok.yml", "docker-ok.toml", None),
     ("certs-volume-missing", "ok", "plain-2376.yml", "docker-unprivileged.toml", None),
     ("certs-volume-missing", "info", None, "docker-unprivileged.toml", None),
-    ("certs-volume-missing", "warn", None, "dind-half-done.toml", None),
+    ("certs-volume-missing", "info", None, "dind-half-done.toml", None),
     ("certs-volume-missing", "ok", "fleet.yml", "fleet.toml", None),
     ("certs-volume-missing", "ok", "tls-ok.yml", "docker-socket.toml", None),
     ("certs-volume-missing", "fail", "k8s.yml", "k8s-missing.toml", None),

@@ -242,8 +242,13 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
         landing = [job for job in jobs if job in scope.landing]
         if landing:
             verdicts.append(fail(summary, *evidence, fix=fix))
-        elif scope.level == "full":
+        elif scope.level == "full" and known:
             verdicts.append(warn(summary, *evidence, fix=fix))
+        elif not known:  # TLS off (DOCKER_TLS_CERTDIR: "") needs no volume: not proven
+            verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
+                                 "dind jobs with TLS on (the default) cannot read the client "
+                                 "certs here. Give --ci-file to check the jobs.", *evidence,
+                                 fix=fix))
         else:
             verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
                                  "if a dind job with TLS runs here, it cannot read the client "
