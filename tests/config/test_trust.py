@@ -197,3 +197,21 @@ def test_fix_proposes_nothing_for_a_socket_or_kaniko_runner() -> None:
     facts = facts_from_sources(None, rc_text, helm=False, env={})
     plan = plan_fixes(lint_report(facts).findings, facts, None, rc_text)
     assert all("privileged = true" not in p.diff() for p in plan.patches)
+
+
+def test_job_tags_decide_where_a_dind_job_lands() -> None:
+    from dind_doctor.config.collect import load_ci_file, load_runner_config
+    from dind_doctor.config.purpose import lands_on
+    from dind_doctor.config.runner_toml import tags_in_comments
+
+    from .helpers import ci, runner
+
+    assert tags_in_comments(["registered with --tag-list docker,dind"]) == ["docker", "dind"]
+    assert tags_in_comments(["no tags were given"]) is None
+    jobs = {j.name: j for j in load_ci_file(ci("fleet.yml")).jobs}
+    runners = {r.name: r for r in load_runner_config(runner("fleet.toml")).runners}
+    assert jobs["integration"].tags == ["dind"]
+    where = {name: [r for r, decl in runners.items() if lands_on(job, decl, only_runner=False)]
+             for name, job in jobs.items()}
+    assert where == {"image-build": ["vm1-kaniko"], "integration": ["vm1-dind"],
+                     "deploy": ["vm1-socket"]}

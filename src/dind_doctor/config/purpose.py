@@ -22,7 +22,7 @@ _NOT_DIND = re.compile(r"\b(no|not|without|never|instead of)\b[^.;:]{0,20}"
                        r"\b(dind|docker[- ]in[- ]docker|privileged)\b", re.I)
 
 DIND, SOCKET, DAEMONLESS, UNKNOWN = "dind", "socket", "daemonless", "unknown"
-KIND_TEXT = {DIND: "Docker-in-Docker", SOCKET: "socket binding (host daemon)",
+KIND_TEXT = {DIND: "Docker-in-Docker", SOCKET: "socket binding to the host daemon",
              DAEMONLESS: "daemonless builds (kaniko/buildkit)", UNKNOWN: "unknown purpose"}
 
 
@@ -35,8 +35,9 @@ class Purpose:
     dind_signals: list[str] = field(default_factory=list)  # also set on a socket runner
 
     def describe(self) -> str:
-        why = "; ".join(self.reasons) if self.reasons else "nothing in its config says"
-        return f"{KIND_TEXT[self.kind]} ({why})"
+        if not self.reasons:
+            return f"{KIND_TEXT[self.kind]}: nothing in its config says what it is for"
+        return f"{KIND_TEXT[self.kind]}, because {'; '.join(self.reasons)}"
 
 
 def _words(runner: RunnerDecl) -> list[tuple[str, str]]:
