@@ -164,7 +164,7 @@ def test_apply_refuses_when_the_file_changed(tmp_path: Path) -> None:
 
 def test_diff_redacts_tokens_next_to_the_change(tmp_path: Path) -> None:
     runner = tmp_path / "config.toml"
-    runner.write_text('[[runners]]\n  token = "glrt-CANARYcanary0123456789"\n'
+    runner.write_text('[[runners]]\n  name = "dind"\n  token = "glrt-CANARYcanary0123456789"\n'
                       '  executor = "docker"\n  [runners.docker]\n    privileged = false\n',
                       encoding="utf-8")
     (patch,) = _plan(None, str(runner), {}).patches
