@@ -116,12 +116,19 @@ def testcontainers_host_override(ctx: Context) -> Verdict | None:
         found.append(_host_override(override, who, langs, ctx))
     tc_host = props.get("tc.host")
     if tc_host and tc_host.strip() != endpoint.url:
-        found.append(_fail(
-            f"tc.host={tc_host} in {clients.tc_properties_path} replaces DOCKER_HOST "
-            f"({endpoint.url}) for {who}: every Testcontainers language tries it first.",
-            fix=f"Remove tc.host (and docker.client.strategy) from {clients.tc_properties_path}, "
-                "or do not cache that file between jobs.",
-            title=f"{who}: a stale tc.host in ~/.testcontainers.properties"))
+        stale = (f"tc.host={tc_host} in {clients.tc_properties_path} is tried before "
+                 f"DOCKER_HOST ({endpoint.url})")
+        fix = (f"Remove tc.host from {clients.tc_properties_path}, or do not cache that file "
+               "between jobs.")
+        if "testcontainers-python" in langs:
+            found.append(_fail(
+                f"{stale}; Testcontainers for Python uses it with no fallback, so it never "
+                "reaches the dind service.", fix=fix,
+                title="Testcontainers for Python: a stale tc.host in ~/.testcontainers.properties"))
+        else:
+            found.append(info(
+                f"{stale}; {who} falls back to DOCKER_HOST only when it does not answer, so an "
+                "answering endpoint there wins over the dind service.", fix=fix))
     socket_override = tc_env.get("TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE", "")
     if "://" in socket_override:
         found.append(_fail(

@@ -129,9 +129,10 @@ def docker_java(env: Mapping[str, str], props: Mapping[str, str]) -> Transport:
 def docker_modem(env: Mapping[str, str], url: str | None = None) -> Transport:
     """dockerode / docker-modem ``defaultOpts`` (lib/modem.js), also under testcontainers-node.
 
-    https when DOCKER_TLS_VERIFY is exactly "1" or the port is 2376 (or ca, cert and key were
-    all loaded); the files are read from DOCKER_CERT_PATH whenever it is set, whatever
-    DOCKER_TLS_VERIFY says; no ~/.docker default; Node always verifies the server.
+    https when DOCKER_TLS_VERIFY is exactly "1" or the port is 2376, else http: loaded
+    certificates do not switch a DOCKER_HOST from the environment to https. The files are read
+    from DOCKER_CERT_PATH whenever it is set, whatever DOCKER_TLS_VERIFY says; no ~/.docker
+    default; Node always verifies the server.
     """
     raw = url if url is not None else env.get("DOCKER_HOST")
     if not raw:
@@ -140,7 +141,7 @@ def docker_modem(env: Mapping[str, str], url: str | None = None) -> Transport:
     if scheme != "tcp":
         return Transport(scheme, host, port, socket=socket)
     cert_path = env.get("DOCKER_CERT_PATH") or None
-    tls = env.get("DOCKER_TLS_VERIFY") == "1" or port == 2376 or bool(cert_path)
+    tls = env.get("DOCKER_TLS_VERIFY") == "1" or port == 2376
     return Transport("tcp", host, port, tls, tls, cert_path if tls else None)
 
 

@@ -85,8 +85,10 @@ def transport_for(name: str, env: Mapping[str, str], facts: Facts, endpoint: End
         found = t.dotnet(env, props, home)
     else:
         found = t.cli(endpoint)
-    if name in TESTCONTAINERS and props.get("tc.host"):
-        found = t.with_host(found, props["tc.host"])  # beats DOCKER_HOST in every language
+    if name == "testcontainers-python" and props.get("tc.host"):
+        # get_docker_host(): tc.host, else DOCKER_HOST, with no fallback. Java, Go and Node try
+        # tc.host first and move on to DOCKER_HOST when it does not answer.
+        found = t.with_host(found, props["tc.host"])
     if name == "docker-compose-v1":
         found = replace(found, error=found.error or _compose_v1_error(facts))
     return found
@@ -133,6 +135,8 @@ def judge(transport: Transport, cli: Transport, cli_works: bool | None,
     if transport == cli:
         if cli_works:
             return "ok", "same endpoint and TLS settings as the docker CLI, which works"
+        if cli_works is False:
+            return "fails", "same endpoint and TLS settings as the docker CLI, which fails"
         return "unknown", "same endpoint and TLS settings as the docker CLI"
     if transport.scheme != "tcp" or cli.scheme != "tcp":
         return "unknown", f"dials {transport.dial}, the docker CLI {cli.dial}"
