@@ -20,8 +20,6 @@ pytestmark = pytest.mark.topology
 
 PROJECT = "/builds/group/project"
 PACKAGE_JSON = json.dumps({"devDependencies": {"testcontainers": "^10.28.0"}})
-CLIENT_IDS = ("client-tls-env-semantics", "testcontainers-host-override",
-              "python-strict-x509-dind-ca", "testcontainers-api-too-old", "buildx-tls-context")
 
 
 def job_env(**extra: str) -> dict[str, str]:

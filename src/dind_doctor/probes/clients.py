@@ -129,10 +129,13 @@ def python_candidates(env: Mapping[str, str]) -> list[str]:
                  if env.get("CI_PROJECT_DIR") else None):
         if venv and os.access(f"{venv}/bin/python", os.X_OK):
             found.append(f"{venv}/bin/python")
-    for name in ("python3", "python"):
-        path = shutil.which(name, path=env.get("PATH"))
-        if path:
-            found.append(path)
+    for directory in (env.get("PATH") or "").split(os.pathsep):
+        if "/shims" in directory:  # a version manager's shim starts a shell per call: skip
+            continue
+        for name in ("python3", "python"):
+            path = shutil.which(name, path=directory)
+            if path:
+                found.append(path)
     return list(dict.fromkeys(found))
 
 
