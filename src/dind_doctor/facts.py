@@ -263,6 +263,11 @@ class ClientsFacts:
     tc_properties_path: str | None = None
     tc_properties: dict[str, str] = field(default_factory=dict)  # ~/.testcontainers.properties
     script_mentions: list[str] = field(default_factory=list)  # e.g. "buildx create" in CI file
+    # the job's docker client config: registry names it holds credentials for (never the
+    # credentials), and its credential store
+    docker_config_path: str | None = None
+    docker_config_registries: list[str] = field(default_factory=list)
+    docker_config_store: str | None = None
     strict_tls: StrictTlsFact | None = None
     errors: list[str] = field(default_factory=list)
     duration_ms: float = 0.0

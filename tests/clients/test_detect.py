@@ -115,3 +115,18 @@ def test_testcontainers_properties(tmp_path: Path) -> None:
         "tc.host": "tcp://127.0.0.1:49812",
         "docker.client.strategy": "org.testcontainers.dockerclient."
                                   "UnixSocketClientProviderStrategy"}
+
+
+def test_docker_config_names_registries_never_credentials(tmp_path: Path) -> None:
+    from dind_doctor.probes.clients import read_docker_config
+
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"auths": {"https://index.docker.io/v1/": {"auth": "c2VjcmV0"},
+                                            "registry.example.com": {}},
+                                  "credHelpers": {"123.dkr.ecr.eu-west-1.amazonaws.com": "ecr"}}))
+    registries, store = read_docker_config(str(config))
+    assert registries == ["123.dkr.ecr.eu-west-1.amazonaws.com", "https://index.docker.io/v1/",
+                          "registry.example.com"]
+    assert store is None
+    config.write_text("{broken")
+    assert read_docker_config(str(config)) == ([], None)

@@ -66,7 +66,7 @@ def test_host_override_localhost_cli_works_testcontainers_does_not(dind) -> None
 
 
 def test_same_topology_without_override_is_quiet_and_works(dind) -> None:
-    env = job_env()
+    env = job_env(DOCKER_AUTH_CONFIG='{"auths": {}}')
     report = diagnose(dind, env)
     assert report["counts"]["fail"] == 0, report["headline"]
     by_id = {f["id"]: f for f in report["findings"]}
@@ -74,6 +74,10 @@ def test_same_topology_without_override_is_quiet_and_works(dind) -> None:
     assert [f["id"] for f in report["findings"] if f["status"] == "warn"] == ["compose-missing"]
     assert by_id["testcontainers-host-override"]["status"] == "ok"
     assert by_id["client-tls-env-semantics"]["status"] == "ok"
+    # the inner daemon has no mirror and the job no Docker Hub login: a risk, said as info
+    assert by_id["registry-rate-limit"]["status"] == "info"
+    assert "DOCKER_AUTH_CONFIG" in by_id["registry-rate-limit"]["summary"]
+    assert "dind-rootless-mode" not in by_id
     real = run_testcontainers(dind, env)
     assert real == {"ok": True, "host": "docker", "reachable": True}, real
 

@@ -207,7 +207,7 @@ def _version_tuple(text: str | None) -> tuple[int, ...] | None:
     return tuple(int(p) for p in match.group(1).split(".")) if match else None
 
 
-@check("python-strict-x509-dind-ca", Link.TOOLS, "Python strict certificate checks")
+@check("python-strict-x509-dind-ca", Link.TLS, "Python strict certificate checks")
 def python_strict_x509(ctx: Context) -> Verdict | None:
     clients = ctx.facts.clients
     strict = clients.strict_tls if clients else None

@@ -122,6 +122,23 @@ def read_properties(path: str) -> dict[str, str]:
     return props
 
 
+def read_docker_config(path: str) -> tuple[list[str], str | None]:
+    """Registries ``config.json`` holds credentials or helpers for, and its credsStore."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE])
+    except (OSError, ValueError):
+        return [], None
+    if not isinstance(data, dict):
+        return [], None
+    registries: list[str] = []
+    for key in ("auths", "credHelpers"):
+        section = data.get(key)
+        if isinstance(section, dict):
+            registries += [str(name) for name in section]
+    store = data.get("credsStore")
+    return sorted(set(registries)), store if isinstance(store, str) and store else None
+
+
 def python_candidates(env: Mapping[str, str]) -> list[str]:
     """The job's Python: the project's virtualenv first, then python3 on the job's PATH."""
     found: list[str] = []
@@ -255,6 +272,11 @@ async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoin
     if os.path.isfile(props):
         facts.tc_properties_path = props
         facts.tc_properties = read_properties(props)
+    config_dir = environ.get("DOCKER_CONFIG") or f"{home.rstrip('/')}/.docker"
+    config = f"{config_dir.rstrip('/')}/config.json"
+    if os.path.isfile(config):
+        facts.docker_config_path = config
+        facts.docker_config_registries, facts.docker_config_store = read_docker_config(config)
     found: list[ClientFact] = []
     if facts.project_dir:
         root = facts.project_dir
