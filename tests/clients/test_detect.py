@@ -130,3 +130,14 @@ def test_docker_config_names_registries_never_credentials(tmp_path: Path) -> Non
     assert store is None
     config.write_text("{broken")
     assert read_docker_config(str(config)) == ([], None)
+
+
+def test_docker_py_installed_only_for_this_tool_is_not_the_jobs() -> None:
+    from dind_doctor.facts import PythonFacts
+    from dind_doctor.probes.clients import python_clients
+
+    python = PythonFacts("/usr/bin/python3", "3.12.3", {"docker": "7.1.0", "urllib3": "2.5.0",
+                                                        "testcontainers": "4.8.1"})
+    assert {c.name for c in python_clients(python)} == {"docker-py", "testcontainers-python"}
+    python.packages["dind-doctor"] = "0.1.0"
+    assert {c.name for c in python_clients(python)} == {"testcontainers-python"}

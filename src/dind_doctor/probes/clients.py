@@ -34,7 +34,8 @@ TLS_TIMEOUT = 3.0
 MAX_FILE = 1 << 20
 MAX_ENTRIES = 200
 SKIP_DIRS = {"node_modules", "vendor", "target", "build", "dist", "venv", "__pycache__"}
-PYTHON_PACKAGES = ("docker", "urllib3", "requests", "testcontainers", "docker-compose")
+PYTHON_PACKAGES = ("docker", "urllib3", "requests", "testcontainers", "docker-compose",
+                   "dind-doctor")
 _TC_VAR = re.compile(r"^(TESTCONTAINERS_.*|TC_HOST)$")
 _MENTIONS = ("buildx create", "docker context create", "buildx build", "buildx use")
 
@@ -192,8 +193,12 @@ def _job_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def python_clients(python: PythonFacts) -> list[ClientFact]:
+    """Docker clients installed in the job's Python. docker-py counts only when it is not
+    there just because this tool needs it (then only a build file names it as the job's)."""
     names = {"docker": "docker-py", "testcontainers": "testcontainers-python",
              "docker-compose": "docker-compose-v1"}
+    if "dind-doctor" in python.packages:
+        names.pop("docker")
     source = f"installed (Python {python.version} at {python.executable})"
     return [ClientFact(name, "python", python.packages[dist], source)
             for dist, name in names.items() if dist in python.packages]
