@@ -42,11 +42,12 @@ def test_no_client_no_finding(builder) -> None:
     assert [finding(facts, c) for c in CLIENT_CHECKS] == [None] * len(CLIENT_CHECKS)
 
 
-@pytest.mark.parametrize("client", ["testcontainers-java", "testcontainers-node",
-                                    "testcontainers-python", "testcontainers-go",
-                                    "testcontainers-dotnet", "dockerode", "docker-py"])
-def test_healthy_tls_job_is_quiet_for_every_client(client: str) -> None:
-    facts = with_clients(FactsBuilder.healthy_tls(), client, version="1.21.4")
+@pytest.mark.parametrize(("client", "version"), [
+    ("testcontainers-java", "1.21.4"), ("testcontainers-node", "10.28.0"),
+    ("testcontainers-python", "4.8.1"), ("testcontainers-go", "v0.33.0"),
+    ("testcontainers-dotnet", "4.9.0"), ("dockerode", "4.0.2"), ("docker-py", "7.1.0")])
+def test_healthy_tls_job_is_quiet_for_every_client(client: str, version: str) -> None:
+    facts = with_clients(FactsBuilder.healthy_tls(), client, version=version)
     report = build_report(facts)
     ours = [f for f in report.findings if f.id in CLIENT_CHECKS]
     assert ours and all(f.status == Status.OK for f in ours), ours
@@ -181,6 +182,14 @@ def test_python_strict_x509_ok_and_quiet() -> None:
 def test_testcontainers_java_api_floor(version: str, minimum: str, status: Status) -> None:
     facts = with_clients(FactsBuilder.healthy_tls().daemon_version(MinAPIVersion=minimum),
                          "testcontainers-java", version=version)
+    assert finding(facts, "testcontainers-api-too-old").status == status
+
+
+@pytest.mark.parametrize(("version", "status"), [("4.8.1", Status.FAIL), ("3.10.0", Status.FAIL),
+                                                 ("4.9.0", Status.OK)])
+def test_testcontainers_dotnet_api_floor(version: str, status: Status) -> None:
+    facts = with_clients(FactsBuilder.healthy_tls().daemon_version(MinAPIVersion="1.44"),
+                         "testcontainers-dotnet", version=version)
     assert finding(facts, "testcontainers-api-too-old").status == status
 
 

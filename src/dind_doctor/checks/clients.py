@@ -245,39 +245,51 @@ def python_strict_x509(ctx: Context) -> Verdict | None:
                 "breaks it unless the service is docker:28.2-dind or newer.", *evidence, fix=fix)
 
 
-def _java_api_too_old(version: tuple[int, ...]) -> bool:
-    return version < (1, 21, 4) or (2, 0, 0) <= version < (2, 0, 2)
+# library -> (first fixed version(s), why old ones fail, source)
+API_FLOOR_RULES = {
+    "testcontainers-java": (
+        lambda v: v < (1, 21, 4) or (2, 0, 0) <= v < (2, 0, 2), "1.21.4 / 2.0.2",
+        "falls back to API 1.32: \"client version 1.32 is too old\" inside \"Could not find a "
+        "valid Docker environment\"", "testcontainers-java#11210, #11211"),
+    "testcontainers-dotnet": (
+        lambda v: v < (4, 9, 0), "4.9.0",
+        "its Docker.DotNet does not speak the API that Docker 29 requires (4.9.0 pins 1.44)",
+        "testcontainers-dotnet#1575, #1576"),
+}
 
 
 @check("testcontainers-api-too-old", Link.TOOLS, "Testcontainers and the daemon's API floor")
 def testcontainers_api_too_old(ctx: Context) -> Verdict | None:
+    """Java and .NET Testcontainers pin an API version; Python and Go negotiate, and
+    docker-modem (Node) sends unversioned requests, so only the first two are judged."""
     clients = ctx.facts.clients
-    java = clients.client("testcontainers-java") if clients else None
-    version = _version_tuple(java.version) if java else None
-    if java is None or version is None:
+    found = [(c, _version_tuple(c.version)) for name in API_FLOOR_RULES
+             if clients and (c := clients.client(name)) is not None]
+    found = [(c, v) for c, v in found if v is not None]
+    if not found:
         return None
     api = ctx.facts.api
     minimum = api.version.get("MinAPIVersion") if api else None
     floor = _version_tuple(minimum)
     evidence: list[tuple[str, object]] = [
-        ("Testcontainers for Java", f"{java.version} ({java.source})"),
+        *((c.name, f"{c.version} ({c.source})") for c, _ in found),
         ("daemon", f"{api.version.get('Version', 'unknown')}" if api else "not reached"),
         ("daemon minimum API", minimum or "unknown"),
     ]
-    if not _java_api_too_old(version):
-        return ok(f"Testcontainers for Java {java.version} negotiates the API version.",
-                  *evidence)
-    fix = ("Upgrade Testcontainers for Java to 1.21.4 / 2.0.2 or newer; until then pin the "
+    old = [(c, API_FLOOR_RULES[c.name]) for c, v in found if API_FLOOR_RULES[c.name][0](v)]
+    if not old:
+        return ok(", ".join(f"{c.name} {c.version}" for c, _ in found)
+                  + " speaks an API version Docker 29 accepts.", *evidence)
+    client, (_, fixed, why, source) = old[0]
+    label = f"{client.name} {client.version}"
+    fix = (f"Upgrade {client.name} to {fixed} or newer ({source}); until then pin the "
            "service image, e.g. docker:28-dind.")
-    if floor is not None and floor > (1, 32):
-        return _fail(f"Testcontainers for Java {java.version} falls back to API 1.32 and this "
-                    f"daemon accepts {minimum} at the lowest: \"client version 1.32 is too old\" "
-                    "inside \"Could not find a valid Docker environment\".", *evidence, fix=fix,
-                    title=f"Testcontainers for Java {java.version} is too old for this daemon")
+    if floor is not None and floor >= (1, 40):
+        return _fail(f"{label} is too old for this daemon (minimum API {minimum}): it {why}.",
+                     *evidence, fix=fix, title=f"{label} is too old for this daemon")
     today = "works with this daemon, but " if floor is not None else ""
-    return info(f"Testcontainers for Java {java.version} {today}fails against Docker 29 and "
-                "later (minimum API 1.44): an unpinned docker:dind service breaks it.",
-                *evidence, fix=fix)
+    return info(f"{label} {today}fails against Docker 29 and later (minimum API 1.44; it "
+                f"{why}): an unpinned docker:dind service breaks it.", *evidence, fix=fix)
 
 
 @check("buildx-tls-context", Link.TOOLS, "buildx builders and TLS variables")
