@@ -48,7 +48,7 @@ class Transport:
         return f"{verify}, certs {self.cert_path}" if self.cert_path else f"{verify}, no certs"
 
 
-def _host(url: str) -> tuple[str, str | None, int | None, str | None]:
+def parse_host(url: str) -> tuple[str, str | None, int | None, str | None]:
     """(scheme, host, port, socket path) of a DOCKER_HOST value."""
     raw = url.strip()
     if raw.startswith("unix://"):
@@ -81,7 +81,7 @@ def docker_py(env: Mapping[str, str], home: str) -> Transport:
     TLS when DOCKER_CERT_PATH is non-empty or DOCKER_TLS_VERIFY is set to anything but ""
     ("0" too); certs default to ~/.docker; DOCKER_TLS is ignored; a tcp host needs a port.
     """
-    scheme, host, port, socket = _host(env.get("DOCKER_HOST") or "http+unix:")
+    scheme, host, port, socket = parse_host(env.get("DOCKER_HOST") or "http+unix:")
     if not env.get("DOCKER_HOST"):
         scheme, socket = "unix", "/var/run/docker.sock"
     cert_path = env.get("DOCKER_CERT_PATH") or None
@@ -101,7 +101,7 @@ def go_sdk(env: Mapping[str, str]) -> Transport:
     TLS only when DOCKER_CERT_PATH is non-empty; DOCKER_TLS_VERIFY alone does nothing;
     DOCKER_TLS_VERIFY empty means TLS without verification (InsecureSkipVerify).
     """
-    scheme, host, port, socket = _host(env.get("DOCKER_HOST") or DEFAULT_UNIX)
+    scheme, host, port, socket = parse_host(env.get("DOCKER_HOST") or DEFAULT_UNIX)
     cert_path = env.get("DOCKER_CERT_PATH") or None
     return Transport(scheme, host, port, bool(cert_path) and scheme == "tcp",
                      bool(env.get("DOCKER_TLS_VERIFY")), cert_path, socket)
@@ -114,7 +114,7 @@ def docker_java(env: Mapping[str, str], props: Mapping[str, str]) -> Transport:
     "0", "yes", "on" mean off. TLS without DOCKER_CERT_PATH throws.
     """
     url = env.get("DOCKER_HOST") or props.get("docker.host") or DEFAULT_UNIX
-    scheme, host, port, socket = _host(url)
+    scheme, host, port, socket = parse_host(url)
     raw = env.get("DOCKER_TLS_VERIFY", props.get("docker.tls.verify", ""))
     verify = raw.strip().lower() == "true" or raw.strip() == "1"
     cert_path = env.get("DOCKER_CERT_PATH") or props.get("docker.cert.path") or None
@@ -137,7 +137,7 @@ def docker_modem(env: Mapping[str, str], url: str | None = None) -> Transport:
     raw = url if url is not None else env.get("DOCKER_HOST")
     if not raw:
         return Transport("unix", socket="/var/run/docker.sock")
-    scheme, host, port, socket = _host(raw)
+    scheme, host, port, socket = parse_host(raw)
     if scheme != "tcp":
         return Transport(scheme, host, port, socket=socket)
     cert_path = env.get("DOCKER_CERT_PATH") or None
@@ -152,7 +152,7 @@ def dotnet(env: Mapping[str, str], props: Mapping[str, str], home: str) -> Trans
     DOCKER_CERT_PATH, default ~/.docker.
     """
     url = env.get("DOCKER_HOST") or props.get("docker.host") or DEFAULT_UNIX
-    scheme, host, port, socket = _host(url)
+    scheme, host, port, socket = parse_host(url)
 
     def on(value: str | None) -> bool:
         return value is not None and (value.strip() == "1" or value.strip().lower() == "true")
@@ -167,6 +167,6 @@ def dotnet(env: Mapping[str, str], props: Mapping[str, str], home: str) -> Trans
 
 def with_host(transport: Transport, url: str) -> Transport:
     """The same TLS settings towards another host (``tc.host`` replaces DOCKER_HOST)."""
-    scheme, host, port, socket = _host(url)
+    scheme, host, port, socket = parse_host(url)
     return Transport(scheme, host, port, transport.tls and scheme == "tcp", transport.verify,
                      transport.cert_path, socket, transport.error)

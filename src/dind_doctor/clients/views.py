@@ -103,7 +103,7 @@ def _docker_py_measured(facts: Facts) -> Transport | None:
     if python.docker_py_error:
         return Transport("tcp", error=python.docker_py_error)
     url = python.docker_py_base_url or t.DEFAULT_UNIX
-    scheme, host, port, socket = t._host(url)
+    scheme, host, port, socket = t.parse_host(url)
     cert = python.docker_py_cert or python.docker_py_ca
     cert_path = cert.rsplit("/", 1)[0] if cert else None
     error = None
@@ -197,8 +197,7 @@ def views(facts: Facts, endpoint: Endpoint) -> list[ClientView]:
 
 
 def used_clients(facts: Facts) -> list[ClientFact]:
-    """The clients found, plus Testcontainers when only its variables say it is used."""
+    """The library clients found (the docker CLI has its own chain of checks)."""
     if facts.clients is None:
         return []
-    found = [c for c in facts.clients.clients if c.name in RULES and c.name != "docker-cli"]
-    return found
+    return [c for c in facts.clients.clients if c.name in RULES and c.name != "docker-cli"]
