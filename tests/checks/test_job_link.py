@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.checks.job import no_proxy_matches
 from dind_doctor.model import Status
+from dind_doctor.proxyenv import bypasses_proxy
 from tests.checks.outcome import assert_blocked, evidence, findings, status
 from tests.factories import FactsBuilder
 
@@ -102,6 +102,18 @@ def test_proxy_with_no_proxy_but_daemon_without_proxy_warns_then_ok() -> None:
     ("localhost", 2375, "", True),
     ("127.0.0.1", 2375, "", True),
     ("docker", 2376, "", False),
+    ("docker", 2376, " localhost , docker ", True),
+    ("docker", 2376, "*.docker", False),
+    ("docker", 2376, ",,", False),
+    ("docker", 2376, ":2376", False),
+    ("docker", 2376, "example.com,*", True),
+    ("10.1.2.3", 2376, "10.1.2.3:2376", True),
+    ("10.1.2.3", 2376, "10.1.2.3:2375", False),
+    ("fd00::3", 2376, "[fd00::3]:2376", True),
+    ("fd00::3", 2376, "fd00::/64", True),
+    ("10.1.2.3", 2376, "10.1.2.0/24", True),
+    ("dockerx", 2376, "docker", False),
+    ("my.docker", 2376, ".docker", True),
 ])
 def test_no_proxy_follows_go_rules(host: str, port: int, no_proxy: str, expected: bool) -> None:
-    assert no_proxy_matches(host, port, no_proxy) is expected
+    assert bypasses_proxy(host, port, no_proxy) is expected
