@@ -75,6 +75,8 @@ __all__ = [
     "PLAIN_ENV",
     "PROXY_ENV",
     "SCENARIOS",
+    "SERVICE_ACCOUNT_DIR",
+    "SOCKET_DIR",
     "SOCKET_ENV",
     "TLS_ENV",
     "JobHandle",
@@ -412,15 +414,19 @@ class Service:
         n = sum(1 for a in cmd if a in ("-H", "--host") or a.startswith(("--host=", "-H=")))
         return max(n, 1)
 
-    def wait_ready(self, timeout: float = 90.0) -> Service:
+    def wait_ready(
+        self, timeout: float = 90.0, *, log_offset: int = 0, poll: float = 0.2
+    ) -> Service:
         """Block until the inner dockerd completed init and opened all listeners.
 
+        ``log_offset``: ignore that many characters of earlier logs (a restart);
+        ``poll``: seconds between looks at the logs.
         Raises :class:`ServiceDied` if the container exits, ``TimeoutError`` otherwise.
         """
         deadline = time.monotonic() + timeout
         want = self.expected_listeners()
         while True:
-            logs = self.logs()
+            logs = self.logs()[log_offset:]
             if "Daemon has completed initialization" in logs and (
                 len(_LISTEN_RE.findall(logs)) >= want
             ):
@@ -434,7 +440,18 @@ class Service:
                 raise TimeoutError(
                     f"service {self.name} not ready after {timeout:.0f}s; logs:\n{logs[-4000:]}"
                 )
-            time.sleep(0.2)
+            time.sleep(poll)
+
+    def restart(self, timeout: float = 90.0) -> Service:
+        """Restart the container (same volumes and network) and wait until it is ready.
+
+        Like the fresh dind of a new job: the entrypoint writes new certificates (it
+        keeps the keys), dockerd starts again; returns as soon as it listens (the
+        runner's health check starts the job then).
+        """
+        offset = len(self.logs())
+        self.container.restart(timeout=5)
+        return self.wait_ready(timeout, log_offset=offset, poll=0.05)
 
     def wait_exit(self, timeout: float = 60.0) -> int:
         """Wait for the container to exit; returns its exit code."""
