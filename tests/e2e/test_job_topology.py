@@ -7,7 +7,11 @@ and a job container that runs the tool. The asserted ids are what a user would b
 
 from __future__ import annotations
 
+import time
+
 import pytest
+
+from tests.support.topology import TLS_ENV
 
 pytestmark = pytest.mark.topology
 
@@ -185,3 +189,23 @@ def test_kubernetes_pod_is_recognised(topology):
     assert by_id["k8s-executor-wiring"]["status"] == "ok"
     evidence = {e["label"]: e["value"] for e in by_id["alias-unresolvable"]["evidence"]}
     assert evidence["/etc/hosts"] == "127.0.0.1", evidence
+
+
+def test_job_that_waited_for_a_late_dind_is_not_warned(topology):
+    """The job container starts seconds before dind writes its certs, waits (bounded) until
+    the daemon answers, then runs the tool: a healthy job, whatever the clocks say."""
+    wait_then_diagnose = (
+        "i=0; until docker version >/dev/null 2>&1; do i=$((i+1)); "
+        "[ $i -lt 120 ] || exit 99; sleep 0.5; done; "
+        f"exec {topology.tool} {' '.join(TOOL_ARGS)}"
+    )
+    job = topology.start_job(wait_then_diagnose, env=dict(TLS_ENV), mount_certs=True)
+    time.sleep(7)  # the job is up well before dind starts: a real early start
+    topology.start_service()
+    result = job.wait(timeout=120)
+    assert not result.timed_out and result.exit_code == 0, str(result)
+    by_id = {f["id"]: f for f in result.json()["findings"]}
+    assert by_id["daemon-not-ready-race"]["status"] in ("ok", "info"), by_id[
+        "daemon-not-ready-race"]
+    loud = {i for i, f in by_id.items() if f["status"] in ("warn", "fail", "error")}
+    assert loud <= {"compose-missing"}, loud
