@@ -80,6 +80,8 @@ class Healthy:
 
 HEALTHY = {
     "tls": Healthy("healthy_tls", ci_file(TLS_VARS)),
+    "tls-by-image-entrypoint": Healthy("healthy_tls_entrypoint", ci_file(
+        '    DOCKER_TLS_CERTDIR: "/certs"\n')),
     "tls-off": Healthy("healthy_plain", ci_file(
         '    DOCKER_HOST: tcp://docker:2375\n    DOCKER_TLS_CERTDIR: ""\n',
         '    - name: docker:20.10.24-dind\n      command: ["--tls=false"]\n'),
@@ -162,6 +164,9 @@ def test_healthy_topology_stays_quiet_on_every_run(topology, name):
 
 
 def test_every_healthy_topology_is_covered():
-    """The issue's list: TLS, TLS off, socket volume, hosts alias, Kubernetes x2, proxy, MTU."""
-    assert len(HEALTHY) == 8
-    assert {h.scenario for h in HEALTHY.values()} <= set(SCENARIOS)
+    """TLS (explicit and by the image entrypoint), TLS off, socket volume, hosts alias,
+    Kubernetes TLS and TLS off, proxy with NO_PROXY, MTU matched."""
+    assert {h.scenario for h in HEALTHY.values()} == {
+        "healthy_tls", "healthy_tls_entrypoint", "healthy_plain", "socket_volume",
+        "hosts_alias", "k8s_tls", "k8s_plain", "proxy_no_proxy", "mtu_matched",
+    }

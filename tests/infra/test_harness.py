@@ -295,6 +295,7 @@ SCENARIO_EXPECT = {
     "vfs": "driver=vfs",
     "unprivileged": "lookup docker on 127.0.0.11:53: no such host",
     "unprivileged_vfs_fallback": "driver=vfs",
+    "healthy_tls_entrypoint": "driver=overlay2",
     "socket_volume": "driver=overlay2",
     "hosts_alias": "driver=overlay2",
     "k8s_tls": "driver=overlay2",

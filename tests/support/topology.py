@@ -937,6 +937,7 @@ class Scenario:
     that are expected to die; then setup waits for the exit instead).
     ``network_mtu``: the job network's MTU (a per-build network with ``network_mtu``).
     ``hosts_alias``: the job gets ``/etc/hosts`` ``<alias> -> service IP``.
+    ``docker_entrypoint``: the job runs through the docker image's entrypoint.
     """
 
     service: ServiceSpec | None
@@ -946,6 +947,7 @@ class Scenario:
     description: str = ""
     network_mtu: int | None = None
     hosts_alias: str | None = None
+    docker_entrypoint: bool = False
 
     def setup(self, topo: Topology) -> dict[str, str]:
         topo.set_network_mtu(self.network_mtu)
@@ -964,6 +966,7 @@ class Scenario:
         hosts = dict(kwargs.pop("extra_hosts", None) or {})
         if self.hosts_alias and topo.service is not None:
             hosts.setdefault(self.hosts_alias, topo.service.ip)
+        kwargs.setdefault("docker_entrypoint", self.docker_entrypoint)
         return {"env": env, "files": files or None, "extra_hosts": hosts or None, **kwargs}
 
     def job_files(self) -> dict[str, bytes]:
@@ -975,6 +978,13 @@ class Scenario:
 
 SCENARIOS: dict[str, Scenario] = {
     "healthy_tls": Scenario(ServiceSpec(), TLS_ENV, description="dind TLS on 2376, certs shared"),
+    "healthy_tls_entrypoint": Scenario(
+        ServiceSpec(),
+        {"DOCKER_TLS_CERTDIR": "/certs"},
+        docker_entrypoint=True,
+        description="the documented default: only DOCKER_TLS_CERTDIR; the docker image "
+        "entrypoint derives DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH",
+    ),
     "healthy_plain": Scenario(
         ServiceSpec(tls=False, command=("--tls=false",)),
         PLAIN_ENV,
