@@ -168,6 +168,8 @@ BROKEN_TWINS = {
     "proxy_without_no_proxy": "proxy-not-propagated",
     # per-build network with MTU 1400, dind's bridge left at 1500
     "mtu_unmatched": "mtu-mismatch",
+    # dind's socket on DOCKER_HOST's directory, but no runner volume shares it
+    "socket_not_shared": "unix-socket-shared-volume-misconfig",
 }
 
 

@@ -297,6 +297,7 @@ SCENARIO_EXPECT = {
     "unprivileged_vfs_fallback": "driver=vfs",
     "healthy_tls_entrypoint": "driver=overlay2",
     "socket_volume": "driver=overlay2",
+    "socket_not_shared": "Cannot connect to the Docker daemon at unix:///runner/services/docker",
     "hosts_alias": "driver=overlay2",
     "k8s_tls": "driver=overlay2",
     "k8s_plain": "driver=overlay2",

@@ -1050,6 +1050,13 @@ SCENARIOS: dict[str, Scenario] = {
         description="dind's socket on a runner volume shared with the job; the same "
         "unix:// DOCKER_HOST for both (TLS stays on for 2376)",
     ),
+    "socket_not_shared": Scenario(
+        ServiceSpec(share_certs=False, env=SOCKET_ENV),
+        SOCKET_ENV,
+        wait=False,
+        description="the socket pattern without the runner volume: dind cannot create its "
+        "socket (no such directory) and exits; the job has no socket either",
+    ),
     "hosts_alias": Scenario(
         ServiceSpec(alias=None),
         TLS_ENV,
