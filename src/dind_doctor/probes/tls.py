@@ -9,7 +9,7 @@ import time
 
 from ..facts import TlsFacts
 from .bounded import Deadline, elapsed_ms, in_thread
-from .certfiles import CertDir, cert_info, signed_by
+from .certfiles import CertDir, cert_info_der, signed_by
 from .tls_sessions import TlsSessions, client_context, wrap
 
 HANDSHAKE_TIMEOUT = 3.0
@@ -47,10 +47,7 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
         ctx = _context(None, verify=False, host=host)
     server_der = await _exchange(facts, address, port, ctx, host, deadline)
     if server_der is not None:
-        from cryptography import x509
-
-        server = x509.load_der_x509_certificate(server_der)
-        facts.server_cert = cert_info(server)
+        facts.server_cert, server = cert_info_der(server_der)
         if certs is not None and certs.ca is not None:
             certs.facts.server_signed_by_ca = signed_by(server, certs.ca)
         facts.verify_error = await _verify(certs, address, port, host, deadline, sessions)
