@@ -1,5 +1,6 @@
 """The Docker API probe as it was written with the Docker SDK: the reference the
-project's own HTTP client must match, fact for fact, in the same situation."""
+project's own HTTP client must match, fact for fact, in the same situation (the same
+paths, asked through docker-py and requests)."""
 
 from __future__ import annotations
 
@@ -43,18 +44,22 @@ def _sdk_query(endpoint: Endpoint, timeout: float) -> dict[str, Any]:
         tls = TLSConfig(client_cert=(f"{path}/cert.pem", f"{path}/key.pem"),
                         ca_cert=f"{path}/ca.pem" if endpoint.tls_verify else None,
                         verify=endpoint.tls_verify)
-    version_pin = API_PREFIX.removeprefix("/v") or None
+    # a fixed version: no negotiation round trip; the paths below are the probe's own
     client = docker.APIClient(base_url=_base_url(endpoint), tls=tls, timeout=timeout,
-                              version=version_pin or "auto")
+                              version="1.24")
     client.trust_env = False
+
+    def get(path: str, *, json: bool = True) -> Any:
+        return client._result(client._get(f"{client.base_url}{API_PREFIX}{path}"), json=json)
+
     try:
-        result: dict[str, Any] = {"ping": client.ping()}
+        result: dict[str, Any] = {"ping": get("/_ping", json=False) == "OK"}
         version = client.version(api_version=False)
         result["version"] = {k: version.get(k) for k in _VERSION_KEYS if k in version}
-        info = client.info()
+        info = get("/info")
         result["info"] = {k: info.get(k) for k in _INFO_KEYS if k in info}
         try:
-            bridge = client.inspect_network("bridge")
+            bridge = get("/networks/bridge")
             mtu = (bridge.get("Options") or {}).get("com.docker.network.driver.mtu")
             result["bridge_mtu"] = int(mtu) if mtu else 1500
         except Exception:

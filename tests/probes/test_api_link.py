@@ -231,6 +231,26 @@ def test_chunked_and_sized_bodies_over_one_connection(http_server):
     assert server.connections == 1
 
 
+def test_a_daemon_with_a_raised_api_floor_is_healthy(http_server):
+    """Docker 29.0-29.2 refuses every path pinned below API 1.44, /_ping included."""
+    too_old = (b'{"message":"client version 1.24 is too old. Minimum supported API version '
+               b'is 1.44, please upgrade your client to a newer version"}')
+
+    def respond(path: str) -> bytes:
+        if path.startswith("/v1.") and not path.startswith("/v1.44"):
+            return b"HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\n\r\n%s" % (
+                len(too_old), too_old)
+        body = {"/_ping": b"OK", "/version": b'{"ApiVersion": "1.52", "MinAPIVersion": "1.44"}',
+                "/info": b'{"Driver": "overlay2"}'}.get(path)
+        if body is None:
+            return b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}"
+        return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    facts = probe(tcp("127.0.0.1", http_server(respond).port))
+    assert facts.ping_ok and facts.error is None
+    assert facts.version["MinAPIVersion"] == "1.44" and facts.info == {"Driver": "overlay2"}
+
+
 def test_a_closed_keepalive_connection_is_reopened(http_server):
     count = {"n": 0}
 

@@ -14,7 +14,10 @@ from .http_link import ApiLink, LinkError
 from .tls_sessions import TlsSessions
 
 API_TIMEOUT = 4.0
-API_PREFIX = "/v1.24"  # the API version the probe speaks (the SDK client was pinned to it)
+# Unversioned paths: the daemon answers in its own API version. A pinned old version
+# (/v1.24/...) is refused by daemons with a raised floor (Docker 29.0-29.2: 1.44), which
+# would report a healthy daemon as broken.
+API_PREFIX = ""
 _VERSION_KEYS = ("Version", "ApiVersion", "MinAPIVersion", "Os", "Arch", "KernelVersion",
                  "GoVersion")
 _INFO_KEYS = ("Name", "ServerVersion", "Driver", "DriverStatus", "Warnings", "CgroupVersion",
