@@ -13,7 +13,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import hmac
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -156,7 +155,11 @@ def _time(data: bytes, item: tuple[int, int, int]) -> dt.datetime:
         text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
     elif not (tag == 0x18 and re.fullmatch(r"\d{14}Z", text)):
         raise Unsupported("time format")
-    return dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+    try:  # no strptime: it imports calendar and _strptime
+        return dt.datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]),
+                           int(text[10:12]), int(text[12:14]), tzinfo=dt.timezone.utc)
+    except ValueError as exc:
+        raise Unsupported("time value") from exc
 
 
 # ------------------------------------------------------------------------ keys
@@ -380,4 +383,4 @@ def signed_by(cert: Certificate, issuer: Certificate) -> bool:
     digest = hashlib.new(digest_name, cert.tbs).digest()
     suffix = _DIGEST_INFO[digest_name] + digest
     expected = b"\x00\x01" + b"\xff" * (size - len(suffix) - 3) + b"\x00" + suffix
-    return hmac.compare_digest(pow(signature, e, n).to_bytes(size, "big"), expected)
+    return pow(signature, e, n).to_bytes(size, "big") == expected  # public data
