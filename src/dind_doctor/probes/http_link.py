@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import ssl
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
@@ -34,12 +33,15 @@ class LinkError(Exception):
         self.timed_out = timed_out
 
 
-@dataclass
 class Response:
-    status: int
-    reason: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
+    """One HTTP response, its body whole."""
+
+    __slots__ = ("body", "headers", "reason", "status", "version")
+
+    def __init__(self, status: int, reason: str, headers: dict[str, str], body: bytes,
+                 version: str = "HTTP/1.1") -> None:
+        self.status, self.reason, self.headers, self.body = status, reason, headers, body
+        self.version = version
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8", "replace"))
@@ -225,7 +227,8 @@ class ApiLink:
         if self._ctx is not None and self.sessions is not None \
                 and isinstance(self._sock, ssl.SSLSocket):
             self.sessions.keep(self._ctx, self.host, self.port, self._sock)
-        if response.headers.get("connection", "").lower() == "close":
+        connection = response.headers.get("connection", "").lower()
+        if connection == "close" or (response.version == "HTTP/1.0" and connection != "keep-alive"):
             self.close()
         return response
 
@@ -258,7 +261,7 @@ class ApiLink:
                                                "HTTPException('got more than 100 headers'))")
         if 100 <= status < 200:  # an interim answer: the real one follows
             return self._read_response()
-        return Response(status, reason, headers, self._body(status, headers))
+        return Response(status, reason, headers, self._body(status, headers), parts[0])
 
     def _body(self, status: int, headers: dict[str, str]) -> bytes:
         if status in (204, 304):

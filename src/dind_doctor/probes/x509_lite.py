@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import ipaddress
 import re
-from dataclasses import dataclass, field
 
 from ..facts import CertInfo
+
+Name = list[list[tuple[str, str]]]  # RDNs of (OID, value)
 
 
 class Unsupported(Exception):
@@ -122,7 +123,7 @@ def _escape(value: str) -> str:
     return value
 
 
-def _name(data: bytes, start: int, end: int) -> list[list[tuple[str, str]]]:
+def _name(data: bytes, start: int, end: int) -> Name:
     rdns = []
     for rdn in _children(data, start, end):
         attrs = []
@@ -142,7 +143,7 @@ def _name(data: bytes, start: int, end: int) -> list[list[tuple[str, str]]]:
     return rdns
 
 
-def _rfc4514(rdns: list[list[tuple[str, str]]]) -> str:
+def _rfc4514(rdns: Name) -> str:
     return ",".join("+".join(f"{_NAME_SHORT.get(oid, oid)}={_escape(value)}"
                              for oid, value in rdn) for rdn in reversed(rdns))
 
@@ -164,12 +165,21 @@ def _time(data: bytes, item: tuple[int, int, int]) -> dt.datetime:
 
 # ------------------------------------------------------------------------ keys
 
-@dataclass
 class PublicKey:
-    kind: str  # "RSA" or "EC"
-    rsa: tuple[int, int] | None = None  # (n, e)
-    curve: str | None = None
-    point: bytes | None = None  # uncompressed EC point
+    """An RSA ``(n, e)`` or an EC curve and uncompressed point. (Plain classes here: a
+    dataclass costs milliseconds at import, on the path of every run.)"""
+
+    __slots__ = ("curve", "kind", "point", "rsa")
+
+    def __init__(self, kind: str, *, rsa: tuple[int, int] | None = None,
+                 curve: str | None = None, point: bytes | None = None) -> None:
+        self.kind, self.rsa, self.curve, self.point = kind, rsa, curve, point
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicKey) and (self.kind, self.rsa, self.curve, self.point) \
+            == (other.kind, other.rsa, other.curve, other.point)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def label(self) -> str:
         return f"RSA {self.rsa[0].bit_length()}" if self.rsa else f"EC {self.curve}"
@@ -259,25 +269,21 @@ def _ec_private(der: bytes, curve: str | None) -> PublicKey:
 
 # ------------------------------------------------------------------ certificates
 
-@dataclass
 class Certificate:
     """The parts of an X.509 certificate the probes use."""
 
-    der: bytes
-    tbs: bytes
-    signature_oid: str
-    signature: bytes
-    subject: list[list[tuple[str, str]]]
-    issuer: list[list[tuple[str, str]]]
-    serial: int
-    not_before: dt.datetime
-    not_after: dt.datetime
-    public_key: PublicKey
-    sans_dns: list[str] = field(default_factory=list)
-    sans_ip: list[str] = field(default_factory=list)
-    is_ca: bool = False
-    key_usage: list[str] = field(default_factory=list)
-    extended_key_usage: list[str] = field(default_factory=list)
+    def __init__(self, *, der: bytes, tbs: bytes, signature_oid: str, signature: bytes,
+                 subject: Name, issuer: Name, serial: int, not_before: dt.datetime,
+                 not_after: dt.datetime, public_key: PublicKey) -> None:
+        self.der, self.tbs, self.signature_oid, self.signature = der, tbs, signature_oid, \
+            signature
+        self.subject, self.issuer, self.serial = subject, issuer, serial
+        self.not_before, self.not_after, self.public_key = not_before, not_after, public_key
+        self.sans_dns: list[str] = []
+        self.sans_ip: list[str] = []
+        self.is_ca = False
+        self.key_usage: list[str] = []
+        self.extended_key_usage: list[str] = []
 
     def info(self) -> CertInfo:
         stamp = "%Y-%m-%dT%H:%M:%SZ"
