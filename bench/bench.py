@@ -8,9 +8,11 @@ For (a) and (b), `dind-doctor --json` and `--text` alternate with the manual seq
 A B A B ...: env, getent hosts, a TCP connect to the endpoint port, 2375 and 2376, ls of
 the cert dir, openssl x509 and s_client (TLS only), docker info, docker-compose version and
 docker compose version, one command after the other. Each pair gives a ratio (tool / manual);
-its median is the figure to quote, since the machine's speed drifts between pairs. Peak RSS
-is that of the largest single process. For (c) the tool must finish within its deadline
-plus 0.5 s.
+its median is the figure to quote, since the machine's speed drifts between pairs. A third
+row per scenario pairs the floor (the interpreter importing only the standard-library modules
+the probes need) with the same sequence. Peak RSS is that of the largest process (for
+dind-doctor the `docker version` it runs, or itself). For (c) the tool must finish within its
+deadline plus 0.5 s.
 
 The package is byte-compiled first, as a pip install does, so no run pays for compiling.
 
@@ -43,6 +45,9 @@ import dind_doctor  # noqa: E402
 
 TOOL = [sys.executable, "-m", "dind_doctor"]
 DEADLINE = 8.0
+# the interpreter and the standard-library modules the probes cannot do without: what any
+# Python implementation of the diagnosis pays before its first line runs
+FLOOR = "asyncio, ssl, argparse, json, dataclasses"
 HANG_SLACK = 0.5
 
 
@@ -119,10 +124,9 @@ class Paired:
         }
 
 
-def paired(scenario: str, tool_args: list[str], env: dict[str, str], host: str, port: int,
+def paired(scenario: str, argv: list[str], env: dict[str, str], host: str, port: int,
            tls: bool, runs: int) -> Paired:
     steps = manual_sequence(host, port, env, tls)
-    argv = [*TOOL, *tool_args, "--timeout", str(DEADLINE)]
     timed(argv, env), manual(steps, env)  # warm-up: page cache, dockerd's first answers
     result = Paired(scenario)
     for _ in range(runs):  # A B A B ...
@@ -176,8 +180,12 @@ def main() -> int:
                 ("(a) healthy TLS daemon", tls_env, "localhost", tls.tcp_port, True),
                 ("(b) healthy plain daemon", plain_env, "127.0.0.1", plain.tcp_port, False)):
             for output in ("--json", "--text"):
-                rows.append(paired(f"{label}, {output}", [output, "-q"], env, host, port,
+                argv = [*TOOL, output, "-q", "--timeout", str(DEADLINE)]
+                rows.append(paired(f"{label}, `dind-doctor {output}`", argv, env, host, port,
                                    is_tls, args.runs).row())
+            rows.append(paired(f"{label}, floor: `python -c 'import {FLOOR}'`",
+                               [sys.executable, "-c", f"import {FLOOR}"], env, host, port,
+                               is_tls, args.runs).row())
     finally:
         tls.stop()
         plain.stop()
@@ -193,7 +201,8 @@ def main() -> int:
         print(f"| {r['scenario']} | {r['tool_median_s']:.3f} s | {r['manual_median_s']:.3f} s | "
               f"**{r['ratio_median']:.2f}×** ({r['ratio_min']:.2f}–{r['ratio_max']:.2f}) | "
               f"{r['tool_peak_rss_mb']:.0f} MB / {r['manual_peak_rss_mb']:.0f} MB |")
-    print(f"| {hung['scenario']} (deadline {DEADLINE:g} s) | {hung['tool_median_s']:.2f} s "
+    print(f"| {hung['scenario']}, `dind-doctor --json` (deadline {DEADLINE:g} s) | "
+          f"{hung['tool_median_s']:.2f} s "
           f"(max {hung['tool_max_s']:.2f} s) | {hung['manual_s']:.2f} s | — | "
           f"{hung['tool_peak_rss_mb']:.0f} MB / — |")
     print(f"\n{rows[0]['pairs']} pairs per healthy row; "
