@@ -58,18 +58,27 @@ class Run:
     rss_kib: int
 
 
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
 def timed(argv: list[str], env: dict[str, str], timeout: float = 60) -> Run:
-    """Wall seconds, exit code and peak RSS (KiB) of one command (its own process)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    return Run(time.perf_counter() - started, os.waitstatus_to_exitcode(status),
-               usage.ru_maxrss)
+    """Wall seconds, exit code and peak RSS (KiB) of one command (the largest of its
+    processes). The RSS comes from GNU time when there is one: a child forked from this
+    (larger) Python process would report this process's RSS as its own peak."""
+    with tempfile.NamedTemporaryFile("r", prefix="bench-rss-") as rss:
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else argv
+        started = time.perf_counter()
+        proc = subprocess.Popen(wrapped, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        wall = time.perf_counter() - started
+        text = rss.read().strip().splitlines()
+    peak = int(text[-1]) if GNU_TIME and text and text[-1].isdigit() else usage.ru_maxrss
+    return Run(wall, os.waitstatus_to_exitcode(status), peak)
 
 
 def manual_sequence(host: str, port: int, env: dict[str, str], tls: bool) -> list[list[str]]:
