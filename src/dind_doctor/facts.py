@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .config.filefacts import CiFileFacts, RunnerConfigFacts
@@ -250,8 +250,9 @@ class Facts:
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.dumps(), encoding="utf-8")
+    def save(self, path: str | os.PathLike[str]) -> None:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.dumps())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Facts:
@@ -267,9 +268,10 @@ class Facts:
             raise FactsFormatError(f"facts file does not match the expected layout: {exc}") from exc
 
     @classmethod
-    def load(cls, path: str | Path) -> Facts:
+    def load(cls, path: str | os.PathLike[str]) -> Facts:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except OSError as exc:
             raise FactsFormatError(f"cannot read facts file {path}: {exc.strerror}") from exc
         try:

@@ -22,6 +22,7 @@ from .names import probe_name
 from .sockets import probe_socket
 from .tcp import probe_port
 from .tls import probe_tls
+from .tls_sessions import TlsSessions
 from .tools import probe_tools
 
 DEFAULT_TIMEOUT = 8.0
@@ -43,6 +44,7 @@ class _Run:
         self.facts = facts
         self.deadline = deadline
         self.progress = progress or (lambda _name, _event: None)
+        self.tls_sessions = TlsSessions()  # the API and TLS probes resume each other's
 
     async def step(self, name: str, work: Awaitable[Any], *, announce: bool = True) -> Any:
         """Await one probe; a crash or the deadline becomes a ProbeError, never an exception.
@@ -125,7 +127,8 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
                      and (p.port == endpoint.port or p.port == 2376)), None)
     if tls_port is not None and address is not None:
         run.facts.tls = await run.step(
-            "tls", probe_tls(host, address, tls_port.port, certs, run.deadline))
+            "tls", probe_tls(host, address, tls_port.port, certs, run.deadline,
+                             run.tls_sessions))
 
 
 async def _ports(host: str, address: str | None, ports: list[int], deadline: Deadline,
@@ -172,7 +175,7 @@ async def _sockets(run: _Run, endpoint: Endpoint) -> None:
 
 
 async def _api(run: _Run, endpoint: Endpoint) -> None:
-    run.facts.api = await probe_api(endpoint, run.deadline)
+    run.facts.api = await probe_api(endpoint, run.deadline, run.tls_sessions)
 
 
 async def _tools(run: _Run, environ: Mapping[str, str]) -> None:
