@@ -11,5 +11,10 @@ from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 # each returns None (no finding) when its file was not read.
 from . import cifile, runner
 
-__all__ = ["api", "base", "cifile", "daemon", "endpoint", "job", "name", "port", "protocol",
-           "runner", "tls", "tools"]
+# isort: split
+# The long tail: context and risks read from the same facts.
+from . import cgroup, disk, hosted_runner, registry, rootless, service_log, socket_access
+
+__all__ = ["api", "base", "cgroup", "cifile", "daemon", "disk", "endpoint", "hosted_runner",
+           "job", "name", "port", "protocol", "registry", "rootless", "runner", "service_log",
+           "socket_access", "tls", "tools"]

@@ -21,6 +21,7 @@ API_PREFIX = ""
 _VERSION_KEYS = ("Version", "ApiVersion", "MinAPIVersion", "Os", "Arch", "KernelVersion",
                  "GoVersion")
 _INFO_KEYS = ("Name", "ServerVersion", "Driver", "DriverStatus", "Warnings", "CgroupVersion",
+              "RegistryConfig",
               "CgroupDriver", "SecurityOptions", "HttpProxy", "HttpsProxy", "NoProxy",
               "OperatingSystem", "Containers", "Images", "DockerRootDir", "KernelVersion")
 

@@ -18,6 +18,7 @@ from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir
 from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
+from .host import probe_host
 from .names import probe_name
 from .sockets import probe_socket
 from .tcp import probe_port
@@ -104,6 +105,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
         run.step("tools", _tools(run, environ)),
         run.step("config", _config(run, environ, config_files or ConfigFiles())),
     )
+    await run.step("host", _host(run, environ, endpoint))
     return facts
 
 
@@ -176,6 +178,20 @@ async def _sockets(run: _Run, endpoint: Endpoint) -> None:
 
 async def _api(run: _Run, endpoint: Endpoint) -> None:
     run.facts.api = await probe_api(endpoint, run.deadline, run.tls_sessions)
+
+
+HOST_TIMEOUT = 2.0
+
+
+async def _host(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
+    """Local reads; the docker root counts only for a local daemon (a unix socket)."""
+    api = run.facts.api
+    root = (api.info.get("DockerRootDir") if api is not None and endpoint.scheme == "unix"
+            else None)
+    sockets = ["/var/run/docker.sock", *([endpoint.socket_path] if endpoint.socket_path else [])]
+    run.facts.host = await in_thread(
+        lambda: probe_host(environ, run.facts.env.home, sockets, root),
+        run.deadline.budget(HOST_TIMEOUT))
 
 
 async def _tools(run: _Run, environ: Mapping[str, str]) -> None:

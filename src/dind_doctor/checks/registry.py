@@ -1,0 +1,183 @@
+"""What the inner daemon brings to registries: mirrors, credentials, trust of $CI_REGISTRY.
+
+The dind daemon starts with defaults: no mirror, no credentials, only its own CA store. The
+runner's DOCKER_AUTH_CONFIG and the host's daemon.json never reach it; the docker client in
+the job sends credentials from its own config.json. Credential values never reach the facts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from ..facts import ClientConfigFact
+from ..model import Link
+from . import gates
+from .base import Context, Verdict, check, info, ok
+from .daemon_facts import daemon_info
+
+DOCKER_HUB_NAMES = ("https://index.docker.io/v1/", "index.docker.io", "docker.io",
+                    "registry-1.docker.io", "https://registry-1.docker.io")
+MIRROR_FIX = ("Give the dind service a registry mirror (command: [\"--registry-mirror\", "
+              "\"https://<your pull-through cache>\"]), log in to Docker Hub in before_script, "
+              "or pull through the GitLab Dependency Proxy "
+              "(${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/image).")
+
+
+def registry_key(name: str) -> str:
+    """A registry as config.json keys name it, reduced to host[:port] (Docker Hub: docker.io)."""
+    text = name.strip().lower()
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    text = text.split("/", 1)[0]
+    return "docker.io" if text in ("index.docker.io", "registry-1.docker.io", "docker.io") \
+        else text
+
+
+def _registry_config(daemon: dict[str, Any]) -> dict[str, Any] | None:
+    config = daemon.get("RegistryConfig")
+    return config if isinstance(config, dict) else None
+
+
+def _mirrors(config: dict[str, Any]) -> list[str]:
+    hub = (config.get("IndexConfigs") or {}).get("docker.io") or {}
+    return list(dict.fromkeys([*(config.get("Mirrors") or []), *(hub.get("Mirrors") or [])]))
+
+
+def _client_covers(client: ClientConfigFact | None, registry: str) -> str | None:
+    """How the job's client authenticates to ``registry``: 'auths', 'credHelpers', None."""
+    if client is None:
+        return None
+    if any(registry_key(name) == registry for name in client.auths):
+        return "auths"
+    if any(registry_key(name) == registry for name in client.cred_helpers):
+        return "credHelpers"
+    return None
+
+
+def _client_evidence(client: ClientConfigFact | None) -> tuple[str, object]:
+    if client is None:
+        return ("client config", "(not read)")
+    if not client.file.exists:
+        return ("client config", f"{client.path} ({client.source}): missing")
+    if client.parse_error:
+        return ("client config", f"{client.path} ({client.source}): {client.parse_error}")
+    names = ", ".join(client.auths) or "none"
+    store = f"; credsStore {client.creds_store}" if client.creds_store else ""
+    return ("client config", f"{client.path} ({client.source}): auths for {names}{store}")
+
+
+@check("registry-rate-limit", Link.DAEMON, "Docker Hub pull limit", needs=gates.API)
+def registry_rate_limit(ctx: Context) -> Verdict | None:
+    config = _registry_config(daemon_info(ctx))
+    if config is None:
+        return None
+    mirrors = _mirrors(config)
+    host = ctx.facts.host
+    client = host.client_config if host is not None else None
+    evidence: list[tuple[str, object]] = [("registry mirrors", mirrors), _client_evidence(client)]
+    if mirrors:
+        return ok(f"The dind daemon pulls Docker Hub images through {mirrors[0]}.", *evidence)
+    how = _client_covers(client, "docker.io")
+    if how:
+        return ok(f"The job's docker client holds Docker Hub credentials ({how}); "
+                  "its pulls are authenticated.", *evidence)
+    store = client.creds_store if client is not None else None
+    maybe = (f" (the credential store {store} may hold Docker Hub credentials; "
+             "it was not asked)" if store else "")
+    return info("The dind daemon has no registry mirror and the job's docker client no Docker "
+                f"Hub credentials{maybe}: pulls from Docker Hub are anonymous and count against "
+                "the pull limit of the job's outgoing address. A risk, not a failure: only "
+                "\"toomanyrequests\" in the job log shows the limit was hit.", *evidence,
+                fix=MIRROR_FIX)
+
+
+@check("registry-auth-not-inherited", Link.DAEMON, "Registry credentials in the job",
+       needs=gates.API)
+def registry_auth_not_inherited(ctx: Context) -> Verdict | None:
+    if "DOCKER_AUTH_CONFIG" not in ctx.env:
+        return None
+    host = ctx.facts.host
+    if host is None:
+        return None
+    client = host.client_config
+    evidence: list[tuple[str, object]] = [_client_evidence(client)]
+    if host.auth_config_error:
+        return info(f"DOCKER_AUTH_CONFIG is set but is {host.auth_config_error}: the runner "
+                    "cannot use it for the job's images either.",
+                    ("DOCKER_AUTH_CONFIG", "set (value not shown)"), *evidence)
+    registries = [registry_key(name) for name in host.auth_config_registries]
+    evidence.insert(0, ("DOCKER_AUTH_CONFIG", f"set (value not shown), credentials for "
+                                              f"{', '.join(registries) or 'no registry'}"))
+    missing = [r for r in registries if not _client_covers(client, r)]
+    if not missing:
+        return ok("The job's docker client has credentials for every registry in "
+                  "DOCKER_AUTH_CONFIG.", *evidence)
+    where = client.path if client is not None else "~/.docker/config.json"
+    store = (f" Its credential store ({client.creds_store}) was not asked and may hold them."
+             if client is not None and client.creds_store else "")
+    read_only = client is not None and client.file.exists and not client.file.writable
+    tail = (f" {where} is not writable, so docker login cannot store credentials there either "
+            "(set DOCKER_CONFIG to a writable directory)." if read_only else "")
+    return info(
+        f"DOCKER_AUTH_CONFIG holds credentials for {', '.join(missing)}, but the runner uses "
+        "them only to pull the job and service images. docker commands in the script "
+        f"authenticate with {where}, which has none for {', '.join(missing)}: their pulls, "
+        f"builds and pushes there go without credentials.{store}{tail}", *evidence,
+        fix="Log in before the first docker command (echo \"$CI_REGISTRY_PASSWORD\" | docker "
+            "login -u \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\"), or write "
+            "DOCKER_AUTH_CONFIG to the client's config: mkdir -p ~/.docker && printf '%s' "
+            "\"$DOCKER_AUTH_CONFIG\" > ~/.docker/config.json.")
+
+
+def _split_host(registry: str) -> str:
+    host = registry.rsplit(":", 1)[0] if registry.count(":") == 1 else registry
+    return host.strip("[]")
+
+
+def _in_cidrs(host: str, cidrs: list[str]) -> str | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    for cidr in cidrs:
+        try:
+            if address in ipaddress.ip_network(cidr, strict=False):
+                return cidr
+        except ValueError:
+            continue
+    return None
+
+
+@check("inner-daemon-registry-trust", Link.DAEMON, "Inner daemon trust of $CI_REGISTRY",
+       needs=gates.API)
+def inner_daemon_registry_trust(ctx: Context) -> Verdict | None:
+    registry = registry_key(ctx.env.get("CI_REGISTRY", ""))
+    config = _registry_config(daemon_info(ctx))
+    if not registry or config is None:
+        return None
+    indexes = config.get("IndexConfigs") or {}
+    cidrs = [str(c) for c in config.get("InsecureRegistryCIDRs") or []]
+    entry = indexes.get(registry) or {}
+    cidr = _in_cidrs(_split_host(registry), cidrs)
+    evidence: list[tuple[str, object]] = [
+        ("CI_REGISTRY", registry),
+        ("daemon insecure registries",
+         [name for name, idx in indexes.items() if idx.get("Secure") is False] + cidrs),
+    ]
+    if entry.get("Secure") is False or cidr:
+        why = f"its address is in {cidr}" if cidr else "it is listed as an insecure registry"
+        return info(f"The dind daemon treats {registry} as insecure ({why}): it accepts plain "
+                    "HTTP and does not verify the registry's certificate.", *evidence)
+    ca_file = ctx.env.get("CI_SERVER_TLS_CA_FILE")
+    if ca_file:
+        evidence.append(("CI_SERVER_TLS_CA_FILE", ca_file))
+        return info(f"GitLab uses a CA of its own (CI_SERVER_TLS_CA_FILE is set). The dind "
+                    f"daemon verifies {registry} with its own CA store, which does not have "
+                    "it: if the registry's certificate comes from that CA, docker login, pull "
+                    "and push fail with \"x509: certificate signed by unknown authority\".",
+                    *evidence,
+                    fix="Install the CA in the dind service before dockerd starts, or mount it "
+                        f"at /etc/docker/certs.d/{registry}/ca.crt in the service.")
+    return None
