@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..model import Link
-from . import gates
 from .base import Context, Verdict, check, info, warn
 from .daemon_facts import daemon_info, version_tuple
 
@@ -13,7 +12,7 @@ FIX = ("Use a current dind image (at least 20.10.16, ideally the same major as t
        "e.g. services: [docker:29-dind].")
 
 
-@check("cgroup-v2-old-dind", Link.DAEMON, "cgroup v2 and the dind version", needs=gates.API)
+@check("cgroup-v2-old-dind", Link.DAEMON, "cgroup v2 and the dind version")
 def cgroup_v2_old_dind(ctx: Context) -> Verdict | None:
     daemon = daemon_info(ctx)
     version = version_tuple(daemon.get("ServerVersion"))

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..facts import ClientConfigFact
 from ..model import Link
-from . import gates
 from .base import Context, Verdict, check, info, ok
 from .daemon_facts import daemon_info
 
@@ -68,7 +67,7 @@ def _client_evidence(client: ClientConfigFact | None) -> tuple[str, object]:
     return ("client config", f"{client.path} ({client.source}): auths for {names}{store}")
 
 
-@check("registry-rate-limit", Link.DAEMON, "Docker Hub pull limit", needs=gates.API)
+@check("registry-rate-limit", Link.DAEMON, "Docker Hub pull limit")
 def registry_rate_limit(ctx: Context) -> Verdict | None:
     config = _registry_config(daemon_info(ctx))
     if config is None:
@@ -93,11 +92,10 @@ def registry_rate_limit(ctx: Context) -> Verdict | None:
                 fix=MIRROR_FIX)
 
 
-@check("registry-auth-not-inherited", Link.DAEMON, "Registry credentials in the job",
-       needs=gates.API)
+@check("registry-auth-not-inherited", Link.DAEMON, "Registry credentials in the job")
 def registry_auth_not_inherited(ctx: Context) -> Verdict | None:
-    if "DOCKER_AUTH_CONFIG" not in ctx.env:
-        return None
+    if "DOCKER_AUTH_CONFIG" not in ctx.env or not daemon_info(ctx):
+        return None  # no daemon: whose credentials it would get does not matter yet
     host = ctx.facts.host
     if host is None:
         return None
@@ -150,8 +148,7 @@ def _in_cidrs(host: str, cidrs: list[str]) -> str | None:
     return None
 
 
-@check("inner-daemon-registry-trust", Link.DAEMON, "Inner daemon trust of $CI_REGISTRY",
-       needs=gates.API)
+@check("inner-daemon-registry-trust", Link.DAEMON, "Inner daemon trust of $CI_REGISTRY")
 def inner_daemon_registry_trust(ctx: Context) -> Verdict | None:
     registry = registry_key(ctx.env.get("CI_REGISTRY", ""))
     config = _registry_config(daemon_info(ctx))

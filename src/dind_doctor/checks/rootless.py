@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..model import Link
-from . import gates
 from .base import Context, Verdict, check, info
 from .daemon_facts import daemon_info, is_rootless, kernel_version, security_options, version_tuple
 
@@ -11,7 +10,7 @@ from .daemon_facts import daemon_info, is_rootless, kernel_version, security_opt
 ROOTLESS_OVERLAY_KERNEL = (5, 11)
 
 
-@check("rootless-dind", Link.DAEMON, "Rootless daemon", needs=gates.API)
+@check("rootless-dind", Link.DAEMON, "Rootless daemon")
 def rootless_dind(ctx: Context) -> Verdict | None:
     daemon = daemon_info(ctx)
     if not daemon or not is_rootless(daemon):
