@@ -7,8 +7,11 @@ Credential values are never read into the facts: only registry names.
 
 from __future__ import annotations
 
+import grp
 import json
 import os
+import pwd
+import stat
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -48,9 +51,6 @@ def disk_fact(path: str, role: str) -> DiskFact:
 
 def socket_owner(path: str) -> SocketOwnerFact | None:
     """Owner, group and mode of a socket (None when it is missing or not a socket)."""
-    import grp
-    import stat
-
     try:
         st = os.stat(path)
     except OSError:
@@ -68,8 +68,6 @@ def socket_owner(path: str) -> SocketOwnerFact | None:
 
 
 def user_name(uid: int) -> str | None:
-    import pwd
-
     try:
         return pwd.getpwuid(uid).pw_name
     except (KeyError, OSError):
