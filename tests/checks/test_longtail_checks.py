@@ -16,7 +16,14 @@ import pytest
 from dind_doctor.checks.base import REGISTRY, run_all
 from dind_doctor.checks.hosted_runner import runner_tags
 from dind_doctor.checks.registry import registry_key
-from dind_doctor.facts import ClientConfigFact, DiskFact, Facts, HostFacts, PathFact
+from dind_doctor.facts import (
+    ClientConfigFact,
+    DiskFact,
+    Facts,
+    HostFacts,
+    PathFact,
+    SocketOwnerFact,
+)
 from dind_doctor.model import Finding
 from dind_doctor.probes.docker_api import _INFO_KEYS
 from tests.factories import FactsBuilder
@@ -256,3 +263,42 @@ def test_service_log_already_streamed_is_said() -> None:
 def test_vfs_chosen_by_the_job_is_not_a_mystery() -> None:
     builder = FactsBuilder.healthy_tls().env(DOCKER_DRIVER="vfs")
     assert "overlay-on-overlay" not in findings(facts(builder, info=real_info(Driver="vfs")))
+
+
+def test_unresolved_service_is_said_with_an_if() -> None:
+    builder = (FactsBuilder.healthy_tls().unresolved().port(2376, "unresolved")
+               .port(2375, "unresolved").api_down("no such host"))
+    got = findings(facts(builder))["iptables-backend-mismatch"]
+    assert got.summary.startswith("No dind daemon answers and its name does not resolve. If ")
+
+
+# --- socket access --------------------------------------------------------------------
+
+def shell_job() -> FactsBuilder:
+    return (FactsBuilder.healthy_tls().env(DOCKER_HOST=None, DOCKER_TLS_VERIFY=None,
+                                           DOCKER_CERT_PATH=None)
+            .path("/.dockerenv", "missing").socket("/var/run/docker.sock", "permission-denied"))
+
+
+def test_user_added_to_the_group_after_the_runner_started() -> None:
+    built = shell_job().build()
+    built.env.in_container = False
+    built.host = HostFacts(uid=998, gid=998, groups=[998], user="gitlab-runner",
+                           client_config=client(), socket_owners=[SocketOwnerFact(
+                               "/var/run/docker.sock", uid=0, gid=999, mode="0660",
+                               group="docker", group_members=["gitlab-runner"])])
+    got = findings(built)["shell-executor-specifics"]
+    assert got.status.value == "fail"
+    assert got.summary.startswith("Shell executor: gitlab-runner (uid 998) is listed in group "
+                                  "docker (999)")
+    assert "restart" in got.fix.lower()
+
+
+def test_user_in_the_socket_group_is_ok_on_a_shell_runner() -> None:
+    built = shell_job().socket("/var/run/docker.sock", "ok").build()
+    built.env.in_container = False
+    built.host = HostFacts(uid=998, gid=998, groups=[998, 999], user="gitlab-runner",
+                           client_config=client(), socket_owners=[SocketOwnerFact(
+                               "/var/run/docker.sock", uid=0, gid=999, mode="0660",
+                               group="docker")])
+    assert findings(built)["shell-executor-specifics"].status.value == "ok"

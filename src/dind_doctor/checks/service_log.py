@@ -46,14 +46,18 @@ def iptables_backend_mismatch(ctx: Context) -> Verdict | None:
         return None
     see, fix = _how_to_see(ctx)
     name = ctx.facts.name
+    resolved = name is not None and bool(name.addresses)
+    lead = ("No dind daemon answers. Why a dind service stops at start-up"
+            if resolved else "No dind daemon answers and its name does not resolve. If the job "
+            "has a dind service, why it stopped at start-up")
     return info(
-        "No dind daemon answers. Why a dind service stops at start-up is written only in its own "
+        f"{lead} is written only in its own "
         "container log, which the job cannot read: \"Error initializing network controller\" "
         "with \"(nf_tables)\" or \"(legacy)\" (iptables backend mismatch; DOCKER_IPTABLES_LEGACY "
         "on the service), \"failed to mount overlay\" (overlay on overlay), or \"mount: "
         f"permission denied\" (not privileged). {see}",
         ("endpoint", ctx.endpoint.url),
-        ("name", ", ".join(name.addresses) if name is not None and name.addresses
+        ("name", ", ".join(name.addresses) if name is not None and resolved
          else "does not resolve"),
         *((f"port {p.port}", p.state) for p in ctx.facts.ports if p.port in DIND_PORTS),
         ("CI_DEBUG_SERVICES", ctx.env.get("CI_DEBUG_SERVICES", "(unset)")),
