@@ -19,8 +19,8 @@ def rootless_dind(ctx: Context) -> Verdict | None:
     driver = str(daemon.get("Driver") or "")
     kernel = kernel_version(ctx)
     notes = [
-        "it still runs as a privileged service (services_privileged with the rootless image "
-        "allowed), while the job container need not be privileged",
+        "the rootless image still needs a privileged service container (services_privileged "
+        "with docker:*-dind-rootless allowed), while the job container need not be privileged",
         "it listens on 2376 with TLS (2375 only when DOCKER_TLS_CERTDIR is empty), forwarded by "
         "rootlesskit, so the daemon sees rootlesskit, not the job, as the peer",
         "ports published by containers inside (docker run -p) are forwarded by rootlesskit; "
@@ -32,12 +32,9 @@ def rootless_dind(ctx: Context) -> Verdict | None:
     kernel_tuple = version_tuple(kernel)
     if driver in ("vfs", "fuse-overlayfs"):
         old = kernel_tuple is not None and kernel_tuple[:2] < ROOTLESS_OVERLAY_KERNEL
-        notes.append(f"storage runs on {driver}"
+        notes.append(f"images are stored on {driver}"
                      + (f": kernel {kernel} is older than 5.11, which rootless overlay2 needs"
-                        if old else ": overlay2 was not usable for the rootless daemon"))
-    else:
-        notes.append(f"storage driver {driver or '(unknown)'}: rootless overlay needs kernel "
-                     "5.11 or later (or fuse-overlayfs)")
+                        if old else ", not overlay2"))
     return info(
         "The dind daemon runs rootless (SecurityOptions name=rootless). What changes: "
         + "; ".join(notes) + ". Nothing here conflicts with what the job does.",
