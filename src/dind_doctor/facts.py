@@ -246,6 +246,18 @@ class ClientConfigFact:
 
 
 @dataclass
+class RegistryFacts:
+    """``$CI_REGISTRY`` as the job reaches it: what it speaks, and whether the job's own CA
+    store verifies it (the dind daemon verifies with its own store, not the job's)."""
+
+    registry: str  # host[:port] as CI_REGISTRY gives it
+    port: PortFacts | None = None
+    verified: bool | None = None  # TLS handshake with the default CA store and hostname check
+    verify_error: str | None = None
+    duration_ms: float = 0.0
+
+
+@dataclass
 class HostFacts:
     """The job process on its host: identity, disk space, cgroup mode, client credentials."""
 
@@ -291,6 +303,7 @@ class Facts:
     runner_config: RunnerConfigFacts | None = None
     ci_file: CiFileFacts | None = None
     host: HostFacts | None = None
+    registry: RegistryFacts | None = None
 
     def port(self, number: int) -> PortFacts | None:
         return next((p for p in self.ports if p.port == number), None)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from ..facts import ClientConfigFact
+from ..facts import ClientConfigFact, RegistryFacts
 from ..model import Link
-from .base import Context, Verdict, check, info, ok
+from .base import Context, Verdict, check, info, ok, warn
 from .daemon_facts import daemon_info
 
 DOCKER_HUB_NAMES = ("https://index.docker.io/v1/", "index.docker.io", "docker.io",
@@ -157,16 +157,34 @@ def inner_daemon_registry_trust(ctx: Context) -> Verdict | None:
     indexes = config.get("IndexConfigs") or {}
     cidrs = [str(c) for c in config.get("InsecureRegistryCIDRs") or []]
     entry = indexes.get(registry) or {}
-    cidr = _in_cidrs(_split_host(registry), cidrs)
+    probed = ctx.facts.registry
+    port = probed.port if probed is not None else None
+    cidr = _in_cidrs(_split_host(registry), cidrs) or (
+        _in_cidrs(port.address, cidrs) if port is not None and port.address else None)
     evidence: list[tuple[str, object]] = [
         ("CI_REGISTRY", registry),
         ("daemon insecure registries",
          [name for name, idx in indexes.items() if idx.get("Secure") is False] + cidrs),
     ]
+    if port is not None:
+        evidence.append(("from the job", _describe_probe(probed)))
     if entry.get("Secure") is False or cidr:
         why = f"its address is in {cidr}" if cidr else "it is listed as an insecure registry"
         return info(f"The dind daemon treats {registry} as insecure ({why}): it accepts plain "
                     "HTTP and does not verify the registry's certificate.", *evidence)
+    if port is not None and port.state == "open" and port.protocol == "http":
+        return warn(f"{registry} answers plain HTTP, but the dind daemon treats it as a secure "
+                    "registry and never falls back to HTTP: docker login, pull and push fail "
+                    "with \"http: server gave HTTP response to HTTPS client\".", *evidence,
+                    fix=f"Start the dind service with command: [\"--insecure-registry="
+                        f"{registry}\"], or serve the registry over HTTPS.")
+    if probed is not None and probed.verified is False:
+        return info(f"The job's own CA store rejects {registry}'s certificate "
+                    f"({probed.verify_error}). The dind daemon verifies it with its own store "
+                    f"(the image's bundle plus /etc/docker/certs.d/{registry}/ in the service), "
+                    "so unless the service was given this CA, docker login, pull and push fail "
+                    "with \"x509: certificate signed by unknown authority\".", *evidence,
+                    fix=TRUST_FIX.format(registry=registry))
     ca_file = ctx.env.get("CI_SERVER_TLS_CA_FILE")
     if ca_file:
         evidence.append(("CI_SERVER_TLS_CA_FILE", ca_file))
@@ -174,7 +192,23 @@ def inner_daemon_registry_trust(ctx: Context) -> Verdict | None:
                     f"daemon verifies {registry} with its own CA store, which does not have "
                     "it: if the registry's certificate comes from that CA, docker login, pull "
                     "and push fail with \"x509: certificate signed by unknown authority\".",
-                    *evidence,
-                    fix="Install the CA in the dind service before dockerd starts, or mount it "
-                        f"at /etc/docker/certs.d/{registry}/ca.crt in the service.")
+                    *evidence, fix=TRUST_FIX.format(registry=registry))
     return None
+
+
+TRUST_FIX = ("Install the CA in the dind service before dockerd starts, or mount it at "
+             "/etc/docker/certs.d/{registry}/ca.crt in the service.")
+
+
+def _describe_probe(probed: RegistryFacts) -> str:
+    port = probed.port
+    if port is None:
+        return "not probed"
+    if port.state != "open":
+        return f"{port.host}:{port.port} {port.state}"
+    text = f"{port.host}:{port.port} speaks {port.protocol or 'an unknown protocol'}"
+    if probed.verified is True:
+        text += ", certificate verified by the job's CA store"
+    elif probed.verified is False:
+        text += f", certificate rejected by the job's CA store ({probed.verify_error})"
+    return text

@@ -20,6 +20,7 @@ from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
 from .host import probe_host
 from .names import probe_name
+from .registry import probe_registry
 from .sockets import probe_socket
 from .tcp import probe_port
 from .tls import probe_tls
@@ -104,6 +105,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
         run.step("api", _api(run, endpoint)),
         run.step("tools", _tools(run, environ)),
         run.step("config", _config(run, environ, config_files or ConfigFiles())),
+        run.step("registry", _registry(run, environ.get("CI_REGISTRY", ""))),
     )
     await run.step("host", _host(run, environ, endpoint))
     return facts
@@ -178,6 +180,11 @@ async def _sockets(run: _Run, endpoint: Endpoint) -> None:
 
 async def _api(run: _Run, endpoint: Endpoint) -> None:
     run.facts.api = await probe_api(endpoint, run.deadline, run.tls_sessions)
+
+
+async def _registry(run: _Run, registry: str) -> None:
+    if registry:
+        run.facts.registry = await probe_registry(registry, run.deadline)
 
 
 HOST_TIMEOUT = 2.0
