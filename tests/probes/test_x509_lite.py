@@ -77,11 +77,16 @@ def zoo(tmp_path_factory) -> Path:
             "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyAgreement,"
                        "encipherOnly",
             "-addext", "extendedKeyUsage=serverAuth,clientAuth,1.2.3.4.5"]
+    other_exts = ["-addext", "keyUsage=keyCertSign,cRLSign,keyAgreement,decipherOnly,"
+                             "nonRepudiation,dataEncipherment",
+                  "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
+                  "-addext", "extendedKeyUsage=codeSigning,emailProtection,timeStamping,"
+                             "OCSPSigning"]
     for name, newkey in shapes.items():
+        extra = {"rsa": ["-addext", "basicConstraints=critical,CA:TRUE"],
+                 "ec384": other_exts}.get(name, exts)
         openssl("req", "-x509", *newkey, "-nodes", "-keyout", f"{name}.key",
-                "-out", f"{name}.pem", "-days", "30", "-subj", subjects[name],
-                *(exts if name != "rsa" else ["-addext", "basicConstraints=critical,CA:TRUE"]),
-                cwd=d)
+                "-out", f"{name}.pem", "-days", "30", "-subj", subjects[name], *extra, cwd=d)
     openssl("pkey", "-in", "rsa.key", "-traditional", "-out", "rsa-pkcs1.key", cwd=d)
     openssl("ec", "-in", "ec256.key", "-out", "ec256-sec1.key", cwd=d)
     openssl("ec", "-in", "ec256.key", "-no_public", "-out", "ec256-nopub.key", cwd=d)
