@@ -76,14 +76,17 @@ def test_proxy_without_no_proxy_for_docker_fails() -> None:
 
 def test_only_http_proxy_does_not_catch_a_tls_client() -> None:
     facts = FactsBuilder.healthy_tls().env(HTTP_PROXY="http://proxy.corp:3128")
-    # the TLS client uses HTTPS_PROXY only; the daemon still lacks the proxy
-    assert status(facts, "proxy-not-propagated") == Status.WARN
+    # the TLS client uses HTTPS_PROXY only; the daemon still lacks the proxy: a risk, shown
+    assert status(facts, "proxy-not-propagated") == Status.INFO
 
 
-def test_proxy_with_no_proxy_but_daemon_without_proxy_warns_then_ok() -> None:
+def test_proxy_with_no_proxy_but_daemon_without_proxy_is_info_then_ok() -> None:
+    """Direct egress from the daemon may work: without a failed pull it is evidence, no warning."""
     facts = FactsBuilder.healthy_tls().env(HTTPS_PROXY="http://proxy.corp:3128",
                                            NO_PROXY="docker,localhost")
-    assert status(facts, "proxy-not-propagated") == Status.WARN
+    found = findings(facts)["proxy-not-propagated"]
+    assert found.status == Status.INFO
+    assert ("daemon proxy", "(none)") in [(e.label, e.value) for e in found.evidence]
     facts.daemon_info(HttpsProxy="http://proxy.corp:3128")
     assert status(facts, "proxy-not-propagated") == Status.OK
     assert status(FactsBuilder.healthy_tls(), "proxy-not-propagated") is None

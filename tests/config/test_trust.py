@@ -187,9 +187,9 @@ def test_helm_runner_tags_route_jobs() -> None:
 
 
 def test_fix_proposes_nothing_for_a_socket_or_kaniko_runner() -> None:
-    from dind_doctor.config.commands import lint_report
     from dind_doctor.fix.patch import read_file
     from dind_doctor.fix.plan import facts_from_sources, plan_fixes
+    from dind_doctor.report import lint_report
 
     from .helpers import runner
 

@@ -7,14 +7,18 @@ Importing this package registers every check (in chain order) in ``base.REGISTRY
 from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 
 # isort: split
+# Client views (libraries and plugins the job uses), after the docker CLI's own tools.
+from . import clients, longtail
+
+# isort: split
 # Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link;
 # each returns None (no finding) when its file was not read.
 from . import cifile, runner
 
 # isort: split
 # The long tail: context and risks read from the same facts.
-from . import cgroup, disk, hosted_runner, registry, rootless, service_log, socket_access
+from . import cgroup, disk, hosted_runner, registry, service_log, socket_access
 
-__all__ = ["api", "base", "cgroup", "cifile", "daemon", "disk", "endpoint", "hosted_runner",
-           "job", "name", "port", "protocol", "registry", "rootless", "runner", "service_log",
-           "socket_access", "tls", "tools"]
+__all__ = ["api", "base", "cgroup", "cifile", "clients", "daemon", "disk", "endpoint",
+           "hosted_runner", "job", "longtail", "name", "port", "protocol", "registry", "runner",
+           "service_log", "socket_access", "tls", "tools"]

@@ -97,19 +97,27 @@ class Check:
     title: str
     fn: CheckFn
     needs: tuple[str, ...] = ()  # ids of checks that must not have failed
+    passing: str | None = None  # the title when the check holds or was not reached
+
+    def title_for(self, status: Status) -> str:
+        """A check named after its problem reads as such only when that problem is there."""
+        if self.passing is not None and status in (Status.OK, Status.SKIP):
+            return self.passing
+        return self.title
 
 
 REGISTRY: list[Check] = []
 
 
-def check(id: str, link: Link, title: str, *, needs: Iterable[str] = ()) -> Callable[
-        [CheckFn], CheckFn]:
-    """Register a check. ``needs``: ids whose failure makes this check ``skip``."""
+def check(id: str, link: Link, title: str, *, needs: Iterable[str] = (),
+          passing: str | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register a check. ``needs``: ids whose failure makes this check ``skip``; ``passing``:
+    its title when it holds, for a check whose ``title`` names the problem."""
 
     def register(fn: CheckFn) -> CheckFn:
         if any(c.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id!r}")
-        REGISTRY.append(Check(id, link, title, fn, tuple(needs)))
+        REGISTRY.append(Check(id, link, title, fn, tuple(needs), passing))
         return fn
 
     return register
@@ -123,7 +131,7 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
             blocker = prior.blocked_by if prior.status == Status.SKIP else prior.id
             if blocker is None:
                 continue
-            return Finding(chk.id, chk.link, Status.SKIP, chk.title,
+            return Finding(chk.id, chk.link, Status.SKIP, chk.title_for(Status.SKIP),
                            f"Not checked: {blocker} must be fixed first.", blocked_by=blocker)
     try:
         verdict = chk.fn(ctx)
@@ -137,7 +145,8 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
     if verdict is None:
         return None
     return Finding(
-        id=chk.id, link=chk.link, status=verdict.status, title=verdict.title or chk.title,
+        id=chk.id, link=chk.link, status=verdict.status,
+        title=verdict.title or chk.title_for(verdict.status),
         summary=verdict.summary,
         evidence=[Evidence(label, redact_text(_show(value))) for label, value in verdict.evidence],
         fix=verdict.fix, duration_ms=verdict.duration_ms,

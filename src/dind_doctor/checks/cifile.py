@@ -255,7 +255,8 @@ def ci_tls_port_mismatch(ctx: Context) -> Verdict | None:
                       "that sets it.", None, bool(pairs))
 
 
-@check("ci-tls-flag-ignored", Link.JOB, "--tls=false with TLS on", needs=NEEDS)
+@check("ci-tls-flag-ignored", Link.JOB, "--tls=false with TLS on", needs=NEEDS,
+       passing="dind --tls flag")
 def ci_tls_flag_ignored(ctx: Context) -> Verdict | None:
     problems = []
     pairs = _dind(ctx)

@@ -23,18 +23,3 @@ def version_tuple(text: object) -> tuple[int, int, int] | None:
         return None
     major, minor, patch = match.groups()
     return int(major), int(minor), int(patch or 0)
-
-
-def security_options(info: dict[str, Any]) -> list[str]:
-    return [str(o) for o in info.get("SecurityOptions") or []]
-
-
-def is_rootless(info: dict[str, Any]) -> bool:
-    return "name=rootless" in security_options(info)
-
-
-def kernel_version(ctx: Context) -> str | None:
-    api = ctx.facts.api
-    if api is None:
-        return None
-    return api.version.get("KernelVersion") or api.info.get("KernelVersion")

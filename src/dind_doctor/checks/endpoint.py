@@ -53,6 +53,7 @@ def docker_host_invalid(ctx: Context) -> Verdict | None:
 
 
 @check("docker-host-unset-unix-socket", Link.ENDPOINT, "Default socket fallback",
+       passing="Endpoint set (no default-socket fallback)",
        needs=(*gates.JOB, "docker-host-invalid"))
 def docker_host_unset_unix_socket(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
@@ -131,6 +132,7 @@ def unix_socket_shared_volume_misconfig(ctx: Context) -> Verdict | None:
 
 
 @check("socket-binding-mixed-with-dind", Link.ENDPOINT, "Host socket and dind together",
+       passing="Host socket not mixed with dind",
        needs=(*gates.JOB, "docker-host-invalid"))
 def socket_binding_mixed_with_dind(ctx: Context) -> Verdict | None:
     if not host_socket_present(ctx):

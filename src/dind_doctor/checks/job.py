@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..endpoint import entrypoint_status
 from ..model import Link
 from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
-from .base import Context, Verdict, check, fail, info, ok, probe_error, warn
+from .base import Context, Verdict, check, fail, info, ok, probe_error
 from .observed import LOOPBACK_HOSTS, endpoint_port, path_kind
 
 K8S_TLS_FIX = ("Set job variables DOCKER_HOST: tcp://docker:2376, DOCKER_TLS_VERIFY: \"1\", "
@@ -121,10 +121,11 @@ def proxy_not_propagated(ctx: Context) -> Verdict | None:
     if daemon:
         inner_proxy = daemon.get("HttpsProxy") or daemon.get("HttpProxy") or ""
         evidence.append(("daemon proxy", inner_proxy or "(none)"))
-        if not inner_proxy:
-            return warn(
-                "The job has a proxy but the dind daemon has none: its pulls and pushes go out "
-                "directly and may time out.", *evidence,
+        if not inner_proxy:  # a risk, not a proven failure: direct egress may well work
+            return info(
+                "The job has a proxy but the dind daemon reports none: its pulls and pushes go "
+                "out directly. Where the network only lets traffic out through the proxy, they "
+                "time out.", *evidence,
                 fix="Set HTTP_PROXY/HTTPS_PROXY/NO_PROXY as job variables (they reach the dind "
                     "service) or in the service's variables:.",
             )

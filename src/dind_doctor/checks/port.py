@@ -26,6 +26,7 @@ CLOCK_SLACK_S = 5  # btime has whole seconds and drifts: closer timestamps say n
 
 
 @check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, client on 2375",
+       passing="Client dials the daemon's port",
        needs=gates.NAME)
 def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint

@@ -9,6 +9,7 @@ from .observed import describe_port, endpoint_port, is_open, speaks
 
 
 @check("client-plain-http-to-tls-port", Link.PROTOCOL, "Plain client, TLS port",
+       passing="Client protocol fits the port",
        needs=gates.PORT)
 def client_plain_http_to_tls_port(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
@@ -41,6 +42,7 @@ def client_plain_http_to_tls_port(ctx: Context) -> Verdict | None:
 
 
 @check("daemon-plain-client-expects-tls", Link.PROTOCOL, "TLS client, plain daemon",
+       passing="Daemon speaks the client's protocol",
        needs=gates.PORT)
 def daemon_plain_client_expects_tls(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint

@@ -1,6 +1,6 @@
-"""What the inner daemon brings to registries: mirrors, credentials, trust of $CI_REGISTRY.
+"""What the inner daemon brings to registries: credentials, trust of $CI_REGISTRY.
 
-The dind daemon starts with defaults: no mirror, no credentials, only its own CA store. The
+The dind daemon starts with defaults: no credentials, only its own CA store. The
 runner's DOCKER_AUTH_CONFIG and the host's daemon.json never reach it; the docker client in
 the job sends credentials from its own config.json. Credential values never reach the facts.
 """
@@ -14,13 +14,6 @@ from ..facts import ClientConfigFact, RegistryFacts
 from ..model import Link
 from .base import Context, Verdict, check, info, ok, warn
 from .daemon_facts import daemon_info
-
-DOCKER_HUB_NAMES = ("https://index.docker.io/v1/", "index.docker.io", "docker.io",
-                    "registry-1.docker.io", "https://registry-1.docker.io")
-MIRROR_FIX = ("Give the dind service a registry mirror (command: [\"--registry-mirror\", "
-              "\"https://<your pull-through cache>\"]), log in to Docker Hub in before_script, "
-              "or pull through the GitLab Dependency Proxy "
-              "(${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/image).")
 
 
 def registry_key(name: str) -> str:
@@ -37,11 +30,6 @@ def registry_key(name: str) -> str:
 def _registry_config(daemon: dict[str, Any]) -> dict[str, Any] | None:
     config = daemon.get("RegistryConfig")
     return config if isinstance(config, dict) else None
-
-
-def _mirrors(config: dict[str, Any]) -> list[str]:
-    hub = (config.get("IndexConfigs") or {}).get("docker.io") or {}
-    return list(dict.fromkeys([*(config.get("Mirrors") or []), *(hub.get("Mirrors") or [])]))
 
 
 def _client_covers(client: ClientConfigFact | None, registry: str) -> str | None:
@@ -65,31 +53,6 @@ def _client_evidence(client: ClientConfigFact | None) -> tuple[str, object]:
     names = ", ".join(client.auths) or "none"
     store = f"; credsStore {client.creds_store}" if client.creds_store else ""
     return ("client config", f"{client.path} ({client.source}): auths for {names}{store}")
-
-
-@check("registry-rate-limit", Link.DAEMON, "Docker Hub pull limit")
-def registry_rate_limit(ctx: Context) -> Verdict | None:
-    config = _registry_config(daemon_info(ctx))
-    if config is None:
-        return None
-    mirrors = _mirrors(config)
-    host = ctx.facts.host
-    client = host.client_config if host is not None else None
-    evidence: list[tuple[str, object]] = [("registry mirrors", mirrors), _client_evidence(client)]
-    if mirrors:
-        return ok(f"The dind daemon pulls Docker Hub images through {mirrors[0]}.", *evidence)
-    how = _client_covers(client, "docker.io")
-    if how:
-        return ok(f"The job's docker client holds Docker Hub credentials ({how}); "
-                  "its pulls are authenticated.", *evidence)
-    store = client.creds_store if client is not None else None
-    maybe = (f" (the credential store {store} may hold Docker Hub credentials; "
-             "it was not asked)" if store else "")
-    return info("The dind daemon has no registry mirror and the job's docker client no Docker "
-                f"Hub credentials{maybe}: pulls from Docker Hub are anonymous and count against "
-                "the pull limit of the job's outgoing address. A risk, not a failure: only "
-                "\"toomanyrequests\" in the job log shows the limit was hit.", *evidence,
-                fix=MIRROR_FIX)
 
 
 @check("registry-auth-not-inherited", Link.DAEMON, "Registry credentials in the job")

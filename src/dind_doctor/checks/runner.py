@@ -283,7 +283,8 @@ def certs_volume_shared(ctx: Context) -> Verdict | None:
     return worst(verdicts) if verdicts else None
 
 
-@check("socket-volume-with-dind", Link.RUNNER, "Host socket and dind", needs=NEEDS)
+@check("socket-volume-with-dind", Link.RUNNER, "Host socket and dind", needs=NEEDS,
+       passing="No host socket beside dind")
 def socket_volume_with_dind(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
     verdicts = []

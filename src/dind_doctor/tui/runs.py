@@ -52,6 +52,7 @@ PROBE_LINKS: dict[str, tuple[str, ...]] = {
     "sockets": ("endpoint",),
     "api": ("api", "daemon"),
     "tools": ("tools",),
+    "clients": ("tools",),
 }
 
 
