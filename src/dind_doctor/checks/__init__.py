@@ -15,5 +15,10 @@ from . import clients, longtail
 # each returns None (no finding) when its file was not read.
 from . import cifile, runner
 
-__all__ = ["api", "base", "cifile", "clients", "daemon", "endpoint", "job", "longtail", "name",
-           "port", "protocol", "runner", "tls", "tools"]
+# isort: split
+# The long tail: context and risks read from the same facts.
+from . import cgroup, disk, hosted_runner, registry, service_log, socket_access
+
+__all__ = ["api", "base", "cgroup", "cifile", "clients", "daemon", "disk", "endpoint",
+           "hosted_runner", "job", "longtail", "name", "port", "protocol", "registry", "runner",
+           "service_log", "socket_access", "tls", "tools"]
