@@ -1,4 +1,4 @@
-"""The README's install blocks (``<!-- install: NAME -->`` then a ``sh`` block), as a job runs them."""
+"""The README's install blocks (``<!-- install: NAME -->``, then ``sh``), as a job runs them."""
 
 from __future__ import annotations
 
