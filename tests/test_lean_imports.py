@@ -26,7 +26,11 @@ ALLOWED_OWN = (
     "dind_doctor.checks", "dind_doctor.checks.", "dind_doctor.config",
     "dind_doctor.config.arguments", "dind_doctor.config.declared",
     "dind_doctor.config.filefacts", "dind_doctor.config.images", "dind_doctor.config.locate",
-    "dind_doctor.render", "dind_doctor.render.json", "dind_doctor.render.outputs",
+    "dind_doctor.config.purpose", "dind_doctor.proxyenv", "dind_doctor.clients",
+    "dind_doctor.clients.",  # pure client views and build-file reading (no client library)
+    "dind_doctor.commands", "dind_doctor.commands.diagnose", "dind_doctor.commands.output",
+    "dind_doctor.commands.wait",
+    "dind_doctor.render", "dind_doctor.render.json", "dind_doctor.render.wrap",
     "dind_doctor.render.progress", "dind_doctor.render.style", "dind_doctor.render.text",
 )
 # standard-library packages that only a heavy client or a report file would pull in
