@@ -19,7 +19,20 @@ def fake_python(tmp_path: Path, body: str) -> dict[str, str]:
     script = bin_dir / "python3"
     script.write_text(f"#!/bin/sh\n{body}\n")
     script.chmod(0o755)
-    return {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".gitlab-ci.yml").write_text("test:\n  script:\n    - pytest\n")  # Python in play
+    return {"PATH": str(bin_dir), "HOME": str(tmp_path), "CI_PROJECT_DIR": str(project)}
+
+
+def test_the_jobs_python_is_not_asked_when_no_python_is_in_play(tmp_path: Path) -> None:
+    env = fake_python(tmp_path, "exec /bin/sleep 30")
+    Path(env["CI_PROJECT_DIR"], ".gitlab-ci.yml").write_text(
+        "build:\n  script:\n    - docker build -t app .\n")
+    started = time.monotonic()
+    facts = asyncio.run(probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8)))
+    assert time.monotonic() - started < 1
+    assert facts.python is None
 
 
 def test_a_hanging_python_costs_one_timeout(tmp_path: Path) -> None:

@@ -239,6 +239,21 @@ def script_mentions(env: Mapping[str, str]) -> list[str]:
     return [m for m in _MENTIONS if m in flat] + found
 
 
+def _python_in_play(found: list[ClientFact], env: Mapping[str, str]) -> bool:
+    if any(c.language == "python" for c in found) or env.get("VIRTUAL_ENV"):
+        return True
+    root = env.get("CI_PROJECT_DIR")
+    if not root:
+        return False
+    try:
+        text = Path(root, env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml").read_text(
+            encoding="utf-8", errors="replace")[:MAX_FILE]
+    except OSError:
+        return False
+    return bool(re.search(r"\b(pip3?|pipx|poetry|uv|pytest|tox|python3?|docker-compose)\b",
+                          text))
+
+
 def strict_handshake(host: str, port: int, cert_path: str, timeout: float) -> StrictTlsFact:
     """Two handshakes with the daemon: the default verification, then under X509_STRICT."""
     ca = f"{cert_path.rstrip('/')}/ca.pem"
@@ -294,7 +309,9 @@ async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoin
         facts.files, found, facts.errors = await in_thread(
             lambda: _scan(root), deadline.budget(SCAN_TIMEOUT))
         facts.script_mentions = script_mentions(environ)
-    pythons = python_candidates(environ)
+    # the job's Python is asked only when Python is in play: a build file names a Python
+    # Docker client, or the CI file installs or runs Python packages
+    pythons = python_candidates(environ) if _python_in_play(found, environ) else []
     python, buildx = await asyncio.gather(
         probe_python(pythons[0], environ, deadline) if pythons else _none(),
         probe_buildx(environ, home, deadline))
