@@ -35,12 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_input(name: str) -> str:
     """The log text (its last 32 MiB when longer: the end says why the job failed).
-    ``OSError`` for an unreadable file; undecodable bytes are replaced."""
+    ``OSError`` for an unreadable file; undecodable bytes are replaced.
+
+    ``read1`` returns what one read brought and ``b""`` only at the end of input, so on a
+    terminal a single Ctrl-D ends the paste (``read(n)`` would wait for a second one)."""
     stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
     data = bytearray()
     cut = False
     try:
-        while chunk := stream.read(1024 * 1024):
+        while chunk := stream.read1(1024 * 1024):
             data += chunk
             if len(data) > MAX_BYTES:
                 del data[:len(data) - MAX_BYTES]
