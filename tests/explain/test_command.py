@@ -54,7 +54,7 @@ def test_success_and_non_dind_failures_exit_0_and_say_so_plainly():
     assert ok.returncode == 0 and ok.stdout.startswith("The job succeeded")
     other = run(str(LOGS / "not-dind-npm-test.log"))
     assert other.returncode == 0
-    assert other.stdout.startswith("The job failed, but not on Docker-in-Docker")
+    assert other.stdout.startswith("Not a Docker-in-Docker problem: the tests failed.")
     assert "npm ERR! Test failed." in other.stdout
 
 
