@@ -8,9 +8,11 @@ honest measure.
 
 What is counted, per split:
 
-- top-1: the answer is the expected one (negatives: the verdict is right; an excerpt without
-  an end-of-job line that shows nothing DinD-related is right for both kinds of negative);
-- top-3: a DinD log's expected id is among the first three candidates;
+- top-1: the answer is the expected one, or one of the sidecar's ``also`` ids (findings the
+  excerpt supports equally well); negatives: the verdict is right (an excerpt without an
+  end-of-job line that shows nothing DinD-related is right for both kinds of negative);
+- strict top-1: the answer is the expected id itself;
+- top-3: the expected id (or an ``also`` id) is among the first three candidates;
 - false DinD: negatives answered with a DinD failure mode;
 - confusion pairs: expected → answered, for every miss.
 """
@@ -52,14 +54,20 @@ class Result:
         return self.case.expected in NEGATIVES
 
     @property
-    def top1(self) -> bool:
+    def strict(self) -> bool:
         if self.negative:
             return self.answer in (self.case.expected, "nothing")
         return self.answer == self.case.expected
 
     @property
+    def top1(self) -> bool:
+        return self.strict or self.answer in self.case.also
+
+    @property
     def top3(self) -> bool:
-        return self.top1 if self.negative else self.case.expected in self.ranked[:3]
+        if self.negative:
+            return self.top1
+        return bool({self.case.expected, *self.case.also} & set(self.ranked[:3]))
 
     @property
     def called_dind(self) -> bool:
@@ -98,6 +106,7 @@ class SplitScore:
             "split": self.name,
             "logs": len(self.results),
             "top1": sum(r.top1 for r in self.results),
+            "strict_top1": sum(r.strict for r in self.results),
             "top3": sum(r.top3 for r in self.results),
             "dind_logs": len(pos),
             "dind_top1": sum(r.top1 for r in pos),
@@ -153,11 +162,12 @@ def render_scores(scores: list[SplitScore], directory: str) -> str:
     """The accuracy report as text: a summary table, then per-mode rows and the confusion
     pairs of each split."""
     lines = [f"explain accuracy on {directory}", "",
-             f"{'split':<8} {'logs':>5}  {'top-1':<18} {'top-3':<18} {'DinD top-1':<18} "
-             f"{'negatives called DinD':<18}"]
+             f"{'split':<8} {'logs':>5}  {'top-1':<18} {'strict top-1':<18} {'top-3':<18} "
+             f"{'DinD top-1':<18} {'negatives called DinD':<18}"]
     for s in scores:
         d = s.to_dict()
         lines.append(f"{s.name:<8} {d['logs']:>5}  {_pct(d['top1'], d['logs']):<18} "
+                     f"{_pct(d['strict_top1'], d['logs']):<18} "
                      f"{_pct(d['top3'], d['logs']):<18} "
                      f"{_pct(d['dind_top1'], d['dind_logs']):<18} "
                      f"{_pct(d['false_dind'], d['negatives'])}")
