@@ -80,7 +80,7 @@ def explain_log(text: str, catalog: Catalog | None = None) -> Explanation:
     apply_rules(found, parsed, ctx, catalog)
     shows = ordinary_failures(parsed.lines, failing)
     candidates = [c for c in ordered(found) if c.specific and c.score >= MIN_SCORE]
-    verdict = _verdict(ctx, candidates, shows)
+    verdict = _verdict(ctx, candidates, shows, failing)
     if verdict is not Verdict.DIND_FAILURE:
         candidates = []
     tail = [line for line in step if line.text.strip()][-TAIL_LINES:]
@@ -88,11 +88,24 @@ def explain_log(text: str, catalog: Catalog | None = None) -> Explanation:
                        tail, len(text.splitlines()), shows)
 
 
-def _verdict(ctx: JobContext, candidates: list[Candidate], shows: list[Shown]) -> Verdict:
+def _verdict(ctx: JobContext, candidates: list[Candidate], shows: list[Shown],
+             failing: set[int]) -> Verdict:
     if ctx.outcome is Outcome.SUCCEEDED:
         return Verdict.SUCCEEDED
-    if candidates:
+    if candidates and not _failed_elsewhere(candidates, shows, failing):
         return Verdict.DIND_FAILURE
     if ctx.outcome is Outcome.FAILED or shows:
         return Verdict.NOT_DIND
     return Verdict.NOTHING
+
+
+def _failed_elsewhere(candidates: list[Candidate], shows: list[Shown], failing: set[int]) -> bool:
+    """The step that failed the job shows an ordinary failure (tests, a refused login, an
+    image that does not exist ...) and none of the DinD symptoms is in that step: DinD had
+    its say earlier (a warning, a retried pull) and the job went on to fail on something else.
+    """
+    ordinary = [s for s in shows if s.in_failing_step and s.kind.id != "script-error"]
+    if not failing or not ordinary:
+        return False
+    return not any(h.line.number in failing and not h.symptom.weak
+                   for c in candidates for h in c.hits)

@@ -127,3 +127,4 @@ def _resolver(candidates: dict[str, Candidate], ctx: JobContext) -> None:
     if alias is not None and ctx.resolver is not None:
         where = f"on {ctx.resolver.ip}" if ctx.resolver.ip else "locally"
         alias.reasons.append(f"resolver {where}: {ctx.resolver.meaning}")
+
