@@ -1,7 +1,8 @@
 """The failure modes ranked by how often users hit them (shared by the catalog tests)."""
 
 # research/failure-modes.md section 1, the ranking table, in rank order (1-40). Kept here as
-# data: the test suite does not read the research notes.
+# data: the test suite does not read the research notes. Every id needs a catalog entry
+# (test_research_modes.py); a mode added to the research is added here first.
 RANKED_MODES = (
     "daemon-tls-client-plain-2375", "alias-unresolvable", "privileged-missing",
     "docker-host-unset-unix-socket", "daemon-not-ready-race", "iptables-backend-mismatch",
