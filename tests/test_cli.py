@@ -148,3 +148,85 @@ def test_secrets_in_the_environment_never_reach_output_or_saved_facts(tmp_path):
         assert canary not in text
         assert "hunter2secret" not in text
         assert "c2VjcmV0" not in text
+
+
+CI_DATA = Path(__file__).resolve().parent / "data" / "config" / "ci"
+BROKEN_CI = CI_DATA / "tls-2375.yml"  # fails: DOCKER_HOST port 2375 with TLS on
+WARNING_CI = CI_DATA / "version-skew.yml"  # warnings only
+
+
+def test_the_report_json_names_its_schema(refused_facts):
+    report = json.loads(run("--json", "--replay", str(refused_facts)).stdout)
+    assert report["schema"] == "dind-doctor/report" and report["schema_version"] == "1.0"
+    assert load_schema()["properties"]["schema"] == {"const": "dind-doctor/report"}
+
+
+def test_json_before_the_command_gives_json():
+    before = run("--json", "lint", "--ci-file", str(BROKEN_CI))
+    after = run("lint", "--json", "--ci-file", str(BROKEN_CI))
+    assert before.returncode == after.returncode == 1
+    assert json.loads(before.stdout)["headline"] == json.loads(after.stdout)["headline"]
+
+
+def test_strict_before_the_command_fails_on_warnings():
+    assert run("lint", "--ci-file", str(WARNING_CI)).returncode == 0
+    assert run("--strict", "lint", "--ci-file", str(WARNING_CI)).returncode == 1
+    assert run("lint", "--strict", "--ci-file", str(WARNING_CI)).returncode == 1
+
+
+def test_report_file_before_the_command_is_written(tmp_path):
+    junit = tmp_path / "lint.xml"
+    proc = run("--junit", str(junit), "lint", "--ci-file", str(BROKEN_CI))
+    assert proc.returncode == 1, proc.stderr
+    assert "<testsuite" in junit.read_text()
+
+
+def test_files_named_before_the_command_are_the_ones_linted(tmp_path):
+    (tmp_path / ".gitlab-ci.yml").write_text("healthy:\n  script: [echo]\n")
+    proc = subprocess.run([sys.executable, "-m", "dind_doctor", "--ci-file", str(BROKEN_CI),
+                           "lint", "--json"], capture_output=True, text=True, cwd=tmp_path,
+                          env=ENV, timeout=30, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["headline"]["id"] == "ci-tls-port-mismatch"
+
+
+@pytest.mark.parametrize("args", [["--replay", "facts.json", "lint"],
+                                  ["--settle", "1", "wait"],
+                                  ["--timeout", "3", "lint"],
+                                  ["-q", "demo"],
+                                  ["--junit", "x.xml", "fix"],
+                                  ["--json", "demo", "--text"]])
+def test_an_option_the_command_does_not_have_is_a_usage_error(args, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dind_doctor", *args], capture_output=True,
+                          text=True, cwd=tmp_path, env=ENV, timeout=30, check=False)
+    assert proc.returncode == 2, proc.stdout
+    assert "Traceback" not in proc.stderr and "usage: dind-doctor " in proc.stderr
+    assert proc.stdout == "" and not (tmp_path / "x.xml").exists()
+
+
+def test_lint_and_fix_help_say_what_they_read_write_and_exit_with():
+    lint = run("lint", "--help").stdout
+    for needle in ("$CI_PROJECT_DIR/.gitlab-ci.yml", "./.gitlab-ci.yml", "$CONFIG_FILE",
+                   "/etc/gitlab-runner/config.toml", "~/.gitlab-runner/config.toml",
+                   "--helm-values", "Exit codes", "usage error"):
+        assert needle in lint
+    assert "gitlab-runner's own order: $CONFIG_FILE, then" in lint
+    fix = run("fix", "--help").stdout
+    for needle in ("--apply writes", ".dind-doctor.bak", "did not change since it was read",
+                   "Exit codes", "patches are pending", "$CONFIG_FILE"):
+        assert needle in fix
+
+
+WIDE = {"COLUMNS": "200"}  # argparse wraps help at the terminal width
+
+
+@pytest.mark.parametrize("command", ["lint", "wait", "explain"])
+def test_text_mentions_no_interactive_view_where_there_never_is_one(command):
+    text_help = next(line for line in run(command, "--help", env=WIDE).stdout.splitlines()
+                     if line.strip().startswith("--text"))
+    assert "interactive" not in text_help
+
+
+@pytest.mark.parametrize("command", [[], ["demo"]])
+def test_text_says_it_turns_the_interactive_view_off(command):
+    assert "(no interactive view)" in run(*command, "--help", env=WIDE).stdout

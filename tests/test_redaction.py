@@ -225,7 +225,6 @@ def test_facts_and_reports_with_the_config_files(planted: Planted, saved_facts: 
 
 
 def test_the_markdown_export(planted: Planted, saved_facts: Path):
-    pytest.importorskip("textual")
     from dind_doctor.tui.export import report_markdown
 
     assert_clean("markdown", report_markdown(build_report(_config_facts(planted, saved_facts))))
@@ -233,7 +232,6 @@ def test_the_markdown_export(planted: Planted, saved_facts: Path):
 
 @pytest.mark.parametrize("with_config", [False, True])
 async def test_the_interactive_view_as_svg(planted: Planted, saved_facts: Path, with_config: bool):
-    pytest.importorskip("textual")
     from dind_doctor.tui.app import DoctorApp
     from dind_doctor.tui.runs import replay_run
 

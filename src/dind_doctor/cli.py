@@ -1,29 +1,19 @@
-"""Command line: parse arguments, run the engine, hand the report to a renderer, exit."""
+"""Command line: parse arguments, hand them to the command (:mod:`dind_doctor.commands`), exit."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import __version__
-from .argtypes import seconds_up_to
-from .config.arguments import add_file_arguments
-from .facts import Facts, FactsFormatError
-from .render.outputs import (
-    add_output_arguments,
-    add_report_file_arguments,
-    report_file_status,
-    wants_report_files,
-)
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
-MAX_TIMEOUT = 120.0
+from .commands import diagnose
+from .commands.output import EXIT_OK, EXIT_TOOL
 
 DESCRIPTION = """\
 Find the first broken link in a GitLab CI Docker-in-Docker (DinD) setup, and say how to fix it.
@@ -56,6 +46,10 @@ Exit codes:
   1  a check failed            3  dind-doctor itself failed
   (with --strict, warnings also give 1)
 
+Options of a command may stand before or after it (`dind-doctor --json lint` is
+`dind-doctor lint --json`); one the command does not have is a usage error. Each command
+has its own --help.
+
 Examples:
   dind-doctor                          # in the job's debug shell
   dind-doctor --json > dind.json       # in CI; gate on the exit code
@@ -77,24 +71,72 @@ class Subcommand:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("lint", "dind_doctor.config.commands",
-               "check .gitlab-ci.yml and the runner's config.toml without probing",
-               "add_lint_arguments", "run_lint"),
-    Subcommand("fix", "dind_doctor.config.commands",
-               "show (or --apply) comment-preserving fixes for those files",
-               "add_fix_arguments", "run_fix"),
-    Subcommand("wait", "dind_doctor.wait",
+    Subcommand("lint", "dind_doctor.commands.lint",
+               "check .gitlab-ci.yml and the runner's config.toml without probing"),
+    Subcommand("fix", "dind_doctor.commands.fix",
+               "show (or --apply) comment-preserving fixes for those files"),
+    Subcommand("wait", "dind_doctor.commands.wait",
                "wait until the Docker daemon answers; on timeout print the diagnosis"),
-    Subcommand("demo", "dind_doctor.demo",
+    Subcommand("demo", "dind_doctor.commands.demo",
                "replay a bundled DinD scenario (interactive view or text); --list"),
     Subcommand("explain", "dind_doctor.explain.command",
                "read a job log (FILE or -) and name the DinD failure mode that explains it"),
 )
 
 
+class _CommandAction(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Sub-command dispatch that keeps the options given before the command.
+
+    argparse lets a sub-command's defaults overwrite what the top-level parser read, so
+    ``dind-doctor --json lint`` would silently print text. The top-level options have no
+    default while parsing (see :func:`build_parser`): the namespace holds exactly the ones
+    given before the command. Each is handed to the command when it has that option and was
+    not given it again after its name; an option the command lacks is a usage error.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        flags = {a.dest: "/".join(a.option_strings) for a in parser._actions
+                 if a.option_strings}
+        given = {dest: value for dest, value in vars(namespace).items() if dest in flags}
+        super().__call__(parser, namespace, values, option_string)
+        name = values[0]
+        command = self._name_parser_map[name]
+        own = {a.dest: a for a in command._actions if a.option_strings}
+        for dest, value in given.items():
+            action = own.get(dest)
+            if action is None:
+                command.error(f"{flags.get(dest, dest)} is not an option of "
+                              f"'dind-doctor {name}' (see dind-doctor {name} --help)")
+            elif getattr(namespace, dest, action.default) == action.default:
+                setattr(namespace, dest, value)
+        for group in command._mutually_exclusive_groups:
+            chosen = [a for a in group._group_actions
+                      if getattr(namespace, a.dest, a.default) != a.default]
+            if len(chosen) > 1:
+                command.error(f"argument {chosen[1].option_strings[-1]}: not allowed with "
+                              f"argument {chosen[0].option_strings[-1]}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: its options' defaults are applied after parsing (see
+    :class:`_CommandAction`), so they never hide an option a sub-command was given."""
+
+    late_defaults: dict[str, Any]
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, rest = super().parse_known_args(args, namespace)
+        for dest, default in getattr(self, "late_defaults", {}).items():
+            if not hasattr(parsed, dest):
+                setattr(parsed, dest, default)
+        return parsed, rest
+
+
 def _attach_subcommands(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> None:
     """Only the sub-command named in ``argv`` is imported: the others cost nothing."""
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", action=_CommandAction,
                                        title="commands (default: diagnose the live chain)")
     named = set(argv) if argv is not None else None
     for sub in SUBCOMMANDS:
@@ -111,105 +153,26 @@ def _attach_subcommands(parser: argparse.ArgumentParser, argv: Sequence[str] | N
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The full parser; with ``argv``, only the sub-command it names is loaded."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dind-doctor", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
     _attach_subcommands(parser, argv)
-    add_output_arguments(parser)
-    parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=8.0,
-                        metavar="SECONDS",
-                        help="global deadline for all probes (default: 8)")
-    parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                        help="how long a refused daemon port is re-tried, to catch a daemon "
-                             "that is still starting (default: 2; 0 disables)")
-    parser.add_argument("--alias", default="docker", metavar="NAME",
-                        help="service name to look for when DOCKER_HOST is not a tcp:// "
-                             "endpoint (default: docker)")
-    parser.add_argument("--save-facts", metavar="FILE",
-                        help="write what the probes observed (redacted) to FILE")
-    parser.add_argument("--replay", metavar="FILE",
-                        help="run the checks on facts saved with --save-facts; no probing")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    add_report_file_arguments(parser)
-    files = parser.add_argument_group(
-        "static inputs (joined with what the probes see; found by default in a job)")
-    add_file_arguments(files)
+    diagnose.add_arguments(parser)
+    parser.late_defaults = {}
+    for action in parser._actions:
+        if action.option_strings and action.default is not argparse.SUPPRESS:
+            parser.late_defaults[action.dest] = action.default
+            action.default = argparse.SUPPRESS
     return parser
-
-
-def _load_or_collect(args: argparse.Namespace) -> Facts:
-    if args.replay:
-        return Facts.load(args.replay)
-    from .probes.engine import ConfigFiles, collect
-    from .render.progress import ProgressLine
-
-    progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
-    try:
-        return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle),
-                                   alias=args.alias,
-                                   config_files=ConfigFiles(args.ci_file, args.runner_config,
-                                                            args.helm_values)))
-    finally:
-        if progress is not None:
-            progress.close()
-
-
-def _interactive(args: argparse.Namespace) -> bool:
-    return not (args.json or args.text) and sys.stdout.isatty() and sys.stdin.isatty()
-
-
-def run_diagnose(args: argparse.Namespace) -> int:
-    from .render.style import use_color
-    from .render.text import render_text
-    from .report import build_report
-
-    if _interactive(args) and not wants_report_files(args):
-        code = _run_tui(args)
-        if code is not None:
-            return code
-    try:
-        facts = _load_or_collect(args)
-    except FactsFormatError as exc:
-        print(f"dind-doctor: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.save_facts:
-        try:
-            facts.save(args.save_facts)
-        except OSError as exc:
-            print(f"dind-doctor: cannot write {args.save_facts}: {exc.strerror}",
-                  file=sys.stderr)
-            return EXIT_USAGE
-    report = build_report(facts)
-    if args.json:
-        from .render.json import render_json
-
-        sys.stdout.write(render_json(report, strict=args.strict))
-    else:
-        sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
-    return report_file_status(args, report, facts) or report.exit_code(strict=args.strict)
-
-
-def _run_tui(args: argparse.Namespace) -> int | None:
-    """Open the interactive app; ``None`` means: fall back to the text report."""
-    try:
-        from .tui import run_app
-    except Exception:
-        return None
-    try:
-        return run_app(args)
-    except Exception as exc:
-        print(f"dind-doctor: interactive view unavailable ({type(exc).__name__}: {exc}); "
-              "showing the text report", file=sys.stderr)
-        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_diagnose)
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", diagnose.run)
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -210,6 +210,73 @@ class ToolsFacts:
 
 
 @dataclass
+class ClientFact:
+    """One Docker client the job uses: a library named in a build file, or an installed tool."""
+
+    name: str  # e.g. testcontainers-java, docker-py, dockerode, buildx
+    language: str  # java, python, node, go, dotnet, cli
+    version: str | None = None  # as the file or the installer says it ("1.19.8", "^10.2.1")
+    source: str = ""  # the file that names it, or "installed (python 3.13.1)"
+
+
+@dataclass
+class PythonFacts:
+    """The job's own Python (its packages decide what docker-py and urllib3 do)."""
+
+    executable: str
+    version: str | None = None
+    packages: dict[str, str] = field(default_factory=dict)  # distribution -> version
+    # docker-py's own kwargs_from_env() in that Python, with the job's environment
+    docker_py_base_url: str | None = None
+    docker_py_tls: bool | None = None
+    docker_py_verify: bool | None = None
+    docker_py_ca: str | None = None
+    docker_py_cert: str | None = None
+    docker_py_error: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class StrictTlsFact:
+    """A second TLS handshake with the endpoint under ``ssl.VERIFY_X509_STRICT``."""
+
+    host: str
+    port: int
+    ca_path: str
+    default_ok: bool = False
+    default_error: str | None = None
+    strict_ok: bool = False
+    strict_error: str | None = None
+
+
+@dataclass
+class ClientsFacts:
+    """Which Docker clients the job uses and what shapes how each of them connects."""
+
+    project_dir: str | None = None
+    files: list[str] = field(default_factory=list)  # build files read, relative to project_dir
+    clients: list[ClientFact] = field(default_factory=list)
+    python: PythonFacts | None = None
+    buildx: ToolFact | None = None
+    # TESTCONTAINERS_*, TC_HOST: the library's own variables (values redacted like the rest)
+    env: dict[str, str] = field(default_factory=dict)
+    tc_properties_path: str | None = None
+    tc_properties: dict[str, str] = field(default_factory=dict)  # ~/.testcontainers.properties
+    script_mentions: list[str] = field(default_factory=list)  # e.g. "buildx create" in CI file
+    # the job's docker client config: registry names it holds credentials for (never the
+    # credentials), and its credential store
+    docker_config_path: str | None = None
+    docker_config_registries: list[str] = field(default_factory=list)
+    docker_config_store: str | None = None
+    strict_tls: StrictTlsFact | None = None
+    errors: list[str] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    def client(self, name: str) -> ClientFact | None:
+        return next((c for c in self.clients if c.name == name), None)
+
+
+@dataclass
 class ProbeError:
     """A probe that crashed or overran its timeout."""
 
@@ -237,6 +304,7 @@ class Facts:
     format: int = FACTS_FORMAT
     runner_config: RunnerConfigFacts | None = None
     ci_file: CiFileFacts | None = None
+    clients: ClientsFacts | None = None
 
     def port(self, number: int) -> PortFacts | None:
         return next((p for p in self.ports if p.port == number), None)

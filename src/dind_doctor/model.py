@@ -111,7 +111,7 @@ class Report:
     schema_version: str
     tool_version: str
     generated_at: str
-    endpoint: Endpoint
+    endpoint: Endpoint | None  # None: a report on files only (lint), no endpoint was looked at
     findings: list[Finding]
 
     @property
@@ -141,7 +141,7 @@ class Report:
             "schema_version": self.schema_version,
             "tool": {"name": "dind-doctor", "version": self.tool_version},
             "generated_at": self.generated_at,
-            "endpoint": self.endpoint.to_dict(),
+            "endpoint": None if self.endpoint is None else self.endpoint.to_dict(),
             "headline": None
             if head is None
             else {"id": head.id, "status": head.status.value, "summary": head.summary,

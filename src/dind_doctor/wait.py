@@ -1,45 +1,29 @@
-"""``dind-doctor wait``: block until the Docker daemon answers, or say why it does not.
+"""Waiting for the Docker daemon (the ``wait`` command's engine): poll until it answers.
 
 It replaces ``until docker info; do sleep 1; done`` in ``before_script``. Every poll
 re-reads the environment and re-derives the endpoint exactly as the probe engine does
 (client certificates that appear after the job started change it), then asks ``/_ping``
 (and the rest of the read-only API) through the engine's API probe. Polls back off from
-0.2 s to 2 s. When the deadline passes, the full diagnosis runs and its text report (the
-first broken link and its fix) goes to stdout; the exit code is then 1.
+0.2 s to 2 s. The command itself (arguments, the diagnosis on timeout) is
+:mod:`dind_doctor.commands.wait`.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .argtypes import seconds_up_to
 from .endpoint import derive
 from .facts import ApiFacts
 from .model import Endpoint
 from .redact import redact_text
 
-EXIT_READY, EXIT_NOT_READY, EXIT_USAGE = 0, 1, 2
-DEFAULT_TIMEOUT = 60.0
-MAX_TIMEOUT = 3600.0
 ATTEMPT_TIMEOUT = 4.0
 FIRST_DELAY, MAX_DELAY, BACKOFF = 0.2, 2.0, 1.6
-DIAGNOSIS_TIMEOUT = 8.0
 HEARTBEAT = 10.0  # seconds between "still waiting" lines in a CI log
-
-HELP = """\
-Wait until the Docker daemon of the job answers /_ping over the effective endpoint (the same
-DOCKER_HOST / TLS derivation as the diagnosis, re-done on every poll), polling with backoff.
-Exit 0 as soon as it answers. If --timeout passes first, run the full diagnosis, print the
-report (the first broken link and its fix) and exit 1. Handles dind's ~15 s delay before a
-plain-TCP port opens and client certificates that appear after the job started.
-
-Exit codes: 0 ready, 1 not ready (diagnosis printed), 2 usage error."""
 
 
 @dataclass
@@ -80,6 +64,11 @@ def describe_problem(api: ApiFacts) -> str:
     low = error.lower()
     if api.timed_out or "timed out" in low:
         return "no answer (timeout)"
+    if api.url.startswith("unix:"):  # the HTTP client wraps these as "Connection aborted"
+        if "no such file" in low:
+            return "no socket at that path (no daemon there, and no socket mounted)"
+        if "permission denied" in low:
+            return "permission denied on the socket"
     if "refused" in low:
         return "connection refused (dockerd not listening yet)"
     if any(s in low for s in ("name or service not known", "name resolution",
@@ -93,10 +82,6 @@ def describe_problem(api: ApiFacts) -> str:
         return "TLS handshake failed"
     if any(s in low for s in ("connection aborted", "remotedisconnected", "reset by peer")):
         return "the connection was closed (TLS vs plain HTTP?)"
-    if "no such file" in low:
-        return "the socket does not exist"
-    if "permission denied" in low:
-        return "permission denied on the socket"
     error = redact_text(error)
     return error if len(error) <= 90 else error[:89] + "…"
 
@@ -197,65 +182,3 @@ class WaitProgress:
         if self.live:
             self._write("\r\x1b[2K")
         self._write(message + "\n")
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = HELP
-    parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
-                        metavar="SECONDS",
-                        help=f"how long to wait for the daemon (default: {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--alias", default="docker", metavar="NAME",
-                        help="service name the diagnosis looks for (default: docker)")
-    parser.add_argument("--save-facts", metavar="FILE",
-                        help="when the wait fails, also write the diagnosis's observations "
-                             "(redacted) to FILE")
-    parser.add_argument("--json", action="store_true",
-                        help="when the wait fails, print the diagnosis as one JSON object")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Wait; on timeout diagnose. Returns the exit code."""
-    progress = None if args.quiet else WaitProgress(sys.stderr, args.timeout)
-    result = asyncio.run(wait_for_daemon(args.timeout, on_attempt=progress))
-    if result.ready:
-        if progress is not None:
-            progress.finish(f"dind-doctor: the Docker daemon answered at "
-                            f"{result.attempts[-1].endpoint} after {result.elapsed:.1f} s "
-                            f"({len(result.attempts)} attempt"
-                            f"{'s' if len(result.attempts) != 1 else ''})")
-        return EXIT_READY
-    if progress is not None:
-        why = (f"cannot wait: {result.gave_up}" if result.gave_up else
-               f"no answer from the Docker daemon within {args.timeout:g} s "
-               f"({len(result.attempts)} attempts)")
-        progress.finish(f"dind-doctor: {why}; diagnosing…")
-    return _diagnose(args)
-
-
-def _diagnose(args: argparse.Namespace) -> int:
-    from .probes.engine import collect
-    from .render.style import use_color
-    from .render.text import render_text
-    from .report import build_report
-
-    facts = asyncio.run(collect(DIAGNOSIS_TIMEOUT, None, alias=args.alias))
-    if args.save_facts:
-        try:
-            facts.save(args.save_facts)
-        except OSError as exc:
-            print(f"dind-doctor: cannot write {args.save_facts}: {exc.strerror}",
-                  file=sys.stderr)
-    report = build_report(facts)
-    if args.json:
-        from .render.json import render_json
-
-        sys.stdout.write(render_json(report))
-    else:
-        sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
-    if facts.api is not None and facts.api.ping_ok:
-        if not args.quiet:
-            print("dind-doctor: the daemon answered during the diagnosis, just after the "
-                  "deadline: ready", file=sys.stderr)
-        return EXIT_READY
-    return EXIT_NOT_READY

@@ -16,7 +16,7 @@ from dind_doctor.model import CHAIN, Link, Status
 from dind_doctor.report import build_report
 from tests.checks import make_scenarios
 from tests.checks.outcome import findings
-from tests.factories import JOB_STARTED, FactsBuilder
+from tests.factories import FactsBuilder
 
 B = FactsBuilder
 NO_ENTRYPOINT = "/usr/local/bin/docker-entrypoint.sh"
@@ -41,7 +41,8 @@ BREAKING: dict[str, tuple[Callable[[], FactsBuilder], Status]] = {
         DOCKER_HOST="tcp://docker:2375", DOCKER_TLS_VERIFY=None, DOCKER_CERT_PATH=None
     ).without_client_certs(), Status.FAIL),
     "daemon-unreachable": (lambda: B.healthy_tls().port(2376, "refused"), Status.FAIL),
-    "daemon-not-ready-race": (lambda: B.healthy_tls().job_started(JOB_STARTED - 60),
+    "daemon-not-ready-race": (lambda: B.healthy_tls().port(2376, "open", "tls",
+                                                           opened_after_ms=9000.0),
                               Status.WARN),
     "client-plain-http-to-tls-port": (lambda: B.healthy_tls().kubernetes().env(
         DOCKER_TLS_VERIFY=None, DOCKER_CERT_PATH=None), Status.FAIL),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.checks.job import no_proxy_matches
 from dind_doctor.model import Status
+from dind_doctor.proxyenv import bypasses_proxy
 from tests.checks.outcome import assert_blocked, evidence, findings, status
 from tests.factories import FactsBuilder
 
@@ -76,14 +76,17 @@ def test_proxy_without_no_proxy_for_docker_fails() -> None:
 
 def test_only_http_proxy_does_not_catch_a_tls_client() -> None:
     facts = FactsBuilder.healthy_tls().env(HTTP_PROXY="http://proxy.corp:3128")
-    # the TLS client uses HTTPS_PROXY only; the daemon still lacks the proxy
-    assert status(facts, "proxy-not-propagated") == Status.WARN
+    # the TLS client uses HTTPS_PROXY only; the daemon still lacks the proxy: a risk, shown
+    assert status(facts, "proxy-not-propagated") == Status.INFO
 
 
-def test_proxy_with_no_proxy_but_daemon_without_proxy_warns_then_ok() -> None:
+def test_proxy_with_no_proxy_but_daemon_without_proxy_is_info_then_ok() -> None:
+    """Direct egress from the daemon may work: without a failed pull it is evidence, no warning."""
     facts = FactsBuilder.healthy_tls().env(HTTPS_PROXY="http://proxy.corp:3128",
                                            NO_PROXY="docker,localhost")
-    assert status(facts, "proxy-not-propagated") == Status.WARN
+    found = findings(facts)["proxy-not-propagated"]
+    assert found.status == Status.INFO
+    assert ("daemon proxy", "(none)") in [(e.label, e.value) for e in found.evidence]
     facts.daemon_info(HttpsProxy="http://proxy.corp:3128")
     assert status(facts, "proxy-not-propagated") == Status.OK
     assert status(FactsBuilder.healthy_tls(), "proxy-not-propagated") is None
@@ -102,6 +105,18 @@ def test_proxy_with_no_proxy_but_daemon_without_proxy_warns_then_ok() -> None:
     ("localhost", 2375, "", True),
     ("127.0.0.1", 2375, "", True),
     ("docker", 2376, "", False),
+    ("docker", 2376, " localhost , docker ", True),
+    ("docker", 2376, "*.docker", False),
+    ("docker", 2376, ",,", False),
+    ("docker", 2376, ":2376", False),
+    ("docker", 2376, "example.com,*", True),
+    ("10.1.2.3", 2376, "10.1.2.3:2376", True),
+    ("10.1.2.3", 2376, "10.1.2.3:2375", False),
+    ("fd00::3", 2376, "[fd00::3]:2376", True),
+    ("fd00::3", 2376, "fd00::/64", True),
+    ("10.1.2.3", 2376, "10.1.2.0/24", True),
+    ("dockerx", 2376, "docker", False),
+    ("my.docker", 2376, ".docker", True),
 ])
 def test_no_proxy_follows_go_rules(host: str, port: int, no_proxy: str, expected: bool) -> None:
-    assert no_proxy_matches(host, port, no_proxy) is expected
+    assert bypasses_proxy(host, port, no_proxy) is expected

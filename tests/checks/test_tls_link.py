@@ -66,6 +66,14 @@ def test_cert_file_evidence_never_holds_key_material() -> None:
     assert "RSA 4096 key" in evidence(found)["key.pem"]
 
 
+def test_ca_written_just_before_the_job_is_not_called_stale() -> None:
+    """dind writes ca.pem seconds before the job container starts: that is not 'stale'."""
+    builder = (FactsBuilder.healthy_tls().certs(server_signed_by_ca=False)
+               .tls(verify_error="unknown-authority"))
+    unknown = findings(builder)["tls-unknown-authority"]
+    assert unknown.status == Status.FAIL and "earlier dind" not in unknown.summary
+
+
 def test_stale_ca_from_another_dind_fails_unknown_authority() -> None:
     builder = (FactsBuilder.healthy_tls().certs(server_signed_by_ca=False)
                .tls(verify_error="unknown-authority", client_cert_accepted=False)
@@ -73,7 +81,7 @@ def test_stale_ca_from_another_dind_fails_unknown_authority() -> None:
     found = findings(builder)
     unknown = found["tls-unknown-authority"]
     assert unknown.status == Status.FAIL
-    assert "older than the job" in unknown.summary
+    assert "1440 min before the job container started" in unknown.summary
     assert "per-job" in unknown.fix
     assert_blocked(found, ["tls-client-cert-rejected", "daemon-api"], by="tls-unknown-authority")
 
@@ -147,11 +155,23 @@ def test_validity_is_judged_against_collected_at_not_the_wall_clock() -> None:
     assert status(builder, "clock-skew-cert-validity") == Status.OK
 
 
-def test_rejected_client_cert_fails() -> None:
-    found = findings(FactsBuilder.healthy_tls().tls(client_cert_accepted=False))
+def test_rejected_client_cert_fails_and_says_only_what_the_facts_show() -> None:
+    found = findings(FactsBuilder.healthy_tls().tls(
+        client_cert_accepted=False, response="SSLV3_ALERT_BAD_CERTIFICATE (SSL)"))
     rejected = found["tls-client-cert-rejected"]
-    assert rejected.status == Status.FAIL and "bad certificate" in rejected.summary
+    assert rejected.status == Status.FAIL and "BAD_CERTIFICATE" in rejected.summary
+    assert "do not show why" in rejected.summary and "another dind" not in rejected.summary
+    assert "issued by ca.pem" in rejected.summary
     assert_blocked(found, LATER_THAN_TLS, by="tls-client-cert-rejected")
+
+
+def test_rejected_client_cert_of_another_issuer_names_both_issuers() -> None:
+    builder = FactsBuilder.healthy_tls().tls(client_cert_accepted=False)
+    assert builder.facts.certs is not None and builder.facts.certs.cert.cert is not None
+    builder.facts.certs.cert.cert.issuer = "CN=corporate CA"
+    rejected = findings(builder)["tls-client-cert-rejected"]
+    assert "issued by CN=corporate CA" in rejected.summary
+    assert "CN=docker:dind CA" in rejected.summary
 
 
 def test_client_cert_not_sent_points_at_sharing() -> None:

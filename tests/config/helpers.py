@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from dind_doctor.config.collect import collect_config_facts
-from dind_doctor.config.commands import lint_report
 from dind_doctor.facts import EnvFacts, Facts
 from dind_doctor.model import Finding, Report
+from dind_doctor.report import lint_report
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "config"
 CANARY = "CANARYcanary0123456789"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.config.commands import static_checks
+from dind_doctor.report import static_checks
 
 from .helpers import finding, report_for
 
@@ -19,7 +19,11 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[str, str] | None
     ("runner-executor", "info", "tls-ok.yml", "k8s-ok.toml", None),
     ("privileged-missing", "fail", "tls-ok.yml", "docker-unprivileged.toml", None),
     ("privileged-missing", "ok", "tls-ok.yml", "docker-ok.toml", None),
-    ("privileged-missing", "warn", None, "docker-unprivileged.toml", None),
+    ("privileged-missing", "info", None, "docker-unprivileged.toml", None),
+    ("privileged-missing", "warn", None, "dind-half-done.toml", None),
+    ("privileged-missing", "ok", None, "fleet.toml", None),
+    ("privileged-missing", "ok", "fleet.yml", "fleet.toml", None),
+    ("privileged-missing", "fail", "fleet-misrouted.yml", "fleet.toml", None),
     ("privileged-missing", "ok", "no-service.yml", "docker-unprivileged.toml", None),
     ("privileged-missing", "fail", "registry-prefixed.yml", "docker-allowlist.toml", None),
     ("privileged-missing", "ok", "tls-ok.yml", "docker-allowlist.toml", None),
@@ -28,7 +32,10 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[str, str] | None
     ("certs-volume-missing", "fail", "tls-ok.yml", "docker-unprivileged.toml", None),
     ("certs-volume-missing", "ok", "tls-ok.yml", "docker-ok.toml", None),
     ("certs-volume-missing", "ok", "plain-2376.yml", "docker-unprivileged.toml", None),
-    ("certs-volume-missing", "warn", None, "docker-unprivileged.toml", None),
+    ("certs-volume-missing", "info", None, "docker-unprivileged.toml", None),
+    ("certs-volume-missing", "info", None, "dind-half-done.toml", None),
+    ("certs-volume-missing", "ok", "fleet.yml", "fleet.toml", None),
+    ("certs-volume-missing", "ok", "tls-ok.yml", "docker-socket.toml", None),
     ("certs-volume-missing", "fail", "k8s.yml", "k8s-missing.toml", None),
     ("certs-volume-missing", "ok", "k8s.yml", "k8s-ok.toml", None),
     ("certs-volume-shared", "warn", None, "docker-misc.toml", None),
@@ -37,13 +44,18 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[str, str] | None
     ("socket-volume-with-dind", "fail", "tls-ok.yml", "docker-socket.toml", None),
     ("socket-volume-with-dind", "ok", "tls-ok.yml", "docker-ok.toml", None),
     ("socket-volume-with-dind", "info", "no-service.yml", "docker-socket.toml", None),
+    ("socket-volume-with-dind", "info", None, "docker-socket.toml", None),
+    ("socket-volume-with-dind", "info", "fleet.yml", "fleet.toml", None),
     ("runner-docker-host-misread", "fail", None, "docker-misc.toml", None),
     ("runner-docker-host-misread", "warn", None, "docker-tuned.toml", None),
     ("runner-docker-host-misread", "ok", None, "docker-ok.toml", None),
     ("services-timeout-short", "warn", "tls-ok.yml", "docker-misc.toml", None),
     ("services-timeout-short", "info", "tls-ok.yml", "docker-tuned.toml", None),
     ("services-timeout-short", "ok", "tls-ok.yml", "docker-ok.toml", None),
-    ("network-mtu-ignored", "warn", None, "docker-misc.toml", None),
+    ("network-mtu-ignored", "warn", "tls-ok.yml", "docker-misc.toml", None),
+    ("network-mtu-ignored", "info", None, "docker-misc.toml", None),
+    ("network-mtu-ignored", "ok", "mtu-per-build.yml", "docker-misc.toml", None),
+    ("network-mtu-ignored", None, None, "docker-registered.toml", None),
     ("network-mtu-ignored", "ok", None, "docker-tuned.toml", None),
     ("network-mtu-ignored", None, None, "docker-ok.toml", None),
     ("runner-env-docker-vars", "warn", None, "docker-misc.toml", None),

@@ -8,22 +8,17 @@ import json
 import shutil
 from pathlib import Path
 
-from dind_doctor.config.commands import (
-    add_fix_arguments,
-    add_lint_arguments,
-    job_env,
-    run_fix,
-    run_lint,
-)
+from dind_doctor.commands import fix, lint
+from dind_doctor.commands.lint import job_env
 
 from .helpers import CANARY, DATA, ci, runner
 
 
 def _run(command: str, argv: list[str]) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser()
-    (add_lint_arguments if command == "lint" else add_fix_arguments)(parser)
+    (lint if command == "lint" else fix).add_arguments(parser)
     out, err = io.StringIO(), io.StringIO()
-    code = (run_lint if command == "lint" else run_fix)(parser.parse_args(argv), stdout=out,
+    code = (lint if command == "lint" else fix).run(parser.parse_args(argv), stdout=out,
                                                         stderr=err)
     return code, out.getvalue(), err.getvalue()
 
@@ -99,3 +94,33 @@ def test_lint_json_matches_the_report_schema() -> None:
         _, out, _ = _run("lint", ["--ci-file", ci(name), "--runner-config",
                                   runner("docker-misc.toml"), "--json"])
         jsonschema.validate(json.loads(out), load_schema())
+
+
+def test_lint_reports_on_the_files_only(monkeypatch) -> None:
+    """No endpoint derived from the machine running lint, no word about a job image."""
+    monkeypatch.setenv("DOCKER_HOST", "tcp://laptop.example:2376")
+    for name in ("tls-2375.yml", "alias-ok.yml"):
+        code, out, _ = _run("lint", ["--ci-file", ci(name), "--runner-config",
+                                     runner("docker-misc.toml"), "--json"])
+        data = json.loads(out)
+        assert data["schema"] == "dind-doctor/report"
+        assert data["endpoint"] is None
+        assert "job image" not in out and "laptop" not in out
+        assert data["exit_code"] == code
+    _, text, _ = _run("lint", ["--ci-file", ci("alias-ok.yml")])
+    assert "Endpoint" not in text and "every link answered" not in text
+
+
+def test_lint_reads_config_file_before_the_users_default(tmp_path: Path, monkeypatch) -> None:
+    named = tmp_path / "named.toml"
+    shutil.copyfile(DATA / "runner" / "docker-misc.toml", named)
+    default = tmp_path / "home" / ".gitlab-runner" / "config.toml"
+    default.parent.mkdir(parents=True)
+    shutil.copyfile(DATA / "runner" / "broken.toml", default)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CONFIG_FILE", str(named))
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = _run("lint", ["--json"])
+    (readable,) = [f for f in json.loads(out)["findings"] if f["id"] == "runner-config-invalid"]
+    assert {"label": "file", "value": str(named)} in readable["evidence"]
+    assert readable["status"] == "ok"  # not the broken file in the user's default place

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dind_doctor.config.commands import lint_report
 from dind_doctor.facts import NameFacts
+from dind_doctor.report import lint_report
 
 from .helpers import facts_for, finding
 

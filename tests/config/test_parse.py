@@ -150,10 +150,33 @@ def test_locate_order(tmp_path, monkeypatch) -> None:
         str(project / ".gitlab-ci.yml"), "$CI_PROJECT_DIR/.gitlab-ci.yml")
     assert find_ci_file(None, {}, cwd=str(tmp_path))[0] is None
     assert find_ci_file("x.yml", {})[1] == "--ci-file"
-    config = tmp_path / "config.toml"
-    config.write_text("")
-    found = find_runner_config(None, {"CONFIG_FILE": str(config)}, home=str(tmp_path))
-    assert found[0] in (str(config), "/etc/gitlab-runner/config.toml")
+
+
+def test_runner_config_is_found_in_gitlab_runners_order(tmp_path, monkeypatch) -> None:
+    """gitlab-runner reads $CONFIG_FILE, else /etc/gitlab-runner/config.toml as root and
+    ~/.gitlab-runner/config.toml as any other user (commands/config.go, config_unix.go)."""
+    system = tmp_path / "etc" / "config.toml"
+    user = tmp_path / "home" / ".gitlab-runner" / "config.toml"
+    named = tmp_path / "named.toml"
+    for path in (system, user, named):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("concurrent = 1\n")
+    monkeypatch.setattr("dind_doctor.config.locate.RUNNER_CONFIG_PATHS",
+                        (str(system), "~/.gitlab-runner/config.toml"))
+    home = str(tmp_path / "home")
+    env = {"CONFIG_FILE": str(named)}
+    for uid in (0, 1000):
+        assert find_runner_config(None, env, home=home, uid=uid) == (str(named), "$CONFIG_FILE")
+    assert find_runner_config(None, {}, home=home, uid=0)[0] == str(system)
+    assert find_runner_config(None, {}, home=home, uid=1000)[0] == str(user)
+    user.unlink()  # a user reading the config of a runner service running as root
+    assert find_runner_config(None, {}, home=home, uid=1000)[0] == str(system)
+    named.unlink()  # a $CONFIG_FILE that does not exist: the defaults still apply
+    assert find_runner_config(None, env, home=home, uid=0)[0] == str(system)
+    system.unlink()
+    path, why = find_runner_config(None, env, home=home, uid=1000)
+    assert path is None and why.startswith(f"not found ({named}, ~/.gitlab-runner")
+    assert find_runner_config("x.toml", env)[1] == "--runner-config"
 
 
 def test_file_facts_replay_through_json() -> None:

@@ -11,19 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dind_doctor.commands import fix, lint
 from dind_doctor.config.ci_yaml import parse_ci_yaml
-from dind_doctor.config.commands import (
-    add_fix_arguments,
-    add_lint_arguments,
-    lint_report,
-    run_fix,
-    run_lint,
-)
 from dind_doctor.config.filefacts import CiFileFacts, RunnerConfigFacts
 from dind_doctor.config.helm import parse_helm_values
 from dind_doctor.config.runner_toml import parse_runner_toml
 from dind_doctor.facts import Facts
 from dind_doctor.model import Status
+from dind_doctor.report import lint_report
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 CORPUS_FILES = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.is_dir() else []
@@ -46,8 +41,8 @@ def _flag(path: Path) -> str:
 def test_lint_and_fix_on_the_corpus(path: Path, tmp_path: Path) -> None:
     copy = tmp_path / path.name
     copy.write_bytes(path.read_bytes())
-    for setup, run, extra in ((add_lint_arguments, run_lint, ["--json"]),
-                              (add_fix_arguments, run_fix, [])):
+    for setup, run, extra in ((lint.add_arguments, lint.run, ["--json"]),
+                              (fix.add_arguments, fix.run, [])):
         out, err = io.StringIO(), io.StringIO()
         started = time.monotonic()
         code = run(_args(setup, [_flag(path), str(copy), *extra]), stdout=out, stderr=err)

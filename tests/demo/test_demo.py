@@ -47,7 +47,7 @@ def test_the_list_names_every_bundled_scenario_and_those_the_issue_asks_for():
 @pytest.mark.parametrize("name", list(HEADLINES))
 def test_each_scenario_prints_its_report_without_a_terminal(name):
     proc = demo(name)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == json.loads(demo(name, "--json").stdout)["exit_code"], proc.stderr
     assert proc.stdout.startswith(f"Demo scenario {name}: {SCENARIOS[name]}\n")
     expected = HEADLINES[name]
     if expected is None:
@@ -64,6 +64,7 @@ def test_json_is_schema_valid_and_deterministic(name):
     first, second = demo(name, "--json"), demo(name, "--json")
     report = json.loads(first.stdout)
     jsonschema.validate(report, load_schema())
+    assert report["schema"] == "dind-doctor/report"
     assert (report["headline"] or {}).get("id") == HEADLINES[name]
     assert first.stdout == second.stdout
 
@@ -82,3 +83,22 @@ def test_an_unknown_scenario_is_a_usage_error_with_the_list():
 def test_text_and_json_exclude_each_other():
     proc = demo("vfs", "--text", "--json")
     assert proc.returncode == 2 and "not allowed with" in proc.stderr
+
+
+@pytest.mark.parametrize("name", list(HEADLINES))
+def test_the_exit_code_is_the_one_the_json_states(name):
+    proc = demo(name, "--json")
+    stated = json.loads(proc.stdout)["exit_code"]
+    assert proc.returncode == stated == (0 if HEADLINES[name] is None else stated)
+    if name == "tls-mismatch-2375":
+        assert stated == 1  # a broken scenario exits as the diagnosis of it would
+    strict = demo(name, "--json", "--strict")
+    assert strict.returncode == json.loads(strict.stdout)["exit_code"] >= stated
+
+
+def test_the_list_as_json():
+    proc = demo("--list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)["scenarios"]
+    assert [entry["name"] for entry in listed] == list(SCENARIOS)
+    assert all(entry["about"] == SCENARIOS[entry["name"]] for entry in listed)

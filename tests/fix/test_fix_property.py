@@ -6,10 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dind_doctor.config.commands import lint_report
 from dind_doctor.fix.patch import FileText
 from dind_doctor.fix.plan import facts_from_sources, plan_fixes
 from dind_doctor.fix.yaml_fix import plain_yaml
+from dind_doctor.model import Status
+from dind_doctor.report import lint_report
 
 from .test_fixes import _flat
 
@@ -48,12 +49,22 @@ def _plan(text: str):
     return plan_fixes(lint_report(facts).findings, facts, source, None, only=FIXES)
 
 
+def _problems(text: str) -> set[str]:
+    """The fixable problems lint reports for ``text``: a patch is owed exactly for these."""
+    facts = facts_from_sources(FileText(".gitlab-ci.yml", text, "digest"), None, helm=False,
+                               env={})
+    return {f.id for f in lint_report(facts).findings
+            if f.id in FIXES and f.status in (Status.FAIL, Status.WARN)}
+
+
 @settings(max_examples=120, deadline=3000)
 @given(ci_files())
 def test_generated_ci_fixes_round_trip(text: str) -> None:
     plan = _plan(text)
-    if not plan.patches:
+    if not _problems(text):
+        assert not plan.patches, "a patch for a file lint finds nothing to fix in"
         return
+    assert plan.patches, f"lint reports {sorted(_problems(text))} but no patch was planned"
     (patch,) = plan.patches
     old, new = _flat(plain_yaml(text)), _flat(plain_yaml(patch.after))
     changed = {k for k in set(old) | set(new) if old.get(k, "<none>") != new.get(k, "<none>")}
@@ -63,3 +74,13 @@ def test_generated_ci_fixes_round_trip(text: str) -> None:
     assert all(any(key in line for key in ALLOWED) or line.lstrip().startswith("- ")
                for line in lost), lost
     assert not _plan(patch.after).patches  # applying twice changes nothing
+    assert not _problems(patch.after), "the patched file still has the problems it fixed"
+
+
+def test_the_generator_yields_files_that_need_fixing() -> None:
+    """The property above is not vacuous: typical generated files do need a patch."""
+    text = ("variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_DRIVER: vfs\n"
+            "build:\n  image: docker:29.1.3-cli\n  services:\n    - docker:29.1.3-dind\n"
+            "  script:\n    - docker info\n")
+    assert {"ci-tls-port-mismatch", "docker-driver-vfs"} <= _problems(text)
+    assert _plan(text).patches

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import tomlkit
 
-from dind_doctor.config.commands import lint_report
 from dind_doctor.config.helm import runner_config_text
 from dind_doctor.fix.patch import FileChangedError, apply_patch, read_file
 from dind_doctor.fix.plan import FixPlan, facts_from_sources, plan_fixes
 from dind_doctor.fix.yaml_fix import plain_yaml
+from dind_doctor.report import lint_report
 
 from ..config.helpers import CANARY, DATA
 
@@ -164,7 +164,7 @@ def test_apply_refuses_when_the_file_changed(tmp_path: Path) -> None:
 
 def test_diff_redacts_tokens_next_to_the_change(tmp_path: Path) -> None:
     runner = tmp_path / "config.toml"
-    runner.write_text('[[runners]]\n  token = "glrt-CANARYcanary0123456789"\n'
+    runner.write_text('[[runners]]\n  name = "dind"\n  token = "glrt-CANARYcanary0123456789"\n'
                       '  executor = "docker"\n  [runners.docker]\n    privileged = false\n',
                       encoding="utf-8")
     (patch,) = _plan(None, str(runner), {}).patches

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from dind_doctor.config.commands import lint_facts, lint_report
+from dind_doctor.commands.lint import lint_facts
 from dind_doctor.fix.patch import BACKUP_SUFFIX
 from dind_doctor.model import Report, Status
+from dind_doctor.report import lint_report
 from dind_doctor.tui.app import DoctorApp
 from dind_doctor.tui.runs import Progress, RunResult
 from dind_doctor.tui.screens.apply_fix import ApplyFixScreen

@@ -18,7 +18,8 @@ from dind_doctor.tui.screens.finding import FindingScreen
 from dind_doctor.tui.screens.fix_tree import FixTreeScreen
 from dind_doctor.tui.screens.help import HelpScreen
 from dind_doctor.tui.screens.overview import OverviewScreen
-from dind_doctor.tui.screens.search import SearchScreen
+from dind_doctor.tui.screens.search import QueryBox, SearchScreen
+from dind_doctor.tui.widgets.fix_detail import FixDetail
 from dind_doctor.tui.widgets.fix_tree import FixTree
 
 from .apps import make_app
@@ -79,10 +80,64 @@ async def test_walking_the_tree_changes_the_snippet_and_save_writes_it(tmp_path:
         node = load_catalog()["k8s-executor-wiring"].fix_tree.find(_cursor_node(app))
         assert node is not None and node.id == "plain-localhost"
         await pilot.press("s")
-        saved = tmp_path / "dind-doctor-fix-k8s-executor-wiring-plain-localhost..gitlab-ci.yml"
+        saved = tmp_path / "dind-doctor-fix-k8s-executor-wiring-plain-localhost-gitlab-ci.yml"
         assert saved.read_text(encoding="utf-8") == node.snippets[0].code
         await pilot.press("c")
         assert app.clipboard == node.snippets[0].code
+
+
+async def test_copy_takes_the_snippet_in_front_of_the_user(tmp_path: Path) -> None:
+    app = make_app("tls-mismatch-2375", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        node = load_catalog()["daemon-tls-client-plain-2375"].fix_tree.find(_cursor_node(app))
+        assert node is not None and len(node.snippets) == 2
+        first, second = (s.code for s in node.snippets)
+        await pilot.press("c")
+        assert app.clipboard == first  # the first one is in view
+        detail = app.screen.query_one(FixDetail)
+        detail.scroll_end(animate=False)  # reading the second one, focus still on the tree
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.clipboard == second
+        await pilot.press("tab")  # tab picks a snippet: the first, then the second
+        await pilot.press("c")
+        assert app.clipboard == first
+        await pilot.press("tab", "c")
+        assert app.clipboard == second
+        await pilot.press("shift+tab", "c")
+        assert app.clipboard == first
+
+
+async def test_a_log_pasted_as_keystrokes_stays_in_the_search_box(tmp_path: Path) -> None:
+    """A terminal without bracketed paste sends a pasted log as keys: the Enter inside it must
+    not open a fix tree (and the letters after it must not become commands)."""
+    app = make_app("alias-missing", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        box = app.screen.query_one(QueryBox)
+        box.PASTE_GAP = 1.0  # generous: the keys below arrive well inside it, even when loaded
+        await pilot.press(*"no such host", "enter", *"exit code 1", "enter", "e", "q")
+        assert isinstance(app.screen, SearchScreen)
+        assert box.text == "no such host\nexit code 1\neq"
+        assert not list(tmp_path.iterdir())  # `e` exported nothing
+
+
+async def test_enter_typed_alone_opens_the_best_match(tmp_path: Path) -> None:
+    app = make_app("alias-missing", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one(QueryBox).PASTE_GAP = 0.05
+        await pilot.press(*"lookup docker on 127.0.0.11:53: no such host", "enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, FixTreeScreen)
+        assert app.screen.entry.id == "alias-unresolvable"
 
 
 async def test_rerun_keeps_the_cursor_on_the_same_finding(tmp_path: Path) -> None:
@@ -180,7 +235,7 @@ async def test_help_lists_every_binding(tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-keys")
         actions = {table.get_row_at(i)[2] for i in range(table.row_count)}
-        for wanted in ("Re-run", "Search", "Export", "Quit", "Copy snippet", "Save snippet",
+        for wanted in ("Re-run", "Search", "Export", "Quit", "Copy", "Save", "Next snippet",
                        "Fix tree", "Details", "Theme"):
             assert wanted in actions
         await pilot.press("escape")
@@ -204,7 +259,7 @@ async def test_first_paint_and_live_checklist_before_the_run_finishes(tmp_path: 
         await pilot.pause()
         checks = app.screen.checks
         assert checks.row_count == 2  # env done, name still probing
-        assert "probing" in str(checks.get_row_at(1)[3])
+        assert "probing" in str(checks.get_row_at(1)[2])
         assert "1 of 2 probes done" in str(app.screen.query_one("#headline").render())
         assert app.report is None
         release.set()
@@ -257,3 +312,15 @@ def test_importing_the_tui_package_and_catalog_does_not_import_textual() -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+async def test_home_and_end_move_between_the_first_and_last_check(tmp_path: Path) -> None:
+    app = make_app("healthy-tls", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        checks = app.screen.checks
+        await pilot.press("end")
+        assert checks.selected_id == app.report.findings[-1].id
+        assert checks.scroll_x == 0  # not the table's sideways scroll
+        await pilot.press("home")
+        assert checks.selected_id == app.report.findings[0].id

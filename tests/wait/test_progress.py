@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 
 from dind_doctor.facts import ApiFacts
 from dind_doctor.model import Endpoint
 from dind_doctor.wait import HEARTBEAT, Attempt, WaitProgress, describe_problem, wait_for_daemon
 
-from .helpers import unused_port
+from .helpers import run_wait, unused_port
 
 EP = Endpoint(url="tcp://docker:2375", scheme="tcp", host="docker", port=2375, source="X")
 
@@ -88,3 +89,32 @@ def test_an_endpoint_that_cannot_be_polled_stops_at_once():
     result = asyncio.run(wait_for_daemon(30, environ={"DOCKER_HOST": "ssh://user@host"}))
     assert not result.ready and result.attempts == []
     assert "ssh" in result.gave_up
+
+
+def test_a_missing_socket_is_named_as_such(tmp_path):
+    env = {"DOCKER_HOST": f"unix://{tmp_path}/docker.sock", "HOME": str(tmp_path)}
+    result = asyncio.run(wait_for_daemon(0.3, environ=env))
+    assert result.attempts and not result.ready
+    for attempt in result.attempts:
+        assert attempt.problem.startswith("no socket at that path"), attempt.problem
+
+
+def test_a_socket_nobody_listens_on_is_refused_not_closed(tmp_path):
+    import socket
+
+    path = tmp_path / "docker.sock"
+    with socket.socket(socket.AF_UNIX) as bound:
+        bound.bind(str(path))  # the file exists; nothing accepts on it
+        env = {"DOCKER_HOST": f"unix://{path}", "HOME": str(tmp_path)}
+        result = asyncio.run(wait_for_daemon(0.3, environ=env))
+    assert result.attempts[0].problem.startswith("connection refused"), result.attempts[0]
+
+
+def test_wait_without_a_socket_says_so_and_its_json_states_its_exit_code(tmp_path):
+    env = {"DOCKER_HOST": f"unix://{tmp_path}/docker.sock", "HOME": str(tmp_path)}
+    for args in (["--timeout", "0.5", "--json"], ["--timeout", "0.5", "--json", "--strict"]):
+        waited = run_wait(*args, env=env)
+        assert waited.code == 1, waited
+        assert "no socket at that path" in waited.stderr and "TLS vs plain" not in waited.stderr
+        report = json.loads(waited.stdout)
+        assert report["exit_code"] == waited.code and report["schema"] == "dind-doctor/report"

@@ -7,9 +7,13 @@ Importing this package registers every check (in chain order) in ``base.REGISTRY
 from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 
 # isort: split
+# Client views (libraries and plugins the job uses), after the docker CLI's own tools.
+from . import clients, longtail
+
+# isort: split
 # Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link;
 # each returns None (no finding) when its file was not read.
 from . import cifile, runner
 
-__all__ = ["api", "base", "cifile", "daemon", "endpoint", "job", "name", "port", "protocol",
-           "runner", "tls", "tools"]
+__all__ = ["api", "base", "cifile", "clients", "daemon", "endpoint", "job", "longtail", "name",
+           "port", "protocol", "runner", "tls", "tools"]

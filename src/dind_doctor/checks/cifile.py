@@ -12,11 +12,12 @@ from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
 from ..endpoint import is_kubernetes
 from ..model import Link
+from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
 from .base import Context, Verdict, check, fail, info, ok, warn
+from .dind_scope import job_runners
 from .runner import worst
 
 NEEDS = ("ci-file-invalid",)
-PROXY_KEYS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
 
 def _ci(ctx: Context) -> CiFileFacts | None:
@@ -122,13 +123,15 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     ci = _ci(ctx)
     if ci is None:
         return None
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
-    socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
-    problems = []
+    problems, runner_known = [], []
     users = [job for job in d.jobs_in_scope(ci, ctx.env) if job.uses_docker]
     for job in users:
+        runners = job_runners(ctx, job)  # the runners this job lands on, by tags
+        socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
         _, host, _ = d.docker_host(job)
         image = parse_image(job.image.name) if job.image else None
+        if runners:
+            runner_known.append(job.name)
         if d.dind_service(job) or socket or (host and host != "docker") or \
                 (image is not None and image.is_dind) or \
                 job.variables.get("DOCKER_HOST", "").startswith(("unix://", "ssh://")):
@@ -137,12 +140,31 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     if not problems:
         return ok("Every job that runs docker has a daemon: a dind service, a socket volume or "
                   "an explicit DOCKER_HOST.") if users else None
-    status = fail if runners else warn
-    return status(
-        f"{len(problems)} job(s) run docker without a dind service: there is no `docker` host "
-        "and no daemon (unless the runner mounts the host socket).",
-        *[_job_where(ctx, job) for job in problems],
-        fix="services:\n  - docker:29-dind\nvariables:\n  DOCKER_TLS_CERTDIR: \"/certs\"")
+    evidence = [_job_where(ctx, job) for job in problems]
+    fix = "services:\n  - docker:29-dind\nvariables:\n  DOCKER_TLS_CERTDIR: \"/certs\""
+    current = ctx.env.get("CI_JOB_NAME")
+    this_job = len(problems) == len(users) or any(job.name == current for job in problems)
+    lookup = _docker_unresolved(ctx) if this_job else ""
+    if lookup:  # live: this job has no `docker` host, so the declared file is the cause
+        return fail(f"{len(problems)} job(s) run docker without a dind service, and `docker` "
+                    "does not resolve in this job: there is no daemon to reach.", *evidence,
+                    ("lookup docker", lookup), fix=fix)
+    if all(job.name in runner_known for job in problems):
+        return fail(f"{len(problems)} job(s) run docker without a dind service, and the "
+                    "runner they run on does not mount the host socket: there is no daemon.",
+                    *evidence, fix=fix)
+    return warn(f"{len(problems)} job(s) run docker without a dind service: there is no "
+                "`docker` host and no daemon (unless the runner mounts the host socket).",
+                *evidence, fix=fix)
+
+
+def _docker_unresolved(ctx: Context) -> str:
+    """How the live lookup of `docker` failed in this job; "" when it resolved or was not
+    looked up."""
+    name = ctx.facts.name
+    if name is None or name.host != "docker" or name.is_ip or name.addresses:
+        return ""
+    return name.dns_error or name.system_error or "no address"
 
 
 @check("dind-alias-missing", Link.JOB, "DinD service hostname", needs=NEEDS)
@@ -386,23 +408,22 @@ def docker_driver_vfs(ctx: Context) -> Verdict | None:
 def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
     problems = []
     pairs = _dind(ctx)
-    for job, _ in pairs:
-        env = job.variables
-        proxies = [k for k in PROXY_KEYS if env.get(k)]
-        if not proxies:
-            continue
-        _, host, _ = d.docker_host(job)
+    for job, svc in pairs:
+        env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
+        _, host, port = d.docker_host(job)
         host = host or "docker"
-        no_proxy = ",".join(env.get(k, "") for k in ("NO_PROXY", "no_proxy"))
-        entries = {e.strip().split(":")[0] for e in no_proxy.split(",") if e.strip()}
-        if host not in entries:
-            problems.append(warn(
-                f"Job {job.name}: {', '.join(proxies)} is set but NO_PROXY does not list "
-                f"{host!r}: the client (and docker-py) send daemon requests to the proxy.",
-                _job_where(ctx, job, "NO_PROXY" if "NO_PROXY" in env else proxies[0]),
-                ("NO_PROXY", no_proxy or "(unset)"),
-                fix=f'variables:\n  NO_PROXY: "{host},{host}:2375,{host}:2376'
-                    + (f",{no_proxy}" if no_proxy else "") + '"'))
+        tls = port == 2376 if port is not None else d.dind_tls(job, svc)
+        port = port or (2376 if tls else 2375)
+        via, proxy = daemon_proxy(env, host, port, tls)
+        if not proxy:
+            continue
+        name, no_proxy = no_proxy_of(env)
+        problems.append(warn(
+            f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
+            "docker client sends its daemon requests to the proxy.",
+            _job_where(ctx, job, name or via),
+            (name or "NO_PROXY", no_proxy or "(unset)"),
+            fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"'))
     return _summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
                       None, bool(pairs))
 

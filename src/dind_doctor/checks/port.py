@@ -21,7 +21,8 @@ STATE_MEANING = {
 }
 
 
-RACE_WINDOW_S = 300  # seconds after the job started in which late certs mean a race
+RACE_WINDOW_S = 300  # seconds after the job started in which late certs hint at a race
+CLOCK_SLACK_S = 5  # btime has whole seconds and drifts: closer timestamps say nothing
 
 
 @check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, client on 2375",
@@ -125,14 +126,17 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
         first = late[0]
         return warn(f"Port {first.port} opened only after {first.opened_after_ms / 1000:.1f} s: "
                     "the job started before dind was listening.", *evidence, fix=fix)
-    # only a job container's PID 1 marks the job start; minutes later is a restart, not a race
-    certs_late = (bool(ctx.facts.env.in_container) and started is not None
-                  and newest is not None and 0 < newest - started < RACE_WINDOW_S)
-    if certs_late and not ctx.env.get("HEALTHCHECK_TCP_PORT"):
-        return warn(f"The client certs were written {newest - started:.1f} s after the job "
-                    "container started: dind was still starting when the job began.",
-                    *evidence, fix=fix)
+    # The job start comes from /proc/stat btime (whole seconds, drifting with the wall
+    # clock) plus PID 1's start ticks: a cert mtime a few seconds after it proves nothing,
+    # and even a clear gap is only a hint (the daemon answers now). Never more than info.
+    gap = (newest - started if ctx.facts.env.in_container and started is not None
+           and newest is not None else None)
+    if gap is not None and CLOCK_SLACK_S < gap < RACE_WINDOW_S \
+            and not ctx.env.get("HEALTHCHECK_TCP_PORT"):
+        return info(f"The client certs are {gap:.0f} s newer than the job container's start, "
+                    "which hints that dind was still starting when the job began; the daemon "
+                    "answered when probed, so this run is not affected.", *evidence, fix=fix)
     main = endpoint_port(ctx)
     if main is None or main.state == "not-probed":
         return None
-    return ok("The daemon was ready before the job ran.", *evidence)
+    return ok("The daemon was listening when probed; nothing shows a start-up race.", *evidence)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ..config import declared as d
 from ..config.filefacts import RunnerConfigFacts, RunnerDecl
+from ..config.purpose import DAEMONLESS
 from ..model import Link
 from .base import Context, Verdict, check, fail, info, ok, warn
+from .dind_scope import dind_scope
 
 PER_JOB_RESOLVER = "127.0.0.11"
 DIND_ENV_KEYS = ("DOCKER_HOST", "DOCKER_TLS_CERTDIR", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
@@ -122,6 +124,11 @@ def privileged_missing(ctx: Context) -> Verdict | None:
         return _died_at_startup(ctx)
     verdicts = []
     for runner in runners:
+        scope = dind_scope(ctx, runner)
+        inferred = scope.evidence()
+        if scope.level == "none":
+            verdicts.append(ok(scope.not_dind(), inferred))
+            continue
         images = d.declared_dind_images(ci, runner, ctx.env)
         checked = images or ["docker:dind"]
         denied = [(image, why) for image in checked
@@ -129,25 +136,29 @@ def privileged_missing(ctx: Context) -> Verdict | None:
         key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
         where = ("where", _at(rc, runner, key) if rc else "")
         if not denied:
-            verdicts.append(ok(f"{runner.name}: dind services run privileged.", where))
+            verdicts.append(ok(f"{runner.name}: dind services run privileged.", where, inferred))
             continue
         hint = ""
         if runner.kubernetes and runner.privileged_elsewhere:
             hint = (" privileged = true is set under [runners.docker], which the kubernetes "
                     "executor does not read.")
-        evidence = [where, *[("image", f"{image}: {why}") for image, why in denied]]
+        evidence = [where, inferred, *[("image", f"{image}: {why}") for image, why in denied]]
         fix = f"{_section(runner)}\n  privileged = true"
-        if images:
+        if scope.purpose.kind == DAEMONLESS:  # unprivileged on purpose: route, don't unlock
+            fix = (f"Give job(s) {', '.join(scope.landing)} the tags of a DinD runner, or build "
+                   f"them the way this runner is meant for; {runner.name} is kept unprivileged "
+                   "for daemonless builds.")
+        if scope.landing or scope.own_dind:
             verdicts.append(fail(
                 f"{runner.name}: the dind service is not privileged, so dockerd dies at "
                 f"startup (mount: permission denied, no `docker` host).{hint}", *evidence,
                 fix=fix))
-        elif ci is None or not ci.parsed:
+        elif scope.level == "full":
             verdicts.append(warn(f"{runner.name}: services are not privileged; a docker:dind "
                                  f"service would die at startup.{hint}", *evidence, fix=fix))
         else:
-            verdicts.append(ok(f"{runner.name}: not privileged, and no job declares a dind "
-                               "service.", where))
+            verdicts.append(info(f"{runner.name}: services are not privileged; if a docker:dind "
+                                 "job runs here, its service dies at startup.", *evidence))
     return worst(verdicts)
 
 
@@ -198,12 +209,20 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
         return None
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    wanted = _tls_certdirs(ctx) if known else [(d.CERTS_CLIENT, "(CI file not given)")]
+    tls_jobs = _tls_certdirs(ctx) if known else []
     verdicts = []
     for runner in runners:
+        scope = dind_scope(ctx, runner)
+        inferred = scope.evidence()
+        if scope.level == "none":
+            verdicts.append(ok(scope.not_dind(), inferred))
+            continue
+        here = set(scope.landing) | set(scope.maybe)
+        wanted = ([(path, job) for path, job in tls_jobs if job in here] if known
+                  else [(d.CERTS_CLIENT, "(CI file not given)")])
         if not wanted:
-            verdicts.append(ok(f"{runner.name}: no job runs dind with TLS; no cert volume "
-                               "needed."))
+            verdicts.append(ok(f"{runner.name}: no job runs dind with TLS here; no cert volume "
+                               "needed.", inferred))
             continue
         missing = sorted({path for path, _ in wanted if not d.mounts(runner, path)})
         volumes = ("volumes", [v.spec for v in runner.volumes])
@@ -219,9 +238,21 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
                    "the job cannot read the client certs (ca.pem not found, or the client "
                    "falls back to plain 2375).")
         evidence = [("where", _at(rc, runner, "docker.volumes" if runner.docker_like
-                                  else "kubernetes")), volumes, ("jobs", jobs)]
-        verdicts.append(fail(summary, *evidence, fix=fix) if known
-                        else warn(summary, *evidence, fix=fix))
+                                  else "kubernetes")), volumes, inferred, ("jobs", jobs)]
+        landing = [job for job in jobs if job in scope.landing]
+        if landing:
+            verdicts.append(fail(summary, *evidence, fix=fix))
+        elif scope.level == "full" and known:
+            verdicts.append(warn(summary, *evidence, fix=fix))
+        elif not known:  # TLS off (DOCKER_TLS_CERTDIR: "") needs no volume: not proven
+            verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
+                                 "dind jobs with TLS on (the default) cannot read the client "
+                                 "certs here. Give --ci-file to check the jobs.", *evidence,
+                                 fix=fix))
+        else:
+            verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
+                                 "if a dind job with TLS runs here, it cannot read the client "
+                                 "certs.", *evidence))
     return worst(verdicts)
 
 
@@ -255,32 +286,40 @@ def certs_volume_shared(ctx: Context) -> Verdict | None:
 @check("socket-volume-with-dind", Link.RUNNER, "Host socket and dind", needs=NEEDS)
 def socket_volume_with_dind(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
-    ci = ctx.facts.ci_file
     verdicts = []
     for runner in d.runners_in_scope(rc, ctx.env):
         if runner.kubernetes:
             continue
         sockets = [v for v in runner.volumes if v.target.rstrip("/") in (
             d.DOCKER_SOCKET, "/var/run", "/run")]
-        dind = d.declared_dind_images(ci, runner, ctx.env)
         if not sockets:
             verdicts.append(ok(f"{runner.name}: the host docker socket is not mounted."))
             continue
+        scope = dind_scope(ctx, runner)
         where = ("volume", f"{sockets[0].spec} ({d.where(rc.path, sockets[0].line) if rc else ''})")
-        if dind:
+        inferred = scope.evidence()
+        if scope.landing or scope.own_dind:
+            dind = scope.landing or ["the runner's own dind service"]
             verdicts.append(fail(
                 f"{runner.name}: the host socket is mounted into every container, services "
-                "included, while a dind service is declared: dind cannot create its socket "
+                "included, while a dind service runs here: dind cannot create its socket "
                 "(failed to load listeners) and the job's docker CLI talks to the host daemon.",
-                where, ("dind", dind),
+                where, inferred, ("dind", dind),
                 fix="Pick one model: drop the docker.sock volume (pure dind) or drop the dind "
-                    "service (socket binding)."))
-        elif ci is None or not ci.parsed:
-            verdicts.append(warn(f"{runner.name}: the host socket is mounted; jobs that also "
-                                 "declare docker:dind will break.", where))
+                    "service (socket binding); or send the dind jobs to a dind runner (tags)."))
+        elif scope.maybe:
+            verdicts.append(info(
+                f"{runner.name}: socket binding; if dind job(s) {', '.join(scope.maybe)} run "
+                "here (their tags do not say), the socket and dind clash.", where, inferred))
+        elif not scope.ci_known and scope.purpose.dind_signals:
+            verdicts.append(info(
+                f"{runner.name}: the host socket is mounted, and the runner is also set up for "
+                f"dind ({'; '.join(scope.purpose.dind_signals)}): a docker:dind job here breaks.",
+                where, inferred))
         else:
             verdicts.append(info(f"{runner.name}: socket binding — jobs use the host daemon "
-                                 "(root on the host); no dind service is declared.", where))
+                                 "(root on the host); no dind service runs here.", where,
+                                 inferred))
     return worst(verdicts) if verdicts else None
 
 
@@ -322,8 +361,15 @@ def services_timeout_short(ctx: Context) -> Verdict | None:
             continue
         timeout = runner.wait_for_services_timeout
         where = ("where", _at(rc, runner, "docker.wait_for_services_timeout"))
-        if ci is not None and ci.parsed and not d.declared_dind_images(ci, runner, ctx.env):
-            verdicts.append(ok(f"{runner.name}: no dind service to wait for."))
+        scope = dind_scope(ctx, runner)
+        if scope.level == "none" or (ci is not None and ci.parsed
+                                     and not d.declared_dind_images(ci, runner, ctx.env)):
+            verdicts.append(ok(f"{runner.name}: no dind service to wait for here.",
+                               scope.evidence()))
+        elif timeout is not None and 0 < timeout < 30 and scope.level == "hint":
+            verdicts.append(info(f"{runner.name}: wait_for_services_timeout = {timeout} s is "
+                                 "short for dind, if dind jobs run here.", where,
+                                 scope.evidence()))
         elif timeout is not None and 0 < timeout < 30:
             verdicts.append(warn(
                 f"{runner.name}: wait_for_services_timeout = {timeout} s; dind needs several "
@@ -339,25 +385,66 @@ def services_timeout_short(ctx: Context) -> Verdict | None:
     return worst(verdicts) if verdicts else None
 
 
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _per_build_jobs(ctx: Context) -> tuple[list[str], list[str]] | None:
+    """(jobs that turn FF_NETWORK_PER_BUILD on in their variables, jobs that do not); None
+    without a parsed CI file."""
+    ci = ctx.facts.ci_file
+    if ci is None or not ci.parsed:
+        return None
+    jobs = d.jobs_in_scope(ci, ctx.env)
+    on = [j.name for j in jobs if _truthy(j.variables.get("FF_NETWORK_PER_BUILD"))]
+    return on, [j.name for j in jobs if j.name not in on]
+
+
 @check("network-mtu-ignored", Link.RUNNER, "Per-build network MTU", needs=NEEDS)
 def network_mtu_ignored(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
     verdicts = []
     for runner in d.runners_in_scope(rc, ctx.env):
-        if runner.network_mtu is None:
+        mtu = runner.network_mtu
+        if not mtu:  # unset, or 0: what `gitlab-runner register` writes, meaning "default"
             continue
         where = ("where", _at(rc, runner, "docker.network_mtu"))
         if runner.network_mode:
-            verdicts.append(warn(f"{runner.name}: network_mtu is ignored because network_mode = "
-                                 f"{runner.network_mode!r} disables per-build networks.", where))
-        elif not runner.feature_flags.get("FF_NETWORK_PER_BUILD"):
-            verdicts.append(warn(
-                f"{runner.name}: network_mtu = {runner.network_mtu} only applies to per-build "
-                "networks; FF_NETWORK_PER_BUILD is not enabled in [runners.feature_flags].",
-                where, fix="[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true"))
+            verdicts.append(warn(f"{runner.name}: network_mtu = {mtu} is ignored because "
+                                 f"network_mode = {runner.network_mode!r} attaches jobs to an "
+                                 "existing network (no per-build network is created).", where,
+                                 fix="Set the MTU on that network itself (docker network create "
+                                     f"-o com.docker.network.driver.mtu={mtu}), or remove "
+                                     "network_mode."))
+            continue
+        flag = ("[runners.feature_flags]" if runner.feature_flags.get("FF_NETWORK_PER_BUILD")
+                else "runner environment" if _truthy(
+                    runner.environment.get("FF_NETWORK_PER_BUILD")) else "")
+        if flag:
+            verdicts.append(ok(f"{runner.name}: per-build networks use MTU {mtu} "
+                               f"(FF_NETWORK_PER_BUILD in the {flag}).", where))
+            continue
+        jobs = _per_build_jobs(ctx)
+        flag_evidence = ("FF_NETWORK_PER_BUILD", "not in [runners.feature_flags] nor the "
+                                                 "runner environment")
+        if jobs is not None and jobs[0] and not jobs[1]:
+            verdicts.append(ok(f"{runner.name}: network_mtu = {mtu} applies: every job turns "
+                               "FF_NETWORK_PER_BUILD on in its variables.", where))
+            continue
+        summary = (f"{runner.name}: network_mtu = {mtu} only applies to per-build networks, "
+                   "and FF_NETWORK_PER_BUILD is not on for this runner")
+        fix = ("[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true   # or remove "
+               "network_mtu" if mtu < 1500 else "")
+        if mtu >= 1500:  # the value asks for nothing the default does not already give
+            verdicts.append(info(summary + f"; {mtu} is not below the default 1500, so nothing "
+                                 "is lost.", where, flag_evidence))
+        elif jobs is None:  # jobs may turn the flag on themselves
+            verdicts.append(info(summary + " (a job can still turn it on in its variables; "
+                                 "give --ci-file to check).", where, flag_evidence, fix=fix))
         else:
-            verdicts.append(ok(f"{runner.name}: per-build networks use MTU "
-                               f"{runner.network_mtu}.", where))
+            verdicts.append(warn(summary + f"; job(s) {', '.join(jobs[1])} do not turn it on, "
+                                 "so their network keeps MTU 1500.", where, flag_evidence,
+                                 fix=fix))
     return worst(verdicts) if verdicts else None
 
 

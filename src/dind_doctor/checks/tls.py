@@ -20,6 +20,10 @@ KNOWN_VERIFY_ERRORS = ("unknown-authority", "hostname-mismatch", "expired", "not
                        "no-ca-file")
 
 
+STALE_CA_S = 600  # ca.pem this much older than the job start cannot be this dind's
+_FILES_SHOWN = ("ca.pem", "cert.pem", "key.pem")
+
+
 def uses_tls(ctx: Context) -> bool:
     return ctx.endpoint.scheme == "tcp" and ctx.endpoint.tls
 
@@ -146,11 +150,14 @@ def tls_unknown_authority(ctx: Context) -> Verdict | None:
                      ("job container started", epoch_to_iso(ctx.facts.env.job_started_at))]
     signed = certs.server_signed_by_ca if certs is not None else None
     if signed is False or tls.verify_error == "unknown-authority":
-        stale = (certs is not None and certs.ca.file.mtime is not None
-                 and ctx.facts.env.job_started_at is not None
-                 and certs.ca.file.mtime < ctx.facts.env.job_started_at)
-        why = (" ca.pem is older than the job: it was kept from another dind." if stale
-               else " ca.pem belongs to another dind (a shared or persisted cert directory).")
+        started = ctx.facts.env.job_started_at
+        age = (started - certs.ca.file.mtime if certs is not None and started is not None
+               and certs.ca.file.mtime is not None else None)
+        # dind writes ca.pem seconds before the job starts; minutes before is an earlier dind
+        why = (f" ca.pem was written {age / 60:.0f} min before the job container started: it "
+               "is kept from an earlier dind." if age is not None and age > STALE_CA_S
+               else " ca.pem is not the CA of this daemon (a shared or persisted cert "
+                    "directory, or files copied from elsewhere).")
         return fail("The daemon's certificate was not issued by the job's ca.pem ('x509: "
                     "certificate signed by unknown authority')." + why, *evidence,
                     fix=FRESH_CERTS_FIX)
@@ -249,7 +256,9 @@ def clock_skew_cert_validity(ctx: Context) -> Verdict | None:
                if behind else "Rotate the certificates: let dind generate them per job instead "
                               "of mounting long-lived ones.")
         text = "; ".join(problems)
-        return fail(text[0].upper() + text[1:] + ".", *evidence, fix=fix)
+        if not text.startswith(tuple(_FILES_SHOWN)):  # file names keep their case
+            text = text[0].upper() + text[1:]
+        return fail(text + ".", *evidence, fix=fix)
     return ok("Every certificate is valid at the job's clock.", *evidence)
 
 
@@ -271,13 +280,14 @@ def tls_client_cert_rejected(ctx: Context) -> Verdict | None:
         evidence.append(("client cert issuer", certs.cert.cert.issuer))
     if tls.server_cert is not None:
         evidence.append(("server cert issuer", tls.server_cert.issuer))
+    if tls.response:
+        evidence.append(("daemon answered", tls.response))
     if tls.client_cert_accepted is False:
         if not tls.client_cert_sent:
             return fail("The daemon requires a client certificate and none was sent (cert.pem "
                         "or key.pem missing: the CLI drops them silently).", *evidence,
                         fix=SHARE_CERTS_FIX)
-        return fail("The daemon rejected the client certificate ('tls: bad certificate'): it "
-                    "comes from another dind's CA.", *evidence, fix=FRESH_CERTS_FIX)
+        return _rejected(ctx, tls, evidence)
     if not tls.handshake_ok:
         evidence.append(("error", tls.error))
         if tls.timed_out:
@@ -291,3 +301,53 @@ def tls_client_cert_rejected(ctx: Context) -> Verdict | None:
     if tls.client_cert_accepted:
         return ok("Mutual TLS works: the daemon accepted the client certificate.", *evidence)
     return None
+
+
+def _rejection_facts(ctx: Context, tls: TlsFacts) -> tuple[list[str], str]:
+    """What the facts show about a sent client cert the daemon refused, and the matching fix."""
+    certs = ctx.facts.certs
+    client = certs.cert.cert if certs is not None else None
+    if client is None:
+        return [], ""
+    shown: list[str] = []
+    fix = ""
+    _, outside = _window("cert.pem", client, collected_at(ctx))
+    if outside:
+        shown.append(f"{outside} (see clock-skew-cert-validity)")
+        fix = ("The job host's clock is behind: sync it (chrony/NTP on the runner host or node)."
+               if "not valid yet" in outside else
+               "Let dind write fresh certs per job instead of mounting long-lived ones: "
+               + FRESH_CERTS_FIX[0].lower() + FRESH_CERTS_FIX[1:])
+    if certs is not None and certs.cert_signed_by_ca is False:
+        shown.append("cert.pem was not issued by ca.pem")
+        fix = fix or FRESH_CERTS_FIX
+    server = tls.server_cert
+    if server is not None and server.issuer != client.issuer:
+        shown.append(f"cert.pem was issued by {client.issuer}, the daemon's own certificate by "
+                     f"{server.issuer}")
+        fix = fix or FRESH_CERTS_FIX
+    usage = client.extended_key_usage
+    if usage and "clientAuth" not in usage:
+        shown.append(f"cert.pem is not a client certificate (extended key usage: "
+                     f"{', '.join(usage)})")
+        fix = fix or FRESH_CERTS_FIX
+    return shown, fix
+
+
+def _rejected(ctx: Context, tls: TlsFacts, evidence: list[tuple[str, object]]) -> Verdict:
+    """The daemon refused a client cert that was sent: say what the facts show, no guess."""
+    answer = f" ({tls.response})" if tls.response else ""
+    shown, fix = _rejection_facts(ctx, tls)
+    if shown:
+        return fail(f"The daemon rejected the client certificate{answer}: " + "; ".join(shown)
+                    + ".", *evidence, fix=fix)
+    certs = ctx.facts.certs
+    known = ["cert.pem is valid at the job's clock"]
+    if certs is not None and certs.cert_signed_by_ca:
+        known.append("it was issued by ca.pem")
+    if certs is not None and certs.server_signed_by_ca:
+        known.append("ca.pem also issued the daemon's certificate")
+    return fail(f"The daemon rejected the client certificate{answer}; the job's files do not "
+                f"show why: {', '.join(known)}.", *evidence,
+                fix="Compare the CA the daemon trusts for clients (dockerd --tlscacert) with "
+                    "the job's ca.pem; " + FRESH_CERTS_FIX[0].lower() + FRESH_CERTS_FIX[1:])

@@ -36,4 +36,5 @@ def compose_missing(ctx: Context) -> Verdict | None:
     return warn("Neither `docker compose` nor `docker-compose` is available in the job image.",
                 *evidence,
                 fix="Use a docker:* image (≥ 20.10.15 ships the compose plugin) and call "
-                    f"`docker compose`; for scripts that call docker-compose add a shim: {SHIM}")
+                    "`docker compose`; for scripts that call docker-compose, add a shim:\n"
+                    f"{SHIM}")

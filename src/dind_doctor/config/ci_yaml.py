@@ -297,6 +297,9 @@ def _job(name: str, raw: LMap, job: LMap, default: LMap, facts: CiFileFacts,
     decl.variables.update(own)
     decl.variable_lines.update(own_lines)
     decl.job_variable_names = list(own)
+    if "tags" in job or "tags" in _inherits(inherit.get("default"), (*DEFAULT_KEYS, "tags")):
+        tags = job["tags"] if "tags" in job else default.get("tags")
+        decl.tags = [t for t in _str_list(tags) or [] if t]
     scripts = [pick(key)[0] for key in ("before_script", "after_script")]
     scripts.append(job.get("script"))
     decl.uses_docker = any(_DOCKER_CMD.search(line) for line in _lines(scripts))

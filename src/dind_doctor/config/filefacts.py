@@ -47,6 +47,7 @@ class JobDecl:
     variable_lines: dict[str, int] = field(default_factory=dict)
     job_variable_names: list[str] = field(default_factory=list)  # defined in the job itself
     uses_docker: bool = False  # a script line runs docker / docker compose / docker-compose
+    tags: list[str] = field(default_factory=list)  # tags: (own or default:), as written
     extends: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # extends / !reference not resolved
 
@@ -109,6 +110,10 @@ class RunnerDecl:
     environment: dict[str, str] = field(default_factory=dict)  # redacted values
     feature_flags: dict[str, bool] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # "docker.privileged" -> line
+    comments: list[str] = field(default_factory=list)  # the runner's own comment lines
+    # registration tags are kept by GitLab, not in config.toml: known only from a comment
+    # ("# tags: dind, docker") or Helm's runners.tags; None = unknown
+    tags: list[str] | None = None
 
     @property
     def kubernetes(self) -> bool:

@@ -32,6 +32,10 @@ def parse_helm_values(text: str, facts: RunnerConfigFacts) -> None:
     if isinstance(config, str):
         facts.line_offset = _content_offset(runners)
         parse_runner_toml(config, facts, default_executor="kubernetes")
+        tags = runners.get("tags")
+        if isinstance(tags, str) and tags.strip():  # the chart's runners.tags: "a,b"
+            for runner in facts.runners:
+                runner.tags = runner.tags or [t.strip() for t in tags.split(",") if t.strip()]
         return
     if config is not None:
         facts.error = "`runners.config` must be a string holding config.toml"

@@ -1,4 +1,10 @@
-"""Where the runner config and the CI file are, in the order the issue documents."""
+"""Where the runner config and the CI file are, when no option names them.
+
+The runner config is looked for in gitlab-runner's own order: ``$CONFIG_FILE`` (what
+``gitlab-runner --config`` defaults to), then its default for the current user:
+``/etc/gitlab-runner/config.toml`` as root, else ``~/.gitlab-runner/config.toml``. The other
+default comes last, so a user reading the config of a runner service running as root finds it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,27 @@ import os
 from collections.abc import Mapping
 
 RUNNER_CONFIG_PATHS = ("/etc/gitlab-runner/config.toml", "~/.gitlab-runner/config.toml")
+"""gitlab-runner's default config file as root, then as any other user."""
 CI_FILE_NAME = ".gitlab-ci.yml"
 
 
-def find_runner_config(explicit: str | None, env: Mapping[str, str],
-                       home: str | None = None) -> tuple[str | None, str]:
+def runner_config_candidates(env: Mapping[str, str], *, uid: int | None = None,
+                             ) -> list[tuple[str, str]]:
+    """(path, why) pairs in the order they are tried (``~`` not expanded)."""
+    uid = os.getuid() if uid is None else uid
+    candidates = [(env["CONFIG_FILE"], "$CONFIG_FILE")] if env.get("CONFIG_FILE") else []
+    defaults = list(RUNNER_CONFIG_PATHS)
+    if uid != 0:
+        defaults.reverse()
+    return candidates + [(path, path) for path in defaults]
+
+
+def find_runner_config(explicit: str | None, env: Mapping[str, str], home: str | None = None,
+                       *, uid: int | None = None) -> tuple[str | None, str]:
     """(path, why) of the runner config; path None when none of the candidates exists."""
     if explicit:
         return explicit, "--runner-config"
-    candidates = [(p, p) for p in RUNNER_CONFIG_PATHS]
-    if env.get("CONFIG_FILE"):
-        candidates.append((env["CONFIG_FILE"], "$CONFIG_FILE"))
+    candidates = runner_config_candidates(env, uid=uid)
     for path, why in candidates:
         full = path.replace("~", home or os.path.expanduser("~"), 1) if path.startswith("~") \
             else path

@@ -8,7 +8,7 @@ from typing import Any
 import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
 
-from ..redact import redact_var
+from ..redact import redact_text, redact_var
 from .filefacts import RunnerConfigFacts, RunnerDecl, ServiceDecl, VolumeDecl
 from .images import parse_image, service_hostnames
 
@@ -36,6 +36,7 @@ def parse_runner_toml(text: str, facts: RunnerConfigFacts, *, default_executor: 
         facts.error = "`runners` must be an array of tables ([[runners]])"
         return
     lines = index_lines(text)
+    comments = runner_comments(text, len(runners))
     for index, entry in enumerate(runners):
         if not isinstance(entry, dict):
             facts.notes.append(f"runners[{index}] is not a table; ignored")
@@ -44,6 +45,8 @@ def parse_runner_toml(text: str, facts: RunnerConfigFacts, *, default_executor: 
         runner.key_lines = {key: line + facts.line_offset
                             for (i, key), line in lines.items() if i == index}
         runner.line = runner.key_lines.get("")
+        runner.comments = comments.get(index, [])
+        runner.tags = tags_in_comments(runner.comments)
         volumes_line = runner.key_lines.get("kubernetes" if runner.kubernetes
                                             else "docker.volumes")
         for volume in runner.volumes:
@@ -55,6 +58,73 @@ def _parse_message(exc: ParseError, line: int | None) -> str:
     """tomlkit's message with our line number (Helm values shift it); never the line's text."""
     message = re.sub(r"\s+at line \d+ col \d+$", "", str(exc))
     return f"{message} at line {line}, column {exc.col + 1}" if line else message
+
+
+def _comment_of(line: str) -> str | None:
+    """The text after a ``#`` that is not inside a string, or None."""
+    quote = ""
+    for i, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[i + 1:].strip()
+    return None
+
+
+def runner_comments(text: str, count: int) -> dict[int, list[str]]:
+    """Comment lines per runner index: those inside its block, the comment block right above
+    its ``[[runners]]`` header, and the file's leading comments when there is one runner."""
+    found: dict[int, list[str]] = {}
+    runner, pending = -1, []
+    for line in text.splitlines():
+        header = _HEADER.match(line)
+        if header and header.group(1) == "[[" and \
+                header.group(2).replace('"', "").replace(" ", "") == "runners":
+            runner += 1
+            found.setdefault(runner, []).extend(pending)
+            pending = []
+            continue
+        comment = _comment_of(line)
+        if line.strip().startswith("#"):
+            if comment:
+                pending.append(comment)
+            continue
+        if pending:
+            found.setdefault(runner, []).extend(pending)
+            pending = []
+        if comment:
+            found.setdefault(runner, []).append(comment)
+    leading = found.pop(-1, [])
+    if count == 1:
+        found[0] = leading + found.get(0, [])
+    return {index: _kept(comments) for index, comments in found.items()}
+
+
+_SECRET_WORDS = re.compile(r"token|passw|secret|credential|private|api[_-]?key|auth", re.I)
+MAX_COMMENTS, MAX_COMMENT_CHARS = 20, 200
+
+
+def _kept(comments: list[str]) -> list[str]:
+    """Comments as facts: never one that may hold a secret; redacted, bounded."""
+    kept = [redact_text(c)[:MAX_COMMENT_CHARS] for c in comments if not _SECRET_WORDS.search(c)]
+    return kept[:MAX_COMMENTS]
+
+
+_TAGS = re.compile(r"\btags\s*[:=]\s*\[?([^\]#]+)|--tag-list[= ]\s*(\S+)", re.IGNORECASE)
+
+
+def tags_in_comments(comments: list[str]) -> list[str] | None:
+    """Registration tags written in a comment (``# tags: dind, docker``), else None."""
+    for comment in comments:
+        match = _TAGS.search(comment)
+        if match:
+            raw = match.group(1) or match.group(2) or ""
+            tags = [t.strip("\"' ") for t in re.split(r"[,\s]+", raw) if t.strip("\"' ")]
+            if tags:
+                return tags
+    return None
 
 
 def index_lines(text: str) -> dict[tuple[int, str], int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..render.outputs import add_output_arguments
+from ..commands.output import add_output_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_BYTES = 32 * 1024 * 1024  # GitLab's default job log limit is 4 MiB; leave room
@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="instead: explain every labelled log under DIR (<slug>.log with a "
                              "<slug>.json sidecar naming the expected answer) and print the "
                              "accuracy per split, per mode, and the confusion pairs")
-    add_output_arguments(parser, strict=False)
+    add_output_arguments(parser, strict=False, interactive=False)
 
 
 def read_input(name: str) -> str:

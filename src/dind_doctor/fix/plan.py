@@ -20,6 +20,7 @@ from ..config.images import parse_image
 from ..config.runner_toml import parse_runner_toml
 from ..facts import EnvFacts, Facts
 from ..model import Finding, Status
+from ..report import lint_report
 from .patch import FilePatch, FileText, FixError, read_file
 from .toml_fix import TomlEditor
 from .yaml_fix import YamlEditor, plain_yaml, replace_block
@@ -75,8 +76,6 @@ def plan_file_fixes(ci_path: str | None, runner_path: str | None, *, helm: bool 
 
     Raises :class:`FixError` when a file cannot be read.
     """
-    from ..config.commands import lint_report
-
     ci = read_file(ci_path) if ci_path else None
     rc = read_file(runner_path) if runner_path else None
     facts = facts_from_sources(ci, rc, helm=helm, env=env or {})

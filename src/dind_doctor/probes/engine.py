@@ -16,6 +16,7 @@ from ..model import Endpoint
 from ..redact import redact_text
 from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir
+from .clients import probe_clients
 from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
 from .names import probe_name
@@ -100,6 +101,7 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
         run.step("sockets", _sockets(run, endpoint)),
         run.step("api", _api(run, endpoint)),
         run.step("tools", _tools(run, environ)),
+        run.step("clients", _clients(run, environ, endpoint)),
         run.step("config", _config(run, environ, config_files or ConfigFiles())),
     )
     return facts
@@ -177,6 +179,10 @@ async def _api(run: _Run, endpoint: Endpoint) -> None:
 
 async def _tools(run: _Run, environ: Mapping[str, str]) -> None:
     run.facts.tools = await probe_tools(environ, run.facts.env.home, run.deadline)
+
+
+async def _clients(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
+    run.facts.clients = await probe_clients(environ, run.facts.env.home, endpoint, run.deadline)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,21 @@ from typing import Any
 
 from ..model import Report
 
+SCHEMA = "dind-doctor/report"
 
-def report_dict(report: Report, *, strict: bool = False) -> dict[str, Any]:
-    data = report.to_dict()
-    data["exit_code"] = report.exit_code(strict=strict)
+
+def report_dict(report: Report, *, strict: bool = False,
+                exit_code: int | None = None) -> dict[str, Any]:
+    """The report as JSON data; ``exit_code``: the command's own, when it decides otherwise
+    than the report (default: the report's, with ``strict``)."""
+    data = {"schema": SCHEMA, **report.to_dict()}
+    data["exit_code"] = report.exit_code(strict=strict) if exit_code is None else exit_code
     return data
 
 
-def render_json(report: Report, *, strict: bool = False) -> str:
-    return json.dumps(report_dict(report, strict=strict), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: Report, *, strict: bool = False, exit_code: int | None = None) -> str:
+    return json.dumps(report_dict(report, strict=strict, exit_code=exit_code), indent=2,
+                      ensure_ascii=False) + "\n"
 
 
 def load_schema() -> dict[str, Any]:

@@ -36,6 +36,8 @@ def _where(finding: Finding, ci_path: str) -> str:
 def _headline(report: Report, ci_path: str) -> list[str]:
     head = report.headline
     if head is None:
+        if report.endpoint is None:  # lint: a report on files only
+            return ["### ✅ dind-doctor: no problem found in the files", ""]
         return ["### ✅ dind-doctor: the DinD chain is healthy", "",
                 "Every link answered.", ""]
     lines = [f"### {ICONS[head.status]} dind-doctor: {WORDS[head.status]} — {escape(head.title)}",
@@ -83,10 +85,15 @@ def _checklist(report: Report) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _endpoint(report: Report) -> str:
+    """The endpoint part of the footer (none for a report on files only)."""
+    return "" if report.endpoint is None else f"endpoint {_code(report.endpoint.url)} · "
+
+
 def render_markdown(report: Report, *, ci_path: str = DEFAULT_CI_PATH) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in report.counts.items() if n)
     lines = _headline(report, ci_path) + _others(report, ci_path) + _checklist(report)
     lines.append(f"<sub>dind-doctor {escape(report.tool_version)} · "
-                 f"{escape(report.generated_at)} · endpoint {_code(report.endpoint.url)} · "
+                 f"{escape(report.generated_at)} · {_endpoint(report)}"
                  f"{counts}</sub>")
     return "\n".join(lines).rstrip() + "\n"

@@ -44,8 +44,8 @@ class DoctorApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Re-run"),
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("e", "export", "Export"),
-        Binding("t", "toggle_theme", "Theme"),
+        Binding("e", "export", "Export", show=False),  # listed by ? (the footer keeps ? visible)
+        Binding("t", "toggle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("q", "quit_app", "Quit"),
     ]

@@ -23,7 +23,8 @@ def report_markdown(report: Report, catalog: Catalog | None = None) -> str:
     lines = [
         "# dind-doctor report", "",
         f"- tool version: {report.tool_version}; facts collected at {report.generated_at}",
-        f"- endpoint: `{report.endpoint.url}` (chosen by {report.endpoint.source})",
+        f"- endpoint: `{report.endpoint.url}` (chosen by {report.endpoint.source})"
+        if report.endpoint is not None else "- endpoint: none (a report on files only)",
         f"- results: {counts or 'no checks ran'}", "",
     ]
     if head is None:

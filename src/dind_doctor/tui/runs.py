@@ -18,9 +18,13 @@ import argparse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..facts import Facts
 from ..model import Report
+
+if TYPE_CHECKING:
+    from ..probes.engine import ConfigFiles
 
 Progress = Callable[[str, str], None]
 """``progress(probe_name, "start" | "done")``."""
@@ -48,6 +52,7 @@ PROBE_LINKS: dict[str, tuple[str, ...]] = {
     "sockets": ("endpoint",),
     "api": ("api", "daemon"),
     "tools": ("tools",),
+    "clients": ("tools",),
 }
 
 
@@ -67,15 +72,19 @@ def replay_run(facts: Facts) -> RunReport:
 
 
 def live_run(timeout: float, *, settle: float | None = None, alias: str = "docker",
-             save_facts: str | Path | None = None) -> RunReport:
-    """Probe the real chain with the engine's ``collect`` (imported when first run)."""
+             save_facts: str | Path | None = None,
+             config_files: ConfigFiles | None = None) -> RunReport:
+    """Probe the real chain with the engine's ``collect`` (imported when first run).
+    ``config_files``: the .gitlab-ci.yml / runner config / Helm values named on the command
+    line, joined with what the probes see exactly as in the text report."""
 
     async def run(progress: Progress) -> RunResult:
         from ..probes.engine import DEFAULT_SETTLE, collect
         from ..report import build_report
 
         facts = await collect(timeout, progress,
-                              settle=DEFAULT_SETTLE if settle is None else settle, alias=alias)
+                              settle=DEFAULT_SETTLE if settle is None else settle, alias=alias,
+                              config_files=config_files)
         if save_facts:
             facts.save(save_facts)
         return RunResult(build_report(facts), facts)
@@ -92,9 +101,14 @@ def run_from_args(args: argparse.Namespace) -> tuple[RunReport, str]:
     replay = getattr(args, "replay", None)
     if replay:
         return replay_run(Facts.load(replay)), f"replay {Path(replay).name}"
+    from ..probes.engine import ConfigFiles
+
     return live_run(
         float(getattr(args, "timeout", 8.0)),
         settle=getattr(args, "settle", None),
         alias=getattr(args, "alias", None) or "docker",
         save_facts=getattr(args, "save_facts", None),
+        config_files=ConfigFiles(getattr(args, "ci_file", None),
+                                 getattr(args, "runner_config", None),
+                                 getattr(args, "helm_values", None)),
     ), "live"

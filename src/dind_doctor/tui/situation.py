@@ -36,7 +36,9 @@ def situation(report: Report) -> frozenset[str]:
     if _evidence(report, "job-environment", "GitLab").endswith("(GitLab.com)"):
         tags.add("gitlab-com")
     endpoint = report.endpoint
-    if endpoint.scheme == "unix":
+    if endpoint is None:  # a report on files only: no endpoint to tag
+        pass
+    elif endpoint.scheme == "unix":
         tags.add("unix-socket")
     elif endpoint.scheme in ("tcp", "http", "https"):
         tls = endpoint.tls or endpoint.scheme == "https" or endpoint.port == TLS_PORT

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from ...catalog import Entry
 from ...model import LINK_TITLES, Finding, Report
 from ..glyphs import GLYPH, duration
+from ..widgets.client_views import CLIENT_FINDINGS, client_views_table
 from .apply_fix import OffersPatch
 
 
@@ -37,6 +38,7 @@ class FindingScreen(OffersPatch):
             yield Static(id="finding-title")
             yield Static(id="finding-summary")
             yield Static(id="evidence")
+            yield Static(id="client-views")
             yield Static(id="about")
         yield Footer()
 
@@ -74,6 +76,12 @@ class FindingScreen(OffersPatch):
         evidence = self.query_one("#evidence", Static)
         evidence.update(table)
         evidence.display = bool(f.evidence)
+        views = self.query_one("#client-views", Static)
+        table = (client_views_table(getattr(self.app, "facts", None))
+                 if f.id in CLIENT_FINDINGS else None)
+        views.display = table is not None
+        if table is not None:
+            views.update(table)
         self.query_one("#about", Static).update(_about(self.entry))
 
     def action_open_fix(self) -> None:

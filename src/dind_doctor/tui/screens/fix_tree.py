@@ -30,8 +30,10 @@ class FixTreeScreen(OffersPatch):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy snippet"),
-        Binding("s", "save", "Save snippet"),
+        Binding("c", "copy", "Copy"),
+        Binding("s", "save", "Save"),
+        Binding("tab", "next_snippet", "Next snippet"),
+        Binding("shift+tab", "previous_snippet", "Previous snippet", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -73,7 +75,8 @@ class FixTreeScreen(OffersPatch):
         matched = any(n.matches(self.situation) for n in self.entry.fix_tree.walk())
         legend = f"★ recommended{f' · {FixTree.MATCH} this job' if matched else ''}"
         return (f"[b]{status}{escape(self.entry.title)}[/b]  [dim]{self.entry.id}[/dim]\n"
-                f"[dim]↑↓ choose · enter open/close · {legend} · c copy · s save[/dim]")
+                f"[dim]↑↓ choose · enter open/close · {legend} · tab picks a snippet · "
+                "c copies it · s saves[/dim]")
 
     def refresh_report(self, report: Report) -> None:
         self.finding = next((f for f in report.findings if f.id == self.entry.id), None)
@@ -89,11 +92,32 @@ class FixTreeScreen(OffersPatch):
         return self.query_one(FixDetail).node
 
     def _snippet(self) -> SnippetView | None:
-        focused = self.focused
-        if isinstance(focused, SnippetView):
-            return focused
+        """The snippet in front of the user: the focused one, else the first one in view."""
+        if isinstance(self.focused, SnippetView):
+            return self.focused
+        detail = self.query_one(FixDetail)
+        views = detail.snippets
+        top, bottom = detail.scroll_y, detail.scroll_y + detail.scrollable_content_region.height
+        in_view = [v for v in views
+                   if v.virtual_region.y < bottom and v.virtual_region.bottom > top]
+        return (in_view or views or [None])[0]
+
+    def _cycle(self, step: int) -> None:
         views = self.query_one(FixDetail).snippets
-        return views[0] if views else None
+        if not views:
+            self.notify("This step has no snippet: choose a fix (a ▸ leaf).", severity="warning")
+            return
+        current = self.focused if isinstance(self.focused, SnippetView) else None
+        index = (views.index(current) + step) % len(views) if current in views else (
+            0 if step > 0 else len(views) - 1)
+        views[index].focus()
+        views[index].scroll_visible(animate=False)
+
+    def action_next_snippet(self) -> None:
+        self._cycle(1)
+
+    def action_previous_snippet(self) -> None:
+        self._cycle(-1)
 
     def action_copy(self) -> None:
         view = self._snippet()
@@ -102,9 +126,10 @@ class FixTreeScreen(OffersPatch):
             return
         text = view.selected_text or view.snippet.code
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the {view.snippet.filename} snippet (OSC 52). If your terminal "
-                    "does not support it, select the text in the view or press s to save.",
-                    title="Copied")
+        others = len(self.query_one(FixDetail).snippets) - 1
+        more = f" · tab picks one of the {others + 1}" if others else ""
+        self.notify(escape(f"{view.snippet.filename} snippet (OSC 52){more}"),
+                    title="Copied", timeout=3)
 
     def action_save(self) -> None:
         node = self.current
@@ -116,13 +141,18 @@ class FixTreeScreen(OffersPatch):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             for snippet in node.snippets:
-                path = directory / f"dind-doctor-fix-{self.entry.id}-{node.id}.{snippet.filename}"
+                path = directory / snippet_file_name(self.entry.id, node.id, snippet.filename)
                 path.write_text(snippet.code, encoding="utf-8")
-                written.append(path.name)
+                written.append(str(path.resolve()))
         except OSError as exc:
             self.notify(f"Cannot write into {directory}: {exc.strerror}", severity="error")
             return
-        self.notify("Saved " + ", ".join(written) + f" in {directory}", title="Saved")
+        self.notify(escape("\n".join(written)), title="Saved", timeout=6)
+
+
+def snippet_file_name(entry_id: str, node_id: str, filename: str) -> str:
+    """``dind-doctor-fix-<entry>-<node>-gitlab-ci.yml``: no hidden file, no double dot."""
+    return f"dind-doctor-fix-{entry_id}-{node_id}-{filename.lstrip('.')}"
 
 
 def start_node(tree: FixNode, node_id: str | None, situation: Collection[str]) -> FixNode:

@@ -76,8 +76,8 @@ def headline_text(report: Report) -> str:
     head = report.headline
     if head is None:
         ok = report.counts["ok"]
-        return (f"[b]✓ No broken link:[/b] the DinD chain "
-                f"holds ({ok} checks ok). Endpoint {_escape(report.endpoint.url)}.")
+        where = "" if report.endpoint is None else f" Endpoint {_escape(report.endpoint.url)}."
+        return f"[b]✓ No broken link:[/b] the DinD chain holds ({ok} checks ok).{where}"
     fix = head.fix
     entry = load_catalog().get(head.id)
     if head.status == Status.ERROR:

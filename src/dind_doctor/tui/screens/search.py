@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -32,21 +33,43 @@ def is_log(text: str) -> bool:
 
 class QueryBox(TextArea):
     """The search input: one line typed, or many pasted. Enter submits instead of breaking
-    the line; ↓ on the last line moves on to the results."""
+    the line; ↓ on the last line moves on to the results.
+
+    A terminal without bracketed paste delivers a pasted log as keystrokes. So Enter submits
+    only when no key follows within ``PASTE_GAP`` seconds; a key that does follow makes it
+    a line break of the paste, and the box keeps the keyboard.
+    """
 
     DEFAULT_CSS = """
     QueryBox { height: auto; min-height: 3; max-height: 7; }
     """
 
+    PASTE_GAP = 0.05
+
     class Submitted(Message):
-        """Enter was pressed."""
+        """Enter was pressed (and no pasted text followed it)."""
+
+    _pending: Timer | None = None
+
+    def _submit(self) -> None:
+        self._pending = None
+        self.post_message(self.Submitted())
+
+    def _flush_enter(self) -> None:
+        """An Enter that turned out to be inside a paste: make it a line break."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+            self.insert("\n")
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            self.post_message(self.Submitted())
+            self._flush_enter()
+            self._pending = self.set_timer(self.PASTE_GAP, self._submit)
             return
+        self._flush_enter()
         await super()._on_key(event)
 
     def action_cursor_down(self, select: bool = False) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -16,7 +18,29 @@ class ChainBar(Static):
     ChainBar { height: auto; padding: 0 1; }
     """
 
+    WIDE = 100
+    """From this width on, links are spaced (`✓ runner › ✓ job`); below, packed."""
+
+    _last: Callable[[], None] | None = None
+    """Redraws the last state (the spacing depends on the width)."""
+
+    @property
+    def _wide(self) -> bool:
+        return self.size.width >= self.WIDE
+
+    @property
+    def _separator(self) -> str:
+        return " › " if self._wide else "›"
+
+    def _link(self, glyph: str, link: Link) -> str:
+        return f"{glyph} {link.value}" if self._wide else f"{glyph}{link.value}"
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self._last()
+
     def show_report(self, report: Report) -> None:
+        self._last = lambda: self.show_report(report)
         head = report.headline
         text = Text()
         for i, link in enumerate(CHAIN):
@@ -24,18 +48,20 @@ class ChainBar(Static):
             glyph = PENDING if status is None else GLYPH[status]
             style = _style(status.value if status else "pending", head, link)
             if i:
-                text.append("›", style="dim")
-            text.append(f"{glyph}{link.value}", style=style)
+                text.append(self._separator, style="dim")
+            text.append(self._link(glyph, link), style=style)
         self.update(text)
 
     def show_probing(self, running: set[str], frame: int) -> None:
+        self._last = lambda: self.show_probing(running, frame)
         text = Text()
         spin = SPINNER[frame % len(SPINNER)]
         for i, link in enumerate(CHAIN):
             if i:
-                text.append("›", style="dim")
+                text.append(self._separator, style="dim")
             busy = link.value in running
-            text.append(f"{spin if busy else PENDING}{link.value}", style="bold" if busy else "dim")
+            text.append(self._link(spin if busy else PENDING, link),
+                        style="bold" if busy else "dim")
         self.update(text)
 
 

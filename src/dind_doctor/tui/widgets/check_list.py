@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from ...model import Report
-from ..glyphs import GLYPH, SPINNER, duration
+from ..glyphs import GLYPH, SPINNER
 
 PROBE_PREFIX = "probe:"
 
@@ -17,13 +20,16 @@ class CheckList(DataTable[Text | str]):
     DEFAULT_CSS = """
     CheckList { height: 1fr; overflow-x: hidden; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [  # rows, not the table's sideways scroll
+        Binding("home", "scroll_top", "First check", show=False),
+        Binding("end", "scroll_bottom", "Last check", show=False),
+    ]
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = False
         self.add_column(" ", key="status", width=1)
         self.add_column("Check", key="check", width=30)
-        self.add_column("Time", key="time", width=6)
         self.add_column("Result", key="result")
 
     @property
@@ -40,15 +46,15 @@ class CheckList(DataTable[Text | str]):
         for name, (started, finished) in probes.items():
             glyph = "✓" if finished is not None else SPINNER[frame % len(SPINNER)]
             took = (finished if finished is not None else now) - started
-            self.add_row(glyph, f"probe {name}", f"{took:.1f} s",
-                         "done" if finished is not None else "probing…", key=PROBE_PREFIX + name)
+            state = "done" if finished is not None else "probing…"
+            self.add_row(glyph, f"probe {name}", f"{state} {took:.1f} s", key=PROBE_PREFIX + name)
 
     def show_report(self, report: Report, keep: str | None = None) -> None:
         """Fill in the findings; put the cursor on ``keep`` (else the headline, else the top)."""
         self.clear()
         for f in report.findings:
             status = Text(GLYPH[f.status], style=_STYLE[f.status.value])
-            self.add_row(status, f.title, duration(f.duration_ms), f.summary, key=f.id)
+            self.add_row(status, f.title, f.summary, key=f.id)
         ids = [f.id for f in report.findings]
         head = report.headline
         target = keep if keep in ids else (head.id if head else None)

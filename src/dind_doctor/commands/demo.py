@@ -1,25 +1,29 @@
 """``dind-doctor demo``: the whole tool on a bundled scenario, with no DinD at hand.
 
 The scenarios are saved facts shipped in the package (:mod:`dind_doctor.scenarios`); the
-demo replays one in the interactive view, or prints its text report with ``--text``, with
-``--json`` or when stdout is not a terminal. Nothing is probed.
+demo replays one in the interactive view, or prints its report with ``--text``, with
+``--json`` or when stdout is not a terminal, exactly as ``--replay`` would. Nothing is probed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-from . import scenarios
-from .facts import Facts
-from .render.outputs import add_output_arguments
+from .. import scenarios
+from ..facts import Facts
+from .output import EXIT_OK, EXIT_USAGE, add_output_arguments, emit_report
 
-EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_SCENARIO = "tls-mismatch-2375"
 
 HELP = """\
 Replay a bundled DinD situation (saved facts, nothing is probed): the interactive view on a
-terminal, else (or with --text) the text report. --list shows the scenarios."""
+terminal, else (or with --text, --json) the report, as `dind-doctor --replay` gives it.
+--list shows the scenarios (as JSON with --json).
+
+Exit codes: those of the diagnosis of the scenario (0 nothing failed, 1 a check failed, or
+warned with --strict), 0 after the interactive view, 2 unknown scenario."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
                         help=f"which scenario (default: {DEFAULT_SCENARIO}; see --list)")
     parser.add_argument("--list", action="store_true", help="list the bundled scenarios")
-    add_output_arguments(parser, strict=False)
+    add_output_arguments(parser)
 
 
 def list_scenarios() -> str:
@@ -36,13 +40,18 @@ def list_scenarios() -> str:
     return "Bundled scenarios (dind-doctor demo NAME):\n" + "\n".join(lines) + "\n"
 
 
+def list_scenarios_json() -> str:
+    entries = [{"name": name, "about": about} for name, about in scenarios.SCENARIOS.items()]
+    return json.dumps({"scenarios": entries}, indent=2, ensure_ascii=False) + "\n"
+
+
 def _interactive(args: argparse.Namespace) -> bool:
     return not (args.text or args.json) and sys.stdout.isatty() and sys.stdin.isatty()
 
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        sys.stdout.write(list_scenarios())
+        sys.stdout.write(list_scenarios_json() if args.json else list_scenarios())
         return EXIT_OK
     name = args.scenario or DEFAULT_SCENARIO
     try:
@@ -50,32 +59,22 @@ def run(args: argparse.Namespace) -> int:
     except KeyError:
         sys.stderr.write(f"dind-doctor: no scenario named {name!r}\n" + list_scenarios())
         return EXIT_USAGE
-    if _interactive(args) and _run_tui(name, facts) is not None:
+    if _interactive(args) and _run_tui(name, facts, strict=args.strict) is not None:
         return EXIT_OK
-    from .report import build_report
+    from ..report import build_report
 
-    report = build_report(facts)
-    if args.json:
-        from .render.json import render_json
-
-        sys.stdout.write(render_json(report))
-    else:
-        from .render.style import use_color
-        from .render.text import render_text
-
-        sys.stdout.write(f"Demo scenario {name}: {scenarios.SCENARIOS[name]}\n\n")
-        sys.stdout.write(render_text(report, color=use_color(sys.stdout)))
-    return EXIT_OK
+    return emit_report(args, build_report(facts), facts,
+                       header=f"Demo scenario {name}: {scenarios.SCENARIOS[name]}\n\n")
 
 
-def _run_tui(name: str, facts: Facts) -> int | None:
+def _run_tui(name: str, facts: Facts, *, strict: bool) -> int | None:
     """The interactive view on the scenario; ``None``: it cannot run here, print text."""
     try:
-        from .tui import replay_run, run_app
+        from ..tui import replay_run, run_app
     except Exception:
         return None
     try:
-        return run_app(run=replay_run(facts), mode=f"demo {name}")
+        return run_app(run=replay_run(facts), mode=f"demo {name}", strict=strict)
     except Exception as exc:
         print(f"dind-doctor: interactive view unavailable ({type(exc).__name__}: {exc}); "
               "showing the text report", file=sys.stderr)

@@ -1,0 +1,75 @@
+"""The inner daemon's situation beyond reachability: rootless mode, anonymous Docker Hub pulls.
+
+Both read what the daemon reported (``/info``) and what the job's clients hold; both stay
+quiet when the daemon was not reached or the client facts were not collected.
+"""
+
+from __future__ import annotations
+
+from ..clients.views import TESTCONTAINERS, views
+from ..model import Link
+from .base import Context, Verdict, check, info, ok, warn
+
+HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
+ROOTLESS_SOCKET = "/run/user/1000/docker.sock"
+
+
+def _daemon_info(ctx: Context) -> dict | None:
+    api = ctx.facts.api
+    return api.info if api is not None and api.info else None
+
+
+@check("dind-rootless-mode", Link.DAEMON, "Rootless dind")
+def dind_rootless_mode(ctx: Context) -> Verdict | None:
+    daemon = _daemon_info(ctx)
+    options = (daemon.get("SecurityOptions") or []) if daemon else []
+    if not any("name=rootless" in str(o) for o in options):
+        return None
+    clients = ctx.facts.clients
+    tc_env = clients.env if clients else {}
+    tc = [v for v in views(ctx.facts, ctx.endpoint) if v.name in TESTCONTAINERS]
+    evidence: list[tuple[str, object]] = [("security options", options),
+                                          ("Testcontainers", ", ".join(v.title for v in tc)
+                                           or "not used")]
+    ryuk_on = tc_env.get("TESTCONTAINERS_RYUK_DISABLED") != "true"
+    socket = tc_env.get("TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE", "/var/run/docker.sock")
+    if (tc or tc_env) and ryuk_on and not socket.startswith("/run/user/"):
+        return warn(f"The dind daemon runs rootless, so its socket is {ROOTLESS_SOCKET}; Ryuk "
+                    f"bind-mounts {socket}, which does not exist there, and fails to start.",
+                    *evidence,
+                    fix=f'Set TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE: "{ROOTLESS_SOCKET}" (or '
+                        'TESTCONTAINERS_RYUK_DISABLED: "true").')
+    return info("The dind daemon runs rootless (docker:dind-rootless): its socket is "
+                f"{ROOTLESS_SOCKET}, the service still needs privileged = true, "
+                "--privileged containers and some mounts (sysfs) are refused inside it.",
+                *evidence)
+
+
+@check("registry-rate-limit", Link.DAEMON, "Docker Hub pulls of the inner daemon")
+def registry_rate_limit(ctx: Context) -> Verdict | None:
+    daemon = _daemon_info(ctx)
+    clients = ctx.facts.clients
+    if daemon is None or clients is None:
+        return None
+    mirrors = (daemon.get("RegistryConfig") or {}).get("Mirrors") or []
+    hub_login = [r for r in clients.docker_config_registries
+                 if any(name in r for name in HUB_NAMES)]
+    evidence: list[tuple[str, object]] = [
+        ("registry mirrors (inner daemon)", mirrors),
+        ("client config", clients.docker_config_path or "none"),
+        ("logged in to", clients.docker_config_registries),
+        ("credential store", clients.docker_config_store or "none"),
+    ]
+    if mirrors or hub_login or clients.docker_config_store:
+        return ok("The inner daemon pulls through a mirror or with Docker Hub credentials.",
+                  *evidence)
+    summary = ("The inner daemon starts empty and pulls from Docker Hub anonymously: no "
+               "registry mirror and no Docker Hub login in the job. Since April 2025 anonymous "
+               "pulls are limited to 10 per hour per IP address.")
+    if "DOCKER_AUTH_CONFIG" in ctx.env:
+        summary += (" DOCKER_AUTH_CONFIG is set, but only the runner reads it (for the job and "
+                    "service images); neither the job's docker client nor the inner daemon do.")
+    return info(summary, *evidence,
+                fix='Log in before pulling (echo "$DOCKERHUB_TOKEN" | docker login -u '
+                    '"$DOCKERHUB_USER" --password-stdin), or give the service a mirror: '
+                    'command: ["--registry-mirror", "https://mirror.gcr.io"].')
