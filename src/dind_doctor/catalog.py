@@ -410,5 +410,7 @@ def normalize(text: str) -> str:
 
 
 def _compile(match: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in normalize(match).split("*")]
+    # empty pieces (a leading "*", or "***") add nothing to an unanchored search but would
+    # chain ".*?" groups that backtrack for seconds on a long line
+    parts = [re.escape(p) for p in normalize(match).split("*") if p]
     return re.compile(".*?".join(parts))

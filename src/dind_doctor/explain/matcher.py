@@ -137,8 +137,8 @@ class LogMatcher:
         """A line that is part of a symptom (``ca.pem: no such file``): it counts for every
         specific symptom with a literal piece that contains it, scored by its own length."""
         text = normalize(line.text)
-        if len(text) < FRAGMENT_LENGTH:
-            return []
+        if len(text) < FRAGMENT_LENGTH or text.endswith(":"):
+            return []  # too short, or a lead-in ("Error response from daemon:") of any error
         return [(entry, Hit(line, symptom, float(len(text))))
                 for entry, symptom in self._symptoms
                 if not symptom.weak and any(text in piece for piece in

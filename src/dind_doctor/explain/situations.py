@@ -51,7 +51,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _stalled_download(candidates, lines, catalog)
     _ephemeral_port_refused(candidates, lines, catalog)
     _bind_mount_missing(candidates, lines, catalog)
-    _outside_name(candidates, catalog)
+    _outside_name(candidates, lines, catalog)
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
@@ -113,28 +113,28 @@ def _bind_mount_missing(candidates: dict[str, Candidate], lines: list[LogLine],
                 return
 
 
-def _outside_name(candidates: dict[str, Candidate], catalog: Catalog) -> None:
-    """A failed lookup of ``auth.docker.io`` is not the service alias: move those hits."""
-    alias = candidates.get("alias-unresolvable")
-    if alias is None:
-        return
-    outside = []
-    for hit in alias.hits:
-        found = _LOOKUP.search(hit.line.text)
+def _outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
+                  catalog: Catalog) -> None:
+    """A failed lookup of ``auth.docker.io`` is not about the service alias: DNS inside dind
+    (Docker's embedded resolver) or a daemon that needs a proxy to reach outside names."""
+    outside: dict[int, re.Match[str]] = {}
+    for line in lines:
+        found = _LOOKUP.search(line.text)
         if found and "." in found.group("name") and not _IP.match(found.group("name")):
-            outside.append((hit, found))
-    if not outside or len(outside) < len(alias.hits):
-        return
-    del candidates["alias-unresolvable"]
-    for hit, found in outside:
-        name, ip = found.group("name"), found.group("ip")
-        if ip == "127.0.0.11":
-            _add(candidates, catalog, "nested-dns", hit.line, hit.symptom.match,
-                 f"{name} is a host outside, not a service alias, and the resolver is Docker's "
-                 "embedded DNS (127.0.0.11): DNS inside the nested containers fails",
-                 hit.score)
-        else:
-            _add(candidates, catalog, "proxy-not-propagated", hit.line, hit.symptom.match,
-                 f"{name} is a host outside, not a service alias: the daemon cannot resolve "
-                 "it directly (a proxy the inner daemon does not use, or no outside DNS)",
-                 hit.score)
+            outside[line.number] = found
+            name, ip = found.group("name"), found.group("ip")
+            if ip == "127.0.0.11":
+                _add(candidates, catalog, "nested-dns", line, "lookup <host outside> failed",
+                     f"{name} is a host outside, not a service alias, and the resolver is "
+                     "Docker's embedded DNS (127.0.0.11): DNS inside the nested containers "
+                     "fails")
+            else:
+                _add(candidates, catalog, "proxy-not-propagated", line,
+                     "lookup <host outside> failed",
+                     f"{name} is a host outside, not a service alias: the daemon cannot resolve "
+                     "it directly (a proxy the inner daemon does not use, or no outside DNS)")
+    alias = candidates.get("alias-unresolvable")
+    if alias is not None and outside:
+        alias.hits = [h for h in alias.hits if h.line.number not in outside]
+        if not alias.hits:
+            del candidates["alias-unresolvable"]
