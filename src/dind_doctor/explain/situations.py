@@ -6,8 +6,8 @@
   container inside dind published, which lives on the dind service, not on ``localhost``;
 - a path under a ``docker run -v <src>:<dst>`` target that the container cannot find: the
   daemon resolved ``<src>`` in its own (the service's) file system;
-- ``lookup <name>`` failing for a host name with dots (``auth.docker.io``), not a service
-  alias: name resolution inside dind, not the service alias.
+- ``lookup <name>`` failing, in a daemon's answer, for a host name with dots
+  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -42,6 +42,8 @@ _MISSING = re.compile(r"(?P<path>/[^\s:\"'\\]+)\\?\"?:? (?:no such file or direc
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
                      r": (?:no such host|Try again|server misbehaving|i/o timeout)")
 _IP = re.compile(r"^[0-9.]+$")
+# the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
+_BY_DAEMON = re.compile(r"Error response from daemon|/v[12]/|docker\.io", re.IGNORECASE)
 
 
 def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
@@ -120,7 +122,8 @@ def _outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
     outside: dict[int, re.Match[str]] = {}
     for line in lines:
         found = _LOOKUP.search(line.text)
-        if found and "." in found.group("name") and not _IP.match(found.group("name")):
+        if found and "." in found.group("name") and not _IP.match(found.group("name")) \
+                and _BY_DAEMON.search(line.text):
             outside[line.number] = found
             name, ip = found.group("name"), found.group("ip")
             if ip == "127.0.0.11":
