@@ -140,6 +140,7 @@ class Symptom:
     match: str
     node: str | None = None
     variant: str = "any"
+    weak: bool = False  # also printed by failures that are not this mode: supports, never names
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -183,11 +184,15 @@ class SymptomMatch:
     entry: Entry
     symptom: Symptom
     score: float
+    node_id: str | None = None  # the fix the ranker chose from context, else the symptom's
 
     @property
     def node(self) -> FixNode:
-        found = self.entry.fix_tree.find(self.symptom.node) if self.symptom.node else None
-        return found or self.entry.fix_tree.first_fix()
+        for wanted in (self.node_id, self.symptom.node):
+            found = self.entry.fix_tree.find(wanted) if wanted else None
+            if found is not None:
+                return found
+        return self.entry.fix_tree.first_fix()
 
 
 class Catalog(Mapping[str, Entry]):
@@ -206,24 +211,18 @@ class Catalog(Mapping[str, Entry]):
         return len(self._entries)
 
     def match_error_line(self, text: str, *, limit: int = 10) -> list[SymptomMatch]:
-        """Entries whose symptoms match ``text``, best first.
+        """Entries that a pasted error line (or excerpt) points to, best first.
 
-        A symptom matches when the pasted text contains it (wildcards allowed) or, for a
-        fragment of at least 8 characters, when the symptom contains the text. Longer literal
-        matches rank higher; ties go to the more common mode (lower ``rank``).
+        This is the ranking of ``dind-doctor explain`` (:func:`dind_doctor.explain.explain_log`),
+        so a line finds the same answer in both: whole symptoms (wildcards allowed), or, for a
+        short paste, a fragment of at least 16 characters that sits inside a symptom. Text that
+        is not a DinD failure (a bare ``Error response from daemon:``, a refused ``docker
+        login``, a succeeded job) matches nothing.
         """
-        wanted = normalize(text)
-        if len(wanted) < 3:
-            return []
-        best: dict[str, SymptomMatch] = {}
-        for entry in self._entries.values():
-            for symptom in entry.symptoms:
-                score = _score(symptom, wanted)
-                if score and (entry.id not in best or score > best[entry.id].score):
-                    best[entry.id] = SymptomMatch(entry, symptom, score)
-        ranked = sorted(best.values(),
-                        key=lambda m: (-m.score, m.entry.rank or 1000, m.entry.id))
-        return ranked[:limit]
+        from .explain.analyse import explain_log  # the ranker builds on this module
+
+        return [SymptomMatch(c.entry, c.best.symptom, c.score, c.chosen.id)
+                for c in explain_log(text, self).candidates[:limit]]
 
 
 def match_error_line(text: str, *, limit: int = 10) -> list[SymptomMatch]:
@@ -391,8 +390,11 @@ class _Reader:
     def symptom(self, value: Any, where: str) -> Symptom:
         obj = self.mapping(value, where)
         node = obj.get("node")
+        weak = obj.get("weak", False)
+        if not isinstance(weak, bool):
+            self.fail(f"{where} weak must be true or false")
         return Symptom(self.text(obj, "match"), None if node is None else str(node),
-                       str(obj.get("variant", "any")))
+                       str(obj.get("variant", "any")), weak)
 
 
 def _prose(text: str) -> str:
@@ -408,15 +410,7 @@ def normalize(text: str) -> str:
 
 
 def _compile(match: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in normalize(match).split("*")]
+    # empty pieces (a leading "*", or "***") add nothing to an unanchored search but would
+    # chain ".*?" groups that backtrack for seconds on a long line
+    parts = [re.escape(p) for p in normalize(match).split("*") if p]
     return re.compile(".*?".join(parts))
-
-
-def _score(symptom: Symptom, wanted: str) -> float:
-    if symptom.pattern.search(wanted):
-        return float(symptom.literal_length)
-    literal = normalize(symptom.match)
-    # a fragment of the error: it must sit inside one literal piece of the symptom
-    if len(wanted) >= 8 and any(wanted in piece for piece in literal.split("*")):
-        return len(wanted) / 2
-    return 0.0

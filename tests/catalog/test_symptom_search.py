@@ -74,10 +74,33 @@ def test_unrelated_text_matches_nothing(line: str) -> None:
 
 
 def test_every_symptom_finds_its_own_entry() -> None:
-    """A symptom's own text (wildcards filled in) must rank its entry among the results."""
+    """A symptom's own text (wildcards filled in) must rank its entry among the results; a
+    weak symptom alone names nothing (that is what weak means)."""
     catalog = load_catalog()
     for entry in catalog.values():
         for symptom in entry.symptoms:
             line = symptom.match.replace("*", "x")
             ids = [m.entry.id for m in catalog.match_error_line(line, limit=50)]
-            assert entry.id in ids, f"{entry.id}: {symptom.match!r} does not find its entry"
+            if symptom.weak:
+                assert entry.id not in ids, f"{entry.id}: weak {symptom.match!r} names it"
+            else:
+                assert entry.id in ids, f"{entry.id}: {symptom.match!r} does not find its entry"
+
+
+@pytest.mark.parametrize("line", [
+    "Error response from daemon: ",
+    "Read timed out.",
+    "dial tcp 10.0.0.5:5432: connect: connection refused",
+    "Error response from daemon: Get \"https://registry.gitlab.com/v2/\": unauthorized: "
+    "incorrect username or password",
+])
+def test_generic_text_alone_names_no_mode(line: str) -> None:
+    assert match_error_line(line) == []
+
+
+def test_the_search_ranks_a_line_as_explain_does() -> None:
+    from dind_doctor.explain import explain_log
+
+    line = "iptables v1.8.10 (nf_tables): TABLE_ADD failed (Not supported): table nat"
+    ranked = [(m.entry.id, m.score) for m in match_error_line(line)]
+    assert ranked and ranked == [(c.entry.id, c.score) for c in explain_log(line).candidates]

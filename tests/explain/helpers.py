@@ -1,4 +1,4 @@
-"""The hand-written job logs under tests/data/logs and what each one should explain."""
+"""The hand-written job logs under tests/data/logs (regression cases) and their expected answers."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 import time
@@ -52,7 +54,7 @@ def test_success_and_non_dind_failures_exit_0_and_say_so_plainly():
     assert ok.returncode == 0 and ok.stdout.startswith("The job succeeded")
     other = run(str(LOGS / "not-dind-npm-test.log"))
     assert other.returncode == 0
-    assert other.stdout.startswith("The job failed, but not on Docker-in-Docker")
+    assert other.stdout.startswith("Not a Docker-in-Docker problem: the tests failed.")
     assert "npm ERR! Test failed." in other.stdout
 
 
@@ -84,3 +86,24 @@ def test_a_4_mib_log_is_explained_in_seconds():
     print(f"\nexplain: {len(big) / 2**20:.1f} MiB, {big.count(chr(10))} lines in {elapsed:.2f}s")
     assert expl.top is not None and expl.top.entry.id == "alias-unresolvable"
     assert elapsed < 20
+
+
+def test_one_ctrl_d_ends_a_paste_on_a_terminal():
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dind_doctor", "explain", "--text"],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    os.close(slave)
+    try:
+        ready, _, _ = select.select([proc.stderr], [], [], 30)
+        assert ready and b"Ctrl-D" in os.read(proc.stderr.fileno(), 4096)  # it reads the tty
+        os.write(master, b"Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                         b"Is the docker daemon running?\n")
+        os.write(master, b"\x04")  # once, at the start of a line
+        out, _ = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        os.close(master)
+    assert proc.returncode == 1
+    assert b"[docker-host-unset-unix-socket]" in out

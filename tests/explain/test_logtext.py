@@ -105,3 +105,12 @@ def test_a_fragment_of_an_error_uses_the_catalogs_fragment_matcher():
                          ids=["empty", "blank", "binary", "one-long-line"])
 def test_junk_input_gives_no_explanation_and_no_crash(text):
     assert explain_log(text).candidates == []
+
+
+def test_wildcard_runs_in_a_symptom_do_not_backtrack_on_a_long_line():
+    import time
+
+    line = "*** WARNING: Service " + "x" * 2000 + " no, that is not it. " * 20
+    start = time.perf_counter()
+    explain_log(line)
+    assert time.perf_counter() - start < 2

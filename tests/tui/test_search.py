@@ -1,4 +1,4 @@
-"""Symptom search with a pasted job-log excerpt: the explainer ranks it, one line stays as is."""
+"""Symptom search: a pasted line or job-log excerpt, ranked as `explain` ranks it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import OptionList
 
-from dind_doctor.catalog import SymptomMatch, load_catalog
+from dind_doctor.catalog import load_catalog
 from dind_doctor.explain import explain_log
 from dind_doctor.tui.app import DoctorApp
 from dind_doctor.tui.screens.fix_tree import FixTreeScreen
@@ -75,17 +75,26 @@ async def test_a_pasted_log_is_kept_whole_and_ranked_by_the_explainer(tmp_path: 
         assert node is not None and node.data is not None and node.data.id == top.node.id
 
 
-async def test_one_pasted_line_still_uses_the_symptom_matcher(tmp_path: Path) -> None:
+async def test_one_pasted_line_is_ranked_as_explain_ranks_it(tmp_path: Path) -> None:
     line = "ERROR: Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker " \
            "daemon running?"
     app = make_app("healthy-tls", tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _search(app, pilot, line + "\n")
-        assert screen.explanation is None
-        assert all(isinstance(m, SymptomMatch) for m in screen.matches)
         assert [m.entry.id for m in screen.matches] == [
+            c.entry.id for c in explain_log(line).candidates] == [
             m.entry.id for m in load_catalog().match_error_line(line)]
         assert "matching entr" in _status(screen)
+
+
+async def test_one_line_that_is_not_dind_says_what_it_is(tmp_path: Path) -> None:
+    line = 'Error response from daemon: Get "https://registry.example.com/v2/": unauthorized: ' \
+           "incorrect username or password"
+    app = make_app("healthy-tls", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _search(app, pilot, line)
+        assert screen.matches == []
+        assert _status(screen).startswith("Not a DinD problem: the registry refused")
 
 
 async def test_a_successful_or_unrelated_log_says_so(tmp_path: Path) -> None:
@@ -101,15 +110,16 @@ async def test_a_successful_or_unrelated_log_says_so(tmp_path: Path) -> None:
         assert screen.matches == []
 
 
-async def test_editing_back_to_one_line_returns_to_symptom_matching(tmp_path: Path) -> None:
+async def test_editing_back_to_one_line_ranks_the_line(tmp_path: Path) -> None:
     app = make_app("healthy-tls", tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _search(app, pilot, log("compose-v1-not-found.log"))
         assert screen.explanation is not None and screen.matches
         screen.query_box.text = "docker: 'compose' is not a docker command."
         await pilot.pause()
-        assert screen.explanation is None
+        assert screen.explanation is not None and screen.explanation.line_count == 1
         assert screen.matches[0].entry.id == "compose-missing"
+        assert "matching entr" in _status(screen)
 
 
 async def test_a_stale_explanation_does_not_overwrite_newer_results(tmp_path: Path) -> None:

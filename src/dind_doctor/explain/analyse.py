@@ -9,7 +9,8 @@ from enum import Enum
 from ..catalog import Catalog, load_catalog
 from .context import JobContext, Outcome, job_context
 from .logtext import LogLine, Origin, ParsedLog, ServiceWarning, parse_log
-from .matcher import Candidate, LogMatcher, ordered
+from .matcher import Candidate, matcher_for, ordered
+from .non_dind import Shown, ordinary_failures
 from .rules import apply_rules
 
 MIN_SCORE = 15.0
@@ -22,8 +23,8 @@ _STEP_END = re.compile(r"^(Running after_script|Uploading artifacts|Cleaning up 
 
 class Verdict(str, Enum):
     DIND_FAILURE = "dind-failure"  # the log shows a DinD failure; candidates explain it
-    SUCCEEDED = "succeeded"  # the job succeeded (candidates, if any, are worth a look)
-    NOT_DIND = "not-dind"  # the job failed, but nothing points to DinD
+    SUCCEEDED = "succeeded"  # the job succeeded: no candidates, whatever it warned about
+    NOT_DIND = "not-dind"  # a failure with another cause (``shows`` says which, when known)
     NOTHING = "nothing-found"  # an excerpt without end-of-job line and without DinD symptoms
 
 
@@ -36,6 +37,7 @@ class Explanation:
     failing_command: str | None = None
     tail: list[LogLine] = field(default_factory=list)
     line_count: int = 0
+    shows: list[Shown] = field(default_factory=list)  # ordinary failures the log shows
 
     @property
     def exit_code(self) -> int:
@@ -72,32 +74,38 @@ def explain_log(text: str, catalog: Catalog | None = None) -> Explanation:
     parsed = parse_log(text)
     ctx = job_context(parsed.lines)
     command, step = failing_step(parsed, ctx.outcome)
-    matcher = LogMatcher(catalog)
-    found = matcher.rank(parsed.lines, {line.number for line in step})
-    if not found and 0 < len(parsed.lines) <= SHORT_INPUT:
-        found = _fragments(catalog, parsed.lines)
+    failing = {line.number for line in step}
+    found = matcher_for(catalog).rank(parsed.lines, failing,
+                                      fragments=0 < len(parsed.lines) <= SHORT_INPUT)
     apply_rules(found, parsed, ctx, catalog)
-    candidates = [c for c in ordered(found) if c.score >= MIN_SCORE][:MAX_CANDIDATES]
-    if ctx.outcome is Outcome.SUCCEEDED:
-        verdict = Verdict.SUCCEEDED
-    elif candidates:
-        verdict = Verdict.DIND_FAILURE
-    else:
-        verdict = Verdict.NOT_DIND if ctx.outcome is Outcome.FAILED else Verdict.NOTHING
+    shows = ordinary_failures(parsed.lines, failing)
+    candidates = [c for c in ordered(found) if c.specific and c.score >= MIN_SCORE]
+    verdict = _verdict(ctx, candidates, shows, failing)
+    if verdict is not Verdict.DIND_FAILURE:
+        candidates = []
     tail = [line for line in step if line.text.strip()][-TAIL_LINES:]
-    return Explanation(verdict, ctx, candidates, parsed.warnings, command, tail,
-                       len(text.splitlines()))
+    return Explanation(verdict, ctx, candidates[:MAX_CANDIDATES], parsed.warnings, command,
+                       tail, len(text.splitlines()), shows)
 
 
-def _fragments(catalog: Catalog, lines: list[LogLine]) -> dict[str, Candidate]:
-    """A short paste that is only part of an error: the catalog's own fragment matcher."""
-    from .matcher import Hit, normalize
+def _verdict(ctx: JobContext, candidates: list[Candidate], shows: list[Shown],
+             failing: set[int]) -> Verdict:
+    if ctx.outcome is Outcome.SUCCEEDED:
+        return Verdict.SUCCEEDED
+    if candidates and not _failed_elsewhere(candidates, shows, failing):
+        return Verdict.DIND_FAILURE
+    if ctx.outcome is Outcome.FAILED or shows:
+        return Verdict.NOT_DIND
+    return Verdict.NOTHING
 
-    found: dict[str, Candidate] = {}
-    for line in lines:
-        for match in catalog.match_error_line(line.text):
-            if match.symptom.pattern.search(normalize(line.text)):
-                continue  # a whole symptom in the line: the log matcher already judged it
-            candidate = found.setdefault(match.entry.id, Candidate(match.entry))
-            candidate.hits.append(Hit(line, match.symptom, match.score))
-    return found
+
+def _failed_elsewhere(candidates: list[Candidate], shows: list[Shown], failing: set[int]) -> bool:
+    """The step that failed the job shows an ordinary failure (tests, a refused login, an
+    image that does not exist ...) and none of the DinD symptoms is in that step: DinD had
+    its say earlier (a warning, a retried pull) and the job went on to fail on something else.
+    """
+    ordinary = [s for s in shows if s.in_failing_step and s.kind.id != "script-error"]
+    if not failing or not ordinary:
+        return False
+    return not any(h.line.number in failing and not h.symptom.weak
+                   for c in candidates for h in c.hits)

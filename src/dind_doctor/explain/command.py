@@ -23,24 +23,32 @@ Exit codes: 0 nothing DinD-related (or the job succeeded), 1 a DinD failure expl
 Examples:
   dind-doctor explain job.log
   glab ci trace 12345 | dind-doctor explain -
-  echo 'Cannot connect to the Docker daemon at tcp://docker:2375' | dind-doctor explain"""
+  echo 'Cannot connect to the Docker daemon at tcp://docker:2375' | dind-doctor explain
+  dind-doctor explain --evaluate tests/data/logs/real   # accuracy on labelled logs"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = HELP
     parser.add_argument("file", nargs="?", default="-", metavar="FILE|-",
                         help="the job log to read (default: - , standard input)")
+    parser.add_argument("--evaluate", metavar="DIR",
+                        help="instead: explain every labelled log under DIR (<slug>.log with a "
+                             "<slug>.json sidecar naming the expected answer) and print the "
+                             "accuracy per split, per mode, and the confusion pairs")
     add_output_arguments(parser, strict=False, interactive=False)
 
 
 def read_input(name: str) -> str:
     """The log text (its last 32 MiB when longer: the end says why the job failed).
-    ``OSError`` for an unreadable file; undecodable bytes are replaced."""
+    ``OSError`` for an unreadable file; undecodable bytes are replaced.
+
+    ``read1`` returns what one read brought and ``b""`` only at the end of input, so on a
+    terminal a single Ctrl-D ends the paste (``read(n)`` would wait for a second one)."""
     stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
     data = bytearray()
     cut = False
     try:
-        while chunk := stream.read(1024 * 1024):
+        while chunk := stream.read1(1024 * 1024):
             data += chunk
             if len(data) > MAX_BYTES:
                 del data[:len(data) - MAX_BYTES]
@@ -59,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from .analyse import explain_log
     from .present import explanation_dict, render_explanation
 
+    if getattr(args, "evaluate", None):
+        return run_evaluation(args)
     if args.file == "-" and sys.stdin.isatty():
         print("dind-doctor explain: paste the log, then Ctrl-D (or pass a file)",
               file=sys.stderr)
@@ -75,3 +85,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_explanation(expl, color=use_color(sys.stdout)))
     return expl.exit_code
+
+
+def run_evaluation(args: argparse.Namespace) -> int:
+    """``--evaluate DIR``: the accuracy report; exit 2 when DIR holds no labelled log."""
+    from pathlib import Path
+
+    from .evaluate import evaluate, load_cases, render_scores
+
+    cases = load_cases(Path(args.evaluate)) if Path(args.evaluate).is_dir() else []
+    if not cases:
+        print(f"dind-doctor: {args.evaluate}: no labelled logs (<slug>.log + <slug>.json)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    scores = evaluate(cases)
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps([s.to_dict() for s in scores], indent=2) + "\n")
+    else:
+        sys.stdout.write(render_scores(scores, args.evaluate))
+    return EXIT_OK

@@ -17,6 +17,9 @@ _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.
 _SUCCEEDED = re.compile(r"^Job succeeded\s*$")
 _FAILED = re.compile(r"^ERROR: Job failed(?P<system> \(system failure\))?:? ?(?P<why>.*)$")
 _PREPARATION = re.compile(r"^ERROR: Preparation failed: (?P<why>.*)$")
+# a copy of GitLab's job page starts with the job's status badge ("Passed", "Failed")
+_PAGE_STATUS = re.compile(r"^(?P<status>Passed|Failed)(?: Started)?$")
+PAGE_HEAD = 3  # the badge sits in the first lines of such a copy
 
 
 class Outcome(str, Enum):
@@ -98,8 +101,12 @@ def job_context(lines: list[LogLine]) -> JobContext:
     outcome, outcome_line = Outcome.UNKNOWN, ""
     executor = runner = None
     lookup: tuple[re.Match[str], int] | None = None
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text.strip()
+        badge = _PAGE_STATUS.match(text) if index < PAGE_HEAD else None
+        if badge:
+            outcome = Outcome.SUCCEEDED if badge["status"] == "Passed" else Outcome.FAILED
+            outcome_line = text
         if line.origin is Origin.JOB:
             if _SUCCEEDED.match(text):
                 outcome, outcome_line = Outcome.SUCCEEDED, text

@@ -34,6 +34,8 @@ _WARNING = re.compile(r"\*\*\* WARNING: Service (?P<name>\S+) probably didn't st
 _BLOCK_END = re.compile(r"^\*{5,}\s*$")
 _COMMAND = re.compile(r"^\$ (?P<cmd>.+)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# a service log line in an old runner's warning block (no "Service container logs:" header)
+_LOG_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
 
 
 class Origin(str, Enum):
@@ -109,7 +111,8 @@ def parse_log(raw: str) -> ParsedLog:
                               "service container logs"):
                     part = header
                     continue
-                origin = Origin.SERVICE if part == "service container logs" \
+                origin = Origin.SERVICE if part == "service container logs" or (
+                    part == "health check error" and _LOG_TIMESTAMP.match(text)) \
                     else Origin.HEALTH_CHECK
             else:
                 prefixed = _SERVICE_PREFIX.match(text)

@@ -7,12 +7,17 @@ normalisation). A hit scores the symptom's literal length, weighted by where the
   ``[service:…]`` lines) count double: the daemon's log names the root cause, the client only
   sees its consequence (failure-modes §2, last rows);
 - hits in the output of the command that failed the job, or on the ``ERROR: Job failed`` /
-  ``Preparation failed`` line itself, count one and a half;
-- short, generic symptoms (``connect: connection refused``) count only on a line, or under a
-  ``$ command``, that mentions Docker: a refused database port is not a DinD problem.
+  ``Preparation failed`` line itself, count one and a half.
 
-A mode's score is its best hit plus a little for other distinct lines. :mod:`.rules` then
-applies what the log's context says (the daemon's listen address, the executor).
+A mode's score is its best hit plus a little for other distinct lines. A ``weak`` symptom
+(text that failures of other kinds print too, such as a bare ``Read timed out.``) adds to a
+mode that a specific symptom named, and never names one alone. A short paste that holds no
+whole symptom may be a fragment of one: it then counts for the symptoms it sits in.
+:mod:`.rules` then applies what the log's context says (the daemon's listen address, the
+executor).
+
+This is the one ranker: ``explain``, the interactive ``/`` search and
+:meth:`Catalog.match_error_line` all go through it.
 """
 
 from __future__ import annotations
@@ -29,14 +34,11 @@ from ..catalog import (
 )
 from .logtext import LogLine, Origin
 
-WEAK_LENGTH = 30
+FRAGMENT_LENGTH = 16  # a pasted fragment shorter than this is not worth a guess
 SERVICE_WEIGHT = 2.0
 FAILING_WEIGHT = 1.5
 EXTRA_PER_LINE = 0.1
 EXTRA_CAP = 6.0
-_DOCKERISH = re.compile(r"docker|daemon|dind|:237[56]\b|/v1\.\d+/|x509|certs/client|ryuk"
-                        r"|testcontainers|privileged",
-                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,14 @@ class Candidate:
 
     @property
     def best(self) -> Hit:
-        return max(self.hits, key=lambda h: h.score)
+        """The strongest hit, a specific one before any weak one."""
+        return max(self.hits, key=lambda h: (not h.symptom.weak, h.score))
+
+    @property
+    def specific(self) -> bool:
+        """True when a symptom that names this mode on its own matched (not only weak ones),
+        or a context rule found evidence for it (a positive bonus)."""
+        return self.bonus > 0 or any(not h.symptom.weak for h in self.hits)
 
     @property
     def score(self) -> float:
@@ -77,14 +86,20 @@ class Candidate:
         return round(best.score + min(extra, EXTRA_CAP) + self.bonus, 2)
 
     @property
-    def node(self) -> FixNode:
-        """The fix to show: a node chosen by context, else the best hit's, else the first fix."""
+    def chosen(self) -> FixNode:
+        """Where the fix tree opens: a node chosen by context, else the best hit's (either may
+        be a branch whose choice is left to the job's situation), else the first fix."""
         tree = self.entry.fix_tree
         for wanted in (self.node_id, self.best.symptom.node if self.hits else None):
             found = tree.find(wanted) if wanted else None
             if found is not None:
-                return found.first_fix()
+                return found
         return tree.first_fix()
+
+    @property
+    def node(self) -> FixNode:
+        """The fix to show: the first fix at or below :attr:`chosen`."""
+        return self.chosen.first_fix()
 
 
 class LogMatcher:
@@ -111,9 +126,6 @@ class LogMatcher:
             if not symptom.pattern.search(text):
                 continue
             score = float(symptom.literal_length)
-            if score < WEAK_LENGTH and not (_DOCKERISH.search(line.text)
-                                            or _DOCKERISH.search(line.command)):
-                continue
             if line.origin is Origin.SERVICE and symptom.variant == "service-log":
                 score *= SERVICE_WEIGHT
             elif failing:
@@ -121,13 +133,43 @@ class LogMatcher:
             found.append((entry, Hit(line, symptom, score)))
         return found
 
-    def rank(self, lines: list[LogLine], failing: set[int]) -> dict[str, Candidate]:
-        """Candidates by entry id; ``failing`` holds the line numbers of the failing step."""
+    def fragment_hits(self, line: LogLine) -> list[tuple[Entry, Hit]]:
+        """A line that is part of a symptom (``ca.pem: no such file``): it counts for every
+        specific symptom with a literal piece that contains it, scored by its own length."""
+        text = normalize(line.text)
+        if len(text) < FRAGMENT_LENGTH or text.endswith(":"):
+            return []  # too short, or a lead-in ("Error response from daemon:") of any error
+        return [(entry, Hit(line, symptom, float(len(text))))
+                for entry, symptom in self._symptoms
+                if not symptom.weak and any(text in piece for piece in
+                                            normalize(symptom.match).split("*"))]
+
+    def rank(self, lines: list[LogLine], failing: set[int], *,
+             fragments: bool = False) -> dict[str, Candidate]:
+        """Candidates by entry id; ``failing`` holds the line numbers of the failing step.
+        With ``fragments`` (a short paste), lines that match no whole symptom may match part
+        of one."""
         candidates: dict[str, Candidate] = {}
         for line in lines:
-            for entry, hit in self.hits(line, failing=line.number in failing):
+            found = self.hits(line, failing=line.number in failing)
+            if fragments and not found:
+                found = self.fragment_hits(line)
+            for entry, hit in found:
                 candidates.setdefault(entry.id, Candidate(entry)).hits.append(hit)
         return candidates
+
+
+_MATCHERS: dict[int, tuple[Catalog, LogMatcher]] = {}
+
+
+def matcher_for(catalog: Catalog) -> LogMatcher:
+    """The prepared matcher of ``catalog`` (built once per catalog object)."""
+    cached = _MATCHERS.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        cached = _MATCHERS[id(catalog)] = (catalog, LogMatcher(catalog))
+    return cached[1]
 
 
 def ordered(candidates: dict[str, Candidate]) -> list[Candidate]:

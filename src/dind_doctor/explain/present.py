@@ -14,7 +14,7 @@ from .analyse import Explanation, Verdict
 from .matcher import Candidate
 
 SCHEMA = "dind-doctor/explain"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 WIDTH = 88
 MAX_EVIDENCE = 4
 MAX_SHOWN = 200
@@ -23,10 +23,17 @@ _ASSIGNMENT = re.compile(r"(?P<name>\b[A-Za-z_][A-Za-z0-9_]*)(?P<sep>\s*[=:]\s*)
 HEADLINES = {
     Verdict.DIND_FAILURE: "The job failed on Docker-in-Docker.",
     Verdict.SUCCEEDED: "The job succeeded: nothing to explain.",
-    Verdict.NOT_DIND: "The job failed, but not on Docker-in-Docker: nothing in the log points "
-                      "to the DinD chain.",
+    Verdict.NOT_DIND: "Not a Docker-in-Docker problem: nothing in the log points to the DinD "
+                      "chain.",
     Verdict.NOTHING: "Nothing in this text points to a Docker-in-Docker problem.",
 }
+
+
+def headline(expl: Explanation) -> str:
+    """The first line: the verdict, and for an ordinary failure what the log does show."""
+    if expl.verdict is Verdict.NOT_DIND and expl.shows:
+        return f"Not a Docker-in-Docker problem: {expl.shows[0].kind.summary}."
+    return HEADLINES[expl.verdict]
 
 
 def shown(text: str) -> str:
@@ -69,7 +76,9 @@ def explanation_dict(expl: Explanation) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "dind-doctor", "version": __version__},
         "verdict": expl.verdict.value,
-        "summary": HEADLINES[expl.verdict],
+        "summary": headline(expl),
+        "shows": [{"kind": s.kind.id, "summary": s.kind.summary, "line": s.line.number,
+                   "text": shown(s.line.text)} for s in expl.shows],
         "context": expl.context.to_dict(),
         "failing_command": None if expl.failing_command is None else shown(expl.failing_command),
         "service_warnings": [
@@ -94,8 +103,13 @@ def render_explanation(expl: Explanation, *, color: bool = False) -> str:
     style = Style(color)
     status = {Verdict.DIND_FAILURE: Status.FAIL, Verdict.SUCCEEDED: Status.OK,
               Verdict.NOT_DIND: Status.INFO, Verdict.NOTHING: Status.INFO}[expl.verdict]
-    lines = [style.status(status, style.bold(HEADLINES[expl.verdict]))]
+    lines = [style.status(status, style.bold(headline(expl)))]
     lines += _context_lines(expl, style)
+    if expl.verdict is Verdict.NOT_DIND and expl.shows:
+        lines += ["", style.bold("What the log shows:")]
+        for s in expl.shows[:MAX_EVIDENCE]:
+            lines += _wrap(f"{s.kind.summary}: line {s.line.number}: {shown(s.line.text)}",
+                           "  · ", "    ")
     if expl.verdict is Verdict.NOT_DIND and expl.tail:
         lines += ["", style.bold("The failing step ended with:")]
         lines += [f"  {t.number:>5} │ {shown(t.text)}" for t in expl.tail]
@@ -131,8 +145,7 @@ def _candidate_lines(candidate: Candidate, index: int, verdict: Verdict,
                      style: Style) -> list[str]:
     entry = candidate.entry
     if index == 0:
-        label = "Worth a look" if verdict is Verdict.SUCCEEDED else "Most likely"
-        lines = [style.bold(f"{label}: {entry.title}") + style.dim(f"  [{entry.id}]")]
+        lines = [style.bold(f"Most likely: {entry.title}") + style.dim(f"  [{entry.id}]")]
     else:
         lines = [f"{index + 1}. {entry.title}" + style.dim(f"  [{entry.id}]")]
     if index == 0:

@@ -11,6 +11,7 @@ from ..catalog import Catalog
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate
+from .situations import apply_situations
 
 RULE_BONUS = 15.0
 _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
@@ -33,6 +34,7 @@ def listen_ports(lines: list[LogLine]) -> set[int]:
 def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobContext,
                 catalog: Catalog) -> None:
     """Adjust ``candidates`` in place (bonus, fix node, reasons)."""
+    apply_situations(candidates, parsed, catalog)
     ports = listen_ports(parsed.lines)
     _tls_listener(candidates, ports)
     _plain_listener(candidates, ports)
@@ -125,3 +127,4 @@ def _resolver(candidates: dict[str, Candidate], ctx: JobContext) -> None:
     if alias is not None and ctx.resolver is not None:
         where = f"on {ctx.resolver.ip}" if ctx.resolver.ip else "locally"
         alias.reasons.append(f"resolver {where}: {ctx.resolver.meaning}")
+

@@ -1,8 +1,9 @@
 """Provides symptom search: paste an error line or a job-log excerpt, land on the fix.
 
-One line is matched against the catalog's symptoms (:meth:`Catalog.match_error_line`); several
-lines (a pasted excerpt) go through the job-log explainer (:func:`dind_doctor.explain.explain_log`),
-which ranks failure modes with the log's context (service log, failing step, executor).
+Both go through the job-log explainer (:func:`dind_doctor.explain.explain_log`), the one ranker
+that ``dind-doctor explain`` uses too: a line finds here what it finds there. One line is
+ranked at once; several lines (a pasted excerpt) in a worker, with the log's context (service
+log, failing step, executor).
 """
 
 from __future__ import annotations
@@ -20,12 +21,9 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...catalog import SymptomMatch, load_catalog
+from ...catalog import load_catalog
 from ...explain import Explanation, Verdict, explain_log
 from ...explain.matcher import Candidate
-
-Result = SymptomMatch | Candidate
-"""Either kind of hit: both name an ``entry`` and the fix ``node`` to open."""
 
 
 def is_log(text: str) -> bool:
@@ -92,7 +90,7 @@ class SearchScreen(Screen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.query_text = query
-        self.matches: list[Result] = []
+        self.matches: list[Candidate] = []
         self.explanation: Explanation | None = None
         self._request = 0
 
@@ -136,7 +134,8 @@ class SearchScreen(Screen[None]):
             self._status(f"Reading {len(text.splitlines())} lines…")
             self._explain(text, self._request)
         else:
-            self._show_matches(load_catalog().match_error_line(text), text)
+            self._show_explanation(explain_log(text, load_catalog()), self._request,
+                                   one_line=bool(text.strip()))
 
     @work(thread=True, exclusive=True, group="explain")
     def _explain(self, text: str, request: int) -> None:
@@ -144,44 +143,23 @@ class SearchScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_explanation, explanation, request)
 
-    def _show_matches(self, matches: list[SymptomMatch], text: str) -> None:
-        self._fill([
-            f"[b]{escape(m.entry.title)}[/b]  [dim]{m.entry.id}[/dim]\n"
-            f"  matches: {escape(m.symptom.match)}  →  {escape(m.node.title)}"
-            for m in matches
-        ], matches)
-        count = len(matches)
-        self._status(f"{count} matching entr{'y' if count == 1 else 'ies'} · enter opens the "
-                     "best one · ↓ to choose" if matches else
-                     ("No catalog entry matches." if text.strip() else ""))
-
-    def _show_explanation(self, explanation: Explanation, request: int) -> None:
+    def _show_explanation(self, explanation: Explanation, request: int, *,
+                          one_line: bool = False) -> None:
         if request != self._request or not self.is_attached:
             return  # the text changed (or the screen closed) while the log was being read
         self.explanation = explanation
         candidates = explanation.candidates
         self._fill([
-            f"[b]{escape(c.entry.title)}[/b]  [dim]{c.entry.id}[/dim]\n"
-            f"  [dim]line {c.best.line.number}:[/dim] {escape(_clip(c.best.line.text))}\n"
-            f"  → {escape(c.node.title)}"
+            f"[b]{escape(c.entry.title)}[/b]  [dim]{c.entry.id}[/dim]\n" + (
+                f"  matches: {escape(c.best.symptom.match)}  →  {escape(c.chosen.title)}"
+                if one_line else
+                f"  [dim]line {c.best.line.number}:[/dim] {escape(_clip(c.best.line.text))}\n"
+                f"  → {escape(c.node.title)}")
             for c in candidates
         ], candidates)
-        read = f"Pasted log, {explanation.line_count} lines"
-        if explanation.context.executor:
-            read += f", {explanation.context.executor} executor"
-        verdict = {
-            Verdict.SUCCEEDED: "the job succeeded",
-            Verdict.NOT_DIND: "the job failed, but nothing points to DinD"
-                              + (f" (failing step: {_clip(explanation.failing_command, 40)})"
-                                 if explanation.failing_command else ""),
-            Verdict.NOTHING: "no catalog entry matches",
-            Verdict.DIND_FAILURE: "",
-        }[explanation.verdict]
-        found = (f"{len(candidates)} likely cause{'' if len(candidates) == 1 else 's'} · enter "
-                 "opens the best one · ↓ to choose") if candidates else ""
-        self._status(escape(f"{read}: " + " · ".join(p for p in (verdict, found) if p)))
+        self._status(escape(_status_text(explanation, one_line)))
 
-    def _fill(self, prompts: list[str], matches: list[Result]) -> None:
+    def _fill(self, prompts: list[str], matches: list[Candidate]) -> None:
         self.matches = list(matches)
         options = self.query_one(OptionList)
         options.clear_options()
@@ -192,8 +170,34 @@ class SearchScreen(Screen[None]):
     def _status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(text)
 
-    def _open(self, match: Result) -> None:
-        self.app.open_fix_tree(match.entry.id, node_id=match.node.id)  # type: ignore[attr-defined]
+    def _open(self, match: Candidate) -> None:
+        self.app.open_fix_tree(match.entry.id, node_id=match.chosen.id)  # type: ignore[attr-defined]
+
+
+def _status_text(explanation: Explanation, one_line: bool) -> str:
+    """The line under the results: what was read, the verdict, what enter does."""
+    count = len(explanation.candidates)
+    shows = explanation.shows[0].kind.summary if explanation.shows else ""
+    if one_line:
+        if explanation.verdict is Verdict.NOT_DIND and shows:
+            return f"Not a DinD problem: {shows}"
+        return (f"{count} matching entr{'y' if count == 1 else 'ies'} · enter opens the best "
+                "one · ↓ to choose") if count else "No catalog entry matches."
+    found = (f"{count} likely cause{'' if count == 1 else 's'} · enter opens the best one · "
+             "↓ to choose") if count else ""
+    read = f"Pasted log, {explanation.line_count} lines"
+    if explanation.context.executor:
+        read += f", {explanation.context.executor} executor"
+    verdict = {
+        Verdict.SUCCEEDED: "the job succeeded",
+        Verdict.NOT_DIND: "not a DinD problem, nothing points to DinD"
+                          + (f": {shows}" if shows else "")
+                          + (f" (failing step: {_clip(explanation.failing_command, 40)})"
+                             if explanation.failing_command else ""),
+        Verdict.NOTHING: "no catalog entry matches",
+        Verdict.DIND_FAILURE: "",
+    }[explanation.verdict]
+    return f"{read}: " + " · ".join(p for p in (verdict, found) if p)
 
 
 def _clip(text: str, width: int = 64) -> str:

@@ -1,0 +1,98 @@
+"""What a failed job shows when it did not fail on DinD: the tests failed, ``docker login``
+was refused, an image does not exist, a download timed out, a process ran out of memory, a
+command of the script or of a Dockerfile failed.
+
+These are reported so the answer to "not a DinD problem" says what the log does show. They
+never name a DinD failure mode; they tell :func:`.analyse.explain_log` that the failure has
+an ordinary cause when the DinD side of the log shows nothing fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .logtext import LogLine, Origin
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of ordinary failure and the error texts that show it."""
+
+    id: str
+    summary: str
+    pattern: re.Pattern[str]
+
+
+def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
+    return Kind(kind_id, summary, re.compile("|".join(f"(?:{p})" for p in patterns),
+                                             re.IGNORECASE))
+
+
+# most telling first: a test failure explains a job better than the ``exit status 1`` after it
+KINDS: tuple[Kind, ...] = (
+    _kind("registry-login-refused",
+          "the registry refused the credentials given to docker login (wrong user name, "
+          "password or token, or an empty variable)",
+          r"incorrect username or password", r"HTTP Basic: Access denied",
+          r"Cannot perform an interactive login from a non TTY device",
+          r"unauthorized: authentication failed", r"invalid username/password"),
+    _kind("image-not-found",
+          "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
+          "or a platform it was not built for)",
+          r"manifest unknown", r"manifest for \S+ not found",
+          r"no matching manifest for", r"failed to resolve reference .*: not found",
+          r"repository name must be lowercase", r"invalid reference format",
+          r"repository does not exist", r"requested access to the resource is denied"),
+    _kind("tests-failed", "the tests failed",
+          r"npm ERR! Test failed", r"^\s*Tests?:?\s+\d+ failed", r"^--- FAIL:",
+          r"^FAIL\s+\S", r"^=+ .*\d+ failed", r"FAILED \((?:failures|errors)=\d+",
+          r"Tests run: \d+, Failures: [1-9]", r"There (?:was|were) \d+ failures?:",
+          r"Test Suites: \d+ failed", r"\bAssertionError\b", r"^FAILED \S+::",
+          r"\d+ (?:examples|tests?), \d+ failures?"),
+    _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
+          r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
+          r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
+          r"signal: killed", r"MemoryError\b", r"Out of memory: Killed process"),
+    _kind("download-failed",
+          "a package or file download failed or timed out (npm, PyPI, apt, Maven ...)",
+          r"Read timed out", r"ReadTimeoutError", r"\bETIMEDOUT\b", r"\bESOCKETTIMEDOUT\b",
+          r"\bECONNRESET\b", r"npm ERR! network", r"npm ERR! code E(?:AI_AGAIN|NOTFOUND)",
+          r"Could not fetch URL", r"No matching distribution found",
+          r"Failed to fetch http", r"Connection timed out", r"timed out after \d+",
+          r"Could not transfer artifact", r"Could not resolve dependencies"),
+    _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
+          r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+"),
+    _kind("script-error", "a command of the job script failed",
+          r": command not found", r": not found$", r"syntax error", r"\bTraceback \(most "
+          r"recent call last\)", r"^\S*Error: ", r"^error(?:\[\w+\])?: ", r"npm ERR! code ",
+          r"make: \*\*\* .* Error \d+", r"No such file or directory",
+          r"exit status \d+$", r"^ERROR: Job failed: exit code \d+"),
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One line that shows an ordinary failure."""
+
+    kind: Kind
+    line: LogLine
+    in_failing_step: bool
+
+
+def ordinary_failures(lines: list[LogLine], failing: set[int]) -> list[Shown]:
+    """One :class:`Shown` per kind found in the job's own lines, most telling first (the
+    order of :data:`KINDS`, a line of the failing step before others, the last such line)."""
+    found: dict[str, Shown] = {}
+    for line in lines:
+        if line.origin is not Origin.JOB:
+            continue
+        text = line.text.strip()
+        for kind in KINDS:
+            if kind.pattern.search(text):
+                shown = Shown(kind, line, line.number in failing)
+                previous = found.get(kind.id)
+                if previous is None or shown.in_failing_step >= previous.in_failing_step:
+                    found[kind.id] = shown
+    order = {kind.id: i for i, kind in enumerate(KINDS)}
+    return sorted(found.values(), key=lambda s: (not s.in_failing_step, order[s.kind.id]))

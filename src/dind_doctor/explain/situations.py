@@ -1,0 +1,143 @@
+"""Failure modes that no single error line names, read off what the log shows around it.
+
+- a download inside ``docker build`` that never finished (the excerpt, or the job, ends on it):
+  packets too large for the path (MTU);
+- a connection refused on ``localhost`` at a port in Docker's ephemeral range: a port that a
+  container inside dind published, which lives on the dind service, not on ``localhost``;
+- a path under a ``docker run -v <src>:<dst>`` target that the container cannot find: the
+  daemon resolved ``<src>`` in its own (the service's) file system;
+- ``lookup <name>`` failing, in a daemon's answer, for a host name with dots
+  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias.
+
+Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog import Catalog, Symptom
+from .logtext import LogLine, Origin, ParsedLog
+from .matcher import Candidate, Hit
+
+RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to a long symptom
+
+_BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN |---> Running in "
+                         r"|\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
+_DOWNLOAD_START = re.compile(
+    r"(?:^|\| |\s)(?:fetch https?://|Get:\d+ https?://|Downloading https?://|Connecting to \S+"
+    r"|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET|HTTP request sent, awaiting "
+    r"response)", re.IGNORECASE)
+_JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
+                      r"step_script could not run to completion)", re.IGNORECASE)
+_TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
+                        re.IGNORECASE)
+_EPHEMERAL_REFUSED = re.compile(
+    r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b.*?"
+    r"(?:connection refused|ECONNREFUSED)", re.IGNORECASE)
+_EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
+_MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+):(?P<dst>/[^\s:'\"]*)")
+_MISSING = re.compile(r"(?P<path>/[^\s:\"'\\]+)\\?\"?:? (?:no such file or directory"
+                      r"|not found)", re.IGNORECASE)
+_LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
+                     r": (?:no such host|Try again|server misbehaving|i/o timeout)")
+_IP = re.compile(r"^[0-9.]+$")
+# the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
+_BY_DAEMON = re.compile(r"Error response from daemon|/v[12]/|docker\.io", re.IGNORECASE)
+
+
+def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
+                     catalog: Catalog) -> None:
+    """Add the candidates that the situations in the log point to (in place)."""
+    lines = [line for line in parsed.lines if line.origin is Origin.JOB]
+    _stalled_download(candidates, lines, catalog)
+    _ephemeral_port_refused(candidates, lines, catalog)
+    _bind_mount_missing(candidates, lines, catalog)
+    _outside_name(candidates, lines, catalog)
+
+
+def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
+         what: str, reason: str, score: float = RULE_SCORE) -> None:
+    if mode not in catalog:
+        return
+    candidate = candidates.setdefault(mode, Candidate(catalog[mode]))
+    candidate.hits.append(Hit(line, Symptom(what), score))
+    if reason not in candidate.reasons:
+        candidate.reasons.append(reason)
+
+
+def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
+                      catalog: Catalog) -> None:
+    texts = [line for line in lines if line.text.strip()]
+    while texts and _JOB_END.match(texts[-1].text.strip()) and not _TIMED_OUT.search(
+            texts[-1].text):
+        texts.pop()
+    if texts and _TIMED_OUT.search(texts[-1].text):
+        texts.pop()
+    if not texts or not _DOWNLOAD_START.search(texts[-1].text):
+        return
+    if not any(_BUILD_STEP.match(line.text) for line in texts[-40:]):
+        return
+    _add(candidates, catalog, "mtu-mismatch", texts[-1],
+         "a download inside docker build that never finished",
+         "the log ends on a download inside docker build that never finished: large packets "
+         "from the inner bridge (MTU 1500) are dropped on a smaller path; check the proxy and "
+         "DNS inside dind if the MTU is right")
+
+
+def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
+                            catalog: Catalog) -> None:
+    for line in lines:
+        found = _EPHEMERAL_REFUSED.search(line.text)
+        if found and int(found.group("port")) in _EPHEMERAL:
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost at an ephemeral port",
+                 f"port {found.group('port')} is in Docker's range for published ports: a "
+                 "container inside dind published it on the dind service, not on localhost")
+            return
+
+
+def _bind_mount_missing(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    targets = {m.group("dst").rstrip("/") or "/" for line in lines
+               for m in _MOUNT.finditer(line.text) if m.group("dst") != "/"}
+    if not targets:
+        return
+    for line in lines:
+        for missing in _MISSING.finditer(line.text):
+            path = missing.group("path")
+            target = next((t for t in targets if path == t or path.startswith(t + "/")), None)
+            if target is not None:
+                _add(candidates, catalog, "bind-mount-path-not-in-dind", line,
+                     "a path under a bind-mount target is missing",
+                     f"{path} sits under the bind-mount target {target}: the daemon (dind) "
+                     "mounted the source from its own file system, where it is empty")
+                return
+
+
+def _outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
+                  catalog: Catalog) -> None:
+    """A failed lookup of ``auth.docker.io`` is not about the service alias: DNS inside dind
+    (Docker's embedded resolver) or a daemon that needs a proxy to reach outside names."""
+    outside: dict[int, re.Match[str]] = {}
+    for line in lines:
+        found = _LOOKUP.search(line.text)
+        if found and "." in found.group("name") and not _IP.match(found.group("name")) \
+                and _BY_DAEMON.search(line.text):
+            outside[line.number] = found
+            name, ip = found.group("name"), found.group("ip")
+            if ip == "127.0.0.11":
+                _add(candidates, catalog, "nested-dns", line, "lookup <host outside> failed",
+                     f"{name} is a host outside, not a service alias, and the resolver is "
+                     "Docker's embedded DNS (127.0.0.11): DNS inside the nested containers "
+                     "fails")
+            else:
+                _add(candidates, catalog, "proxy-not-propagated", line,
+                     "lookup <host outside> failed",
+                     f"{name} is a host outside, not a service alias: the daemon cannot resolve "
+                     "it directly (a proxy the inner daemon does not use, or no outside DNS)")
+    alias = candidates.get("alias-unresolvable")
+    if alias is not None and outside:
+        alias.hits = [h for h in alias.hits if h.line.number not in outside]
+        if not alias.hits:
+            del candidates["alias-unresolvable"]
