@@ -107,7 +107,8 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
     failed = probe_error(ctx, "ports")
     if failed:
         return failed
-    late = [p for p in ctx.facts.ports if p.opened_after_ms is not None]
+    late = [(p, p.opened_after_ms / 1000) for p in ctx.facts.ports
+            if p.opened_after_ms is not None]
     started = ctx.facts.env.job_started_at
     certs = ctx.facts.certs
     cert_times = [] if certs is None else [
@@ -119,13 +120,13 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
         ("client certs written", epoch_to_iso(newest)),
         ("HEALTHCHECK_TCP_PORT", ctx.env.get("HEALTHCHECK_TCP_PORT", "(not in the job env)")),
     ]
-    evidence += [(f"{p.host}:{p.port}", f"open after {p.opened_after_ms / 1000:.1f} s of retries")
-                 for p in late]
+    evidence += [(f"{p.host}:{p.port}", f"open after {seconds:.1f} s of retries")
+                 for p, seconds in late]
     fix = ("Give the dind service HEALTHCHECK_TCP_PORT: \"2376\" so the runner waits for it, "
            "and wait in before_script: until docker info; do sleep 1; done (bounded).")
     if late:
-        first = late[0]
-        return warn(f"Port {first.port} opened only after {first.opened_after_ms / 1000:.1f} s: "
+        first, seconds = late[0]
+        return warn(f"Port {first.port} opened only after {seconds:.1f} s: "
                     "the job started before dind was listening.", *evidence, fix=fix)
     # The job start comes from /proc/stat btime (whole seconds, drifting with the wall
     # clock) plus PID 1's start ticks: a cert mtime a few seconds after it proves nothing,

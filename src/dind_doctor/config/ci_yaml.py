@@ -34,7 +34,7 @@ class TooComplex(ValueError):
     """The document expands beyond :data:`MAX_NODES` or nests too deeply."""
 
 
-class LMap(dict):  # type: ignore[type-arg]
+class LMap(dict[str, Any]):
     """A plain mapping that remembers the line of each key (1-based; None if unknown)."""
 
     line: int | None = None
@@ -44,7 +44,7 @@ class LMap(dict):  # type: ignore[type-arg]
         self.lines: dict[str, int | None] = {}
 
 
-class LList(list):  # type: ignore[type-arg]
+class LList(list[Any]):
     """A plain list that remembers the line of each item."""
 
     line: int | None = None
@@ -207,13 +207,14 @@ def parse_ci_yaml(text: str, facts: CiFileFacts) -> None:
 
 
 def _kind(value: Any) -> str:
-    return {LList: "a list", str: "a string"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {LList: "a list", str: "a string"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _fill(doc: LMap, facts: CiFileFacts) -> None:
     facts.includes = _includes(doc.get("include"))
     facts.variables, facts.variable_lines = _variables(doc.get("variables"))
-    default = doc.get("default") if isinstance(doc.get("default"), LMap) else LMap()
+    default = found if isinstance(found := doc.get("default"), LMap) else LMap()
     for key in DEFAULT_KEYS:
         if key not in default and key in doc:  # deprecated global form
             default[key] = doc[key]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..checks import cifile, runner
 from ..checks.base import Context
@@ -27,6 +28,9 @@ from .yaml_fix import YamlEditor, plain_yaml, replace_block
 
 TomlFixer = Callable[[Context, TomlEditor], list[str]]
 YamlFixer = Callable[[Context, YamlEditor], list[str]]
+
+
+E = TypeVar("E", TomlEditor, YamlEditor)  # the editor a fixer works on
 
 
 @dataclass
@@ -128,8 +132,8 @@ def _plan_ci(ctx: Context, source: FileText, wanted: set[str], plan: FixPlan) ->
     plan.patches.append(FilePatch(source, after, changes))
 
 
-def _run(fixers: Mapping[str, Callable[[Context, object], list[str]]], wanted: set[str],
-         ctx: Context, editor: object, plan: FixPlan) -> list[str]:
+def _run(fixers: Mapping[str, Callable[[Context, E], list[str]]], wanted: set[str],
+         ctx: Context, editor: E, plan: FixPlan) -> list[str]:
     changes: list[str] = []
     for finding_id, fixer in fixers.items():
         if finding_id not in wanted:

@@ -37,7 +37,9 @@ def _query(endpoint: Endpoint, timeout: float) -> dict[str, Any]:
         tls = TLSConfig(client_cert=(f"{path}/cert.pem", f"{path}/key.pem"),
                         ca_cert=f"{path}/ca.pem" if endpoint.tls_verify else None,
                         verify=endpoint.tls_verify)
-    client = docker.APIClient(base_url=_base_url(endpoint), tls=tls, timeout=timeout,
+    # types-docker says int; docker-py hands the timeout to requests, which takes seconds as float
+    client = docker.APIClient(base_url=_base_url(endpoint), tls=tls,
+                              timeout=timeout,  # type: ignore[arg-type]
                               version="1.24")
     client.trust_env = False  # judge the daemon, not REQUESTS_CA_BUNDLE or a proxy
     try:

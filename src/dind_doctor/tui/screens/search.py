@@ -7,6 +7,7 @@ which ranks failure modes with the log's context (service log, failing step, exe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.markup import escape
@@ -181,7 +182,7 @@ class SearchScreen(Screen[None]):
                  "opens the best one · ↓ to choose") if candidates else ""
         self._status(escape(f"{read}: " + " · ".join(p for p in (verdict, found) if p)))
 
-    def _fill(self, prompts: list[str], matches: list[Result]) -> None:
+    def _fill(self, prompts: list[str], matches: Sequence[Result]) -> None:
         self.matches = list(matches)
         options = self.query_one(OptionList)
         options.clear_options()
