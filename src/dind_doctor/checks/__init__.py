@@ -13,7 +13,7 @@ from . import clients, longtail
 # isort: split
 # Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link;
 # each returns None (no finding) when its file was not read.
-from . import cifile, runner
+from . import cifile, runner_config
 
 __all__ = ["api", "base", "cifile", "clients", "daemon", "endpoint", "job", "longtail", "name",
-           "port", "protocol", "runner", "tls", "tools"]
+           "port", "protocol", "runner_config", "tls", "tools"]

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..endpoint import derive
+from ..config.declared import runners_in_scope
+from ..config.filefacts import RunnerConfigFacts, RunnerDecl
+from ..endpoint import derive, is_kubernetes
 from ..facts import Facts
-from ..model import CHAIN, Endpoint, Evidence, Finding, Link, Status
+from ..model import CHAIN, SEVERITY, Endpoint, Evidence, Finding, Link, Status
 from ..redact import redact_text
 
 
@@ -49,12 +51,22 @@ def fail(summary: str, *evidence: tuple[str, object], fix: str = "",
     return Verdict(Status.FAIL, summary, list(evidence), fix=fix, duration_ms=duration_ms)
 
 
-def skip(summary: str, *evidence: tuple[str, object]) -> Verdict:
-    return Verdict(Status.SKIP, summary, list(evidence))
-
-
 def error(summary: str, *evidence: tuple[str, object]) -> Verdict:
     return Verdict(Status.ERROR, summary, list(evidence))
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for several runners/jobs: the worst status; the others of that status add
+    their evidence, and the summary says how many share it."""
+    ranked = sorted(verdicts, key=lambda v: SEVERITY.index(v.status))
+    head = ranked[0]
+    same = [v for v in ranked[1:] if v.status == head.status]
+    for other in same:
+        head.evidence += [("also", other.summary), *other.evidence]
+        head.fix = head.fix or other.fix
+    if same:
+        head.summary += f" ({len(same)} more like it below.)"
+    return head
 
 
 def probe_error(ctx: Context, *names: str) -> Verdict | None:
@@ -84,7 +96,30 @@ class Context:
 
     @property
     def kubernetes(self) -> bool:
-        return bool(self.env.get("KUBERNETES_SERVICE_HOST"))
+        """This job runs in a Kubernetes pod (seen live)."""
+        return is_kubernetes(self.env)
+
+    @cached_property
+    def kubernetes_executor(self) -> bool:
+        """Jobs run on the Kubernetes executor: seen live, or every runner in scope of the
+        given config is a kubernetes runner."""
+        if self.kubernetes:
+            return True
+        runners = runners_in_scope(self.facts.runner_config, self.env)
+        return bool(runners) and all(r.kubernetes for r in runners)
+
+
+RunnerJudge = Callable[[Context, RunnerConfigFacts, RunnerDecl], "Verdict | None"]
+
+
+def each_runner(ctx: Context, judge: RunnerJudge) -> Verdict | None:
+    """The worst of ``judge``'s verdicts over the runners in scope; ``None`` when it has none
+    (no runner config, or nothing to say about any runner)."""
+    rc = ctx.facts.runner_config
+    if rc is None:
+        return None
+    verdicts = [v for runner in runners_in_scope(rc, ctx.env) if (v := judge(ctx, rc, runner))]
+    return worst(verdicts) if verdicts else None
 
 
 CheckFn = Callable[[Context], "Verdict | None"]

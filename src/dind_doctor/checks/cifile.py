@@ -10,12 +10,10 @@ from __future__ import annotations
 from ..config import declared as d
 from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
-from ..endpoint import is_kubernetes
 from ..model import Link
 from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
-from .base import Context, Verdict, check, fail, info, ok, warn
+from .base import Context, Verdict, check, fail, info, ok, warn, worst
 from .dind_scope import job_runners
-from .runner import worst
 
 NEEDS = ("ci-file-invalid",)
 
@@ -35,14 +33,6 @@ def _job_where(ctx: Context, job: JobDecl, key: str | None = None) -> tuple[str,
     return f"job {job.name}", _at(ctx, line or job.line)
 
 
-def _kubernetes(ctx: Context) -> bool:
-    """Kubernetes executor: seen live, or every runner in the given config is kubernetes."""
-    if is_kubernetes(ctx.env):
-        return True
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
-    return bool(runners) and all(r.kubernetes for r in runners)
-
-
 def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
     """The image a job runs (its own, else the runner's default) and whether its entrypoint
     was emptied with ``entrypoint: [""]``."""
@@ -57,13 +47,11 @@ def _dind(ctx: Context) -> list[tuple[JobDecl, ServiceDecl]]:
     return d.dind_jobs(_ci(ctx), ctx.env)
 
 
-def _summarise(problems: list[Verdict], ok_text: str, none_text: str | None,
-               any_jobs: bool) -> Verdict | None:
+def summarise(problems: list[Verdict], ok_text: str, any_jobs: bool) -> Verdict | None:
+    """The worst problem; else ``ok_text`` when there were dind jobs to look at, else nothing."""
     if problems:
         return worst(problems)
-    if not any_jobs:
-        return None if none_text is None else ok(none_text)
-    return ok(ok_text)
+    return ok(ok_text) if any_jobs else None
 
 
 def client_vars_needed(job: JobDecl, svc: ServiceDecl, *, kubernetes: bool) -> dict[str, str]:
@@ -180,15 +168,15 @@ def dind_alias_missing(ctx: Context) -> Verdict | None:
                 f"are {', '.join(svc.hostnames)} — not `docker` (lookup docker: no such host).",
                 ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
                 fix=f"services:\n  - name: {svc.name}\n    alias: docker"))
-    return _summarise(problems, "Every dind service is reachable as `docker` (or the "
-                      "DOCKER_HOST host).", None, bool(pairs))
+    return summarise(problems, "Every dind service is reachable as `docker` (or the "
+                      "DOCKER_HOST host).", bool(pairs))
 
 
 @check("dind-alias-mismatch", Link.JOB, "DOCKER_HOST host vs service alias", needs=NEEDS)
 def dind_alias_mismatch(ctx: Context) -> Verdict | None:
     problems = []
     pairs = _dind(ctx)
-    k8s = _kubernetes(ctx)
+    k8s = ctx.kubernetes_executor
     for job, svc in pairs:
         raw, host, _ = d.docker_host(job)
         source = "job variables"
@@ -218,8 +206,7 @@ def dind_alias_mismatch(ctx: Context) -> Verdict | None:
                 "certificate is valid for ..., not ...).", *evidence,
                 fix=f'services:\n  - name: {svc.name}\n    variables:\n'
                     f'      DOCKER_TLS_SAN: "DNS:{host}"'))
-    return _summarise(problems, "DOCKER_HOST names the dind service's hostname.", None,
-                      bool(pairs))
+    return summarise(problems, "DOCKER_HOST names the dind service's hostname.", bool(pairs))
 
 
 @check("ci-tls-port-mismatch", Link.JOB, "DOCKER_HOST port vs dind TLS", needs=NEEDS)
@@ -251,8 +238,8 @@ def ci_tls_port_mismatch(ctx: Context) -> Verdict | None:
         elif port not in (2375, 2376):
             problems.append(warn(f"Job {job.name}: DOCKER_HOST uses port {port}; dind listens "
                                  f"on {2376 if certdir else 2375}.", *evidence))
-    return _summarise(problems, "DOCKER_HOST's port matches the dind TLS mode in every job "
-                      "that sets it.", None, bool(pairs))
+    return summarise(problems, "DOCKER_HOST's port matches the dind TLS mode in every job "
+                      "that sets it.", bool(pairs))
 
 
 @check("ci-tls-flag-ignored", Link.JOB, "--tls=false with TLS on", needs=NEEDS,
@@ -269,12 +256,12 @@ def ci_tls_flag_ignored(ctx: Context) -> Verdict | None:
                 f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
                 ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
                 fix='variables:\n  DOCKER_TLS_CERTDIR: ""\n  DOCKER_HOST: tcp://docker:2375'))
-    return _summarise(problems, "No ineffective --tls=false.", None, bool(pairs))
+    return summarise(problems, "No ineffective --tls=false.", bool(pairs))
 
 
 @check("ci-k8s-tls-vars", Link.JOB, "Kubernetes DinD variables", needs=NEEDS)
 def ci_k8s_tls_vars(ctx: Context) -> Verdict | None:
-    if not _kubernetes(ctx):
+    if not ctx.kubernetes_executor:
         return None
     problems = []
     pairs = _dind(ctx)
@@ -289,13 +276,13 @@ def ci_k8s_tls_vars(ctx: Context) -> Verdict | None:
             f"Job {job.name}: the Kubernetes executor does not run the image entrypoint, so "
             f"nothing derives {', '.join(needed)}.", _job_where(ctx, job),
             ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return _summarise(problems, "Every dind job sets DOCKER_HOST, the TLS variables and "
-                      "HEALTHCHECK_TCP_PORT explicitly.", None, bool(pairs))
+    return summarise(problems, "Every dind job sets DOCKER_HOST, the TLS variables and "
+                      "HEALTHCHECK_TCP_PORT explicitly.", bool(pairs))
 
 
 @check("ci-entrypoint-bypassed", Link.JOB, "Client auto-configuration", needs=NEEDS)
 def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
-    if _kubernetes(ctx):
+    if ctx.kubernetes_executor:
         return None  # ci-k8s-tls-vars covers it
     problems = []
     pairs = _dind(ctx)
@@ -320,8 +307,8 @@ def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
             f"Job {job.name}: {why}, so nothing sets {', '.join(needed)}; the client falls back "
             "to unix:///var/run/docker.sock or speaks plain HTTP to the TLS port.",
             _job_where(ctx, job), ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return _summarise(problems, "Every dind job's client is configured, by the docker image "
-                      "entrypoint or by explicit variables.", None, bool(pairs))
+    return summarise(problems, "Every dind job's client is configured, by the docker image "
+                      "entrypoint or by explicit variables.", bool(pairs))
 
 
 @check("dind-command-drops-defaults", Link.JOB, "dind service command", needs=NEEDS)
@@ -341,8 +328,8 @@ def dind_command_drops_defaults(ctx: Context) -> Verdict | None:
         problems.append(info(text + "; the command sets its own tcp listener.", evidence, fix=fix)
                         if tcp else fail(text + ": dind listens on no TCP port.", evidence,
                                          fix=fix))
-    return _summarise(problems, "No dind service replaces the entrypoint's default flags.",
-                      None, bool(pairs))
+    return summarise(problems, "No dind service replaces the entrypoint's default flags.",
+                     bool(pairs))
 
 
 @check("floating-docker-tag", Link.JOB, "Pinned docker images", needs=NEEDS)
@@ -388,7 +375,7 @@ def docker_version_skew(ctx: Context) -> Verdict | None:
                 f"Job {job.name}: the client is pinned ({job.image.name}) but dind floats "
                 f"({svc.name}); the next Docker release can reject the old client "
                 "(client version ... is too old).", *evidence))
-    return _summarise(problems, "Client and dind versions move together.", None, bool(pairs))
+    return summarise(problems, "Client and dind versions move together.", bool(pairs))
 
 
 @check("docker-driver-vfs", Link.JOB, "DOCKER_DRIVER", needs=NEEDS)
@@ -402,7 +389,7 @@ def docker_driver_vfs(ctx: Context) -> Verdict | None:
                 f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
                 "layer in full: slow builds and full disks.",
                 _job_where(ctx, job, "DOCKER_DRIVER"), fix="variables:\n  DOCKER_DRIVER: overlay2"))
-    return _summarise(problems, "No dind job forces the vfs storage driver.", None, bool(pairs))
+    return summarise(problems, "No dind job forces the vfs storage driver.", bool(pairs))
 
 
 @check("no-proxy-missing-docker", Link.JOB, "Proxy bypass for docker", needs=NEEDS)
@@ -425,11 +412,11 @@ def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
             _job_where(ctx, job, name or via),
             (name or "NO_PROXY", no_proxy or "(unset)"),
             fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"'))
-    return _summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
-                      None, bool(pairs))
+    return summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
+                     bool(pairs))
 
 
-def _path_mtu(ctx: Context) -> tuple[int | None, str]:
+def path_mtu(ctx: Context) -> tuple[int | None, str]:
     """The smallest MTU known on the path: the runner's per-build network or the job's NIC."""
     for runner in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
         if runner.network_mtu and runner.network_mtu < 1500 and not runner.network_mode:
@@ -442,7 +429,7 @@ def _path_mtu(ctx: Context) -> tuple[int | None, str]:
 
 @check("dind-mtu-flag-missing", Link.JOB, "dind MTU", needs=NEEDS)
 def dind_mtu_flag_missing(ctx: Context) -> Verdict | None:
-    mtu, source = _path_mtu(ctx)
+    mtu, source = path_mtu(ctx)
     pairs = _dind(ctx)
     if mtu is None or not pairs:
         return None
@@ -457,5 +444,5 @@ def dind_mtu_flag_missing(ctx: Context) -> Verdict | None:
                 "downloads, TLS handshake timeouts).",
                 ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
                 fix=f'services:\n  - name: {svc.name}\n    command: ["--mtu={mtu}"]'))
-    return _summarise(problems, f"dind's MTU fits the path MTU {mtu}.", None, True)
+    return summarise(problems, f"dind's MTU fits the path MTU {mtu}.", True)
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..clients.views import TESTCONTAINERS, ClientView, cli_works, job_env, views
-from ..model import Link
+from ..model import SEVERITY, Link
 from .base import Context, Verdict, check, fail, info, ok, warn
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
@@ -157,8 +157,7 @@ def testcontainers_host_override(ctx: Context) -> Verdict | None:
     if not found:
         return ok(f"{who}: mapped ports are dialled on the DOCKER_HOST host; no override "
                   "points elsewhere.", *evidence)
-    order = {"fail": 0, "warn": 1, "info": 2, "ok": 3}
-    worst = min(found, key=lambda v: order[v.status.value])
+    worst = min(found, key=lambda v: SEVERITY.index(v.status))
     worst.evidence = evidence + [("also", v.summary) for v in found if v is not worst]
     return worst
 

@@ -87,6 +87,11 @@ def _mark(exc: MarkedYAMLError) -> str:
     return f"at line {mark.line + 1}" if mark is not None else ""
 
 
+def plain(root: Any) -> Any:
+    """A loaded YAML document as LMap/LList/scalars, ``!reference`` resolved."""
+    return _Converter(root).plain(root)
+
+
 class _Converter:
     """ruamel nodes -> LMap/LList/scalars, resolving ``!reference`` against the document."""
 
@@ -272,7 +277,7 @@ def deep_merge(base: LMap, top: LMap) -> LMap:
 
 def _job(name: str, raw: LMap, job: LMap, default: LMap, facts: CiFileFacts,
          unresolved: list[str], line: int | None) -> JobDecl:
-    inherit = job.get("inherit") if isinstance(job.get("inherit"), LMap) else LMap()
+    inherit = found if isinstance(found := job.get("inherit"), LMap) else LMap()
     use_default = _inherits(inherit.get("default"), DEFAULT_KEYS)
     use_vars = _inherits(inherit.get("variables"), tuple(facts.variables))
     decl = JobDecl(name=name, line=line,

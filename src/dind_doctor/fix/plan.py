@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..checks import cifile, runner
+from ..checks import cifile, runner_config
 from ..checks.base import Context
 from ..config import declared as d
 from ..config.ci_yaml import parse_ci_yaml
@@ -158,7 +158,8 @@ def fix_privileged(ctx: Context, editor: TomlEditor) -> list[str]:
         images = d.declared_dind_images(ci, r, ctx.env)
         if not images and ci is not None and ci.parsed:
             continue
-        denied = [i for i in images or ["docker:dind"] if not runner._service_privilege(r, i)[0]]
+        denied = [i for i in images or ["docker:dind"]
+                  if not runner_config.service_privilege(r, i)[0]]
         if not denied:
             continue
         if r.kubernetes:
@@ -188,7 +189,7 @@ def fix_certs_volume(ctx: Context, editor: TomlEditor) -> list[str]:
     changes = []
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    wanted = sorted({p for p, _ in runner._tls_certdirs(ctx)}) if known else [d.CERTS_CLIENT]
+    wanted = sorted({p for p, _ in runner_config.tls_certdirs(ctx)}) if known else [d.CERTS_CLIENT]
     for r in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
         for path in wanted:
             if d.mounts(r, path):
@@ -264,11 +265,11 @@ def _fix_client_vars(ctx: Context, editor: YamlEditor, *, kubernetes: bool) -> l
 
 
 def fix_k8s_vars(ctx: Context, editor: YamlEditor) -> list[str]:
-    return _fix_client_vars(ctx, editor, kubernetes=True) if cifile._kubernetes(ctx) else []
+    return _fix_client_vars(ctx, editor, kubernetes=True) if ctx.kubernetes_executor else []
 
 
 def fix_entrypoint_vars(ctx: Context, editor: YamlEditor) -> list[str]:
-    return [] if cifile._kubernetes(ctx) else _fix_client_vars(ctx, editor, kubernetes=False)
+    return [] if ctx.kubernetes_executor else _fix_client_vars(ctx, editor, kubernetes=False)
 
 
 def fix_vfs(ctx: Context, editor: YamlEditor) -> list[str]:
@@ -287,7 +288,7 @@ def fix_vfs(ctx: Context, editor: YamlEditor) -> list[str]:
 
 
 def fix_mtu(ctx: Context, editor: YamlEditor) -> list[str]:
-    mtu, _ = cifile._path_mtu(ctx)
+    mtu, _ = cifile.path_mtu(ctx)
     if mtu is None:
         return []
     changes = []

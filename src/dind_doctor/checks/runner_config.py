@@ -11,7 +11,7 @@ from ..config import declared as d
 from ..config.filefacts import RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DAEMONLESS
 from ..model import Link
-from .base import Context, Verdict, check, fail, info, ok, warn
+from .base import Context, Verdict, check, each_runner, fail, info, ok, warn, worst
 from .dind_scope import dind_scope
 
 PER_JOB_RESOLVER = "127.0.0.11"
@@ -33,21 +33,6 @@ def _section(runner: RunnerDecl) -> str:
     return "[runners.kubernetes]" if runner.kubernetes else "[runners.docker]"
 
 
-def worst(verdicts: list[Verdict]) -> Verdict:
-    """One verdict for several runners/jobs: the worst status; the others of that status add
-    their evidence, and the summary says how many share it."""
-    order = ["error", "fail", "warn", "info", "ok", "skip"]
-    ranked = sorted(verdicts, key=lambda v: order.index(v.status.value))
-    head = ranked[0]
-    same = [v for v in ranked[1:] if v.status == head.status]
-    for other in same:
-        head.evidence += [("also", other.summary), *other.evidence]
-        head.fix = head.fix or other.fix
-    if same:
-        head.summary += f" ({len(same)} more like it below.)"
-    return head
-
-
 @check("runner-config-invalid", Link.RUNNER, "Runner config readable")
 def runner_config_invalid(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
@@ -56,16 +41,16 @@ def runner_config_invalid(ctx: Context) -> Verdict | None:
     label = "Helm values" if rc.helm else "runner config"
     if not rc.found or rc.error:
         return fail(f"The {label} {d.where(rc.path, rc.error_line)} cannot be used: "
-                    f"{rc.error or 'not found'}.", ("file", rc.path), ("source", rc.source),
-                    fix="Point --runner-config (or --helm-values) at the runner's config.toml.")
+           f"{rc.error or 'not found'}.", ("file", rc.path), ("source", rc.source),
+           fix="Point --runner-config (or --helm-values) at the runner's config.toml.")
     if not rc.runners:
         return warn(f"The {label} declares no [[runners]]; nothing to check.",
-                    ("file", rc.path), *[("note", n) for n in rc.notes])
+           ("file", rc.path), *[("note", n) for n in rc.notes])
     evidence = [("file", rc.path), ("runners", [f"{r.name} ({r.executor or '?'})"
                                                 for r in rc.runners])]
     if rc.notes:
         return warn(f"The {label} parses, with {len(rc.notes)} value(s) the runner would reject "
-                    "or ignore.", *evidence, *[("note", n) for n in rc.notes])
+           "or ignore.", *evidence, *[("note", n) for n in rc.notes])
     return ok(f"The {label} parses: {len(rc.runners)} runner(s).", *evidence)
 
 
@@ -99,7 +84,7 @@ def runner_executor(ctx: Context) -> Verdict | None:
     return worst(verdicts)
 
 
-def _service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
+def service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
     """Whether ``image`` runs privileged as a service on ``runner``, and why."""
     if runner.services_privileged is not None:
         flag, key = runner.services_privileged, (
@@ -132,7 +117,7 @@ def privileged_missing(ctx: Context) -> Verdict | None:
         images = d.declared_dind_images(ci, runner, ctx.env)
         checked = images or ["docker:dind"]
         denied = [(image, why) for image in checked
-                  for allowed, why in [_service_privilege(runner, image)] if not allowed]
+                  for allowed, why in [service_privilege(runner, image)] if not allowed]
         key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
         where = ("where", _at(rc, runner, key) if rc else "")
         if not denied:
@@ -191,7 +176,7 @@ def _died_at_startup(ctx: Context) -> Verdict | None:
     )
 
 
-def _tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
+def tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
     """(client cert dir, job name) for every dind job whose daemon serves TLS."""
     out = []
     for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
@@ -209,7 +194,7 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
         return None
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    tls_jobs = _tls_certdirs(ctx) if known else []
+    tls_jobs = tls_certdirs(ctx) if known else []
     verdicts = []
     for runner in runners:
         scope = dind_scope(ctx, runner)
@@ -286,104 +271,104 @@ def certs_volume_shared(ctx: Context) -> Verdict | None:
 @check("socket-volume-with-dind", Link.RUNNER, "Host socket and dind", needs=NEEDS,
        passing="No host socket beside dind")
 def socket_volume_with_dind(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
-        if runner.kubernetes:
-            continue
-        sockets = [v for v in runner.volumes if v.target.rstrip("/") in (
-            d.DOCKER_SOCKET, "/var/run", "/run")]
-        if not sockets:
-            verdicts.append(ok(f"{runner.name}: the host docker socket is not mounted."))
-            continue
-        scope = dind_scope(ctx, runner)
-        where = ("volume", f"{sockets[0].spec} ({d.where(rc.path, sockets[0].line) if rc else ''})")
-        inferred = scope.evidence()
-        if scope.landing or scope.own_dind:
-            dind = scope.landing or ["the runner's own dind service"]
-            verdicts.append(fail(
-                f"{runner.name}: the host socket is mounted into every container, services "
-                "included, while a dind service runs here: dind cannot create its socket "
-                "(failed to load listeners) and the job's docker CLI talks to the host daemon.",
-                where, inferred, ("dind", dind),
-                fix="Pick one model: drop the docker.sock volume (pure dind) or drop the dind "
-                    "service (socket binding); or send the dind jobs to a dind runner (tags)."))
-        elif scope.maybe:
-            verdicts.append(info(
-                f"{runner.name}: socket binding; if dind job(s) {', '.join(scope.maybe)} run "
-                "here (their tags do not say), the socket and dind clash.", where, inferred))
-        elif not scope.ci_known and scope.purpose.dind_signals:
-            verdicts.append(info(
-                f"{runner.name}: the host socket is mounted, and the runner is also set up for "
-                f"dind ({'; '.join(scope.purpose.dind_signals)}): a docker:dind job here breaks.",
-                where, inferred))
-        else:
-            verdicts.append(info(f"{runner.name}: socket binding — jobs use the host daemon "
-                                 "(root on the host); no dind service runs here.", where,
-                                 inferred))
-    return worst(verdicts) if verdicts else None
+    return each_runner(ctx, _socket_volume_with_dind)
+
+
+def _socket_volume_with_dind(ctx: Context, rc: RunnerConfigFacts,
+                             runner: RunnerDecl) -> Verdict | None:
+    if runner.kubernetes:
+        return None
+    sockets = [v for v in runner.volumes if v.target.rstrip("/") in (
+        d.DOCKER_SOCKET, "/var/run", "/run")]
+    if not sockets:
+        return ok(f"{runner.name}: the host docker socket is not mounted.")
+    scope = dind_scope(ctx, runner)
+    where = ("volume", f"{sockets[0].spec} ({d.where(rc.path, sockets[0].line) if rc else ''})")
+    inferred = scope.evidence()
+    if scope.landing or scope.own_dind:
+        dind = scope.landing or ["the runner's own dind service"]
+        return fail(
+            f"{runner.name}: the host socket is mounted into every container, services "
+            "included, while a dind service runs here: dind cannot create its socket "
+            "(failed to load listeners) and the job's docker CLI talks to the host daemon.",
+            where, inferred, ("dind", dind),
+            fix="Pick one model: drop the docker.sock volume (pure dind) or drop the dind "
+                "service (socket binding); or send the dind jobs to a dind runner (tags).")
+    elif scope.maybe:
+        return info(
+            f"{runner.name}: socket binding; if dind job(s) {', '.join(scope.maybe)} run "
+            "here (their tags do not say), the socket and dind clash.", where, inferred)
+    elif not scope.ci_known and scope.purpose.dind_signals:
+        return info(
+            f"{runner.name}: the host socket is mounted, and the runner is also set up for "
+            f"dind ({'; '.join(scope.purpose.dind_signals)}): a docker:dind job here breaks.",
+            where, inferred)
+    else:
+        return info(f"{runner.name}: socket binding — jobs use the host daemon "
+                    "(root on the host); no dind service runs here.", where,
+                    inferred)
 
 
 @check("runner-docker-host-misread", Link.RUNNER, "[runners.docker] TLS settings", needs=NEEDS)
 def runner_docker_host_misread(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
-        if not runner.docker_like:
-            continue
-        host = runner.docker_host
-        if host and any(name in host for name in ("//docker:", "//dind", "//localhost:237")):
-            verdicts.append(fail(
-                f"{runner.name}: [runners.docker] host = {host!r} is where the runner itself "
-                "creates job containers, not the job's DOCKER_HOST; pointing it at dind "
-                "breaks every job.", ("where", _at(rc, runner, "docker.host")),
-                fix="Remove `host` from [runners.docker]; set DOCKER_HOST in the job's "
-                    "variables instead."))
-        elif runner.docker_tls_verify or runner.docker_tls_cert_path:
-            verdicts.append(warn(
-                f"{runner.name}: tls_verify / tls_cert_path in [runners.docker] secure the "
-                "runner's own daemon connection; they do not turn on TLS for dind (that is "
-                "DOCKER_TLS_CERTDIR plus the /certs/client volume).",
-                ("where", _at(rc, runner, "docker.tls_verify")),
-                ("host", host or "(default: the local daemon)")))
-        else:
-            verdicts.append(ok(f"{runner.name}: no runner-daemon TLS settings mistaken for "
-                               "dind settings."))
-    return worst(verdicts) if verdicts else None
+    return each_runner(ctx, _docker_host_misread)
+
+
+def _docker_host_misread(ctx: Context, rc: RunnerConfigFacts,
+                         runner: RunnerDecl) -> Verdict | None:
+    if not runner.docker_like:
+        return None
+    host = runner.docker_host
+    if host and any(name in host for name in ("//docker:", "//dind", "//localhost:237")):
+        return fail(
+            f"{runner.name}: [runners.docker] host = {host!r} is where the runner itself "
+            "creates job containers, not the job's DOCKER_HOST; pointing it at dind "
+            "breaks every job.", ("where", _at(rc, runner, "docker.host")),
+            fix="Remove `host` from [runners.docker]; set DOCKER_HOST in the job's "
+                "variables instead.")
+    if runner.docker_tls_verify or runner.docker_tls_cert_path:
+        return warn(
+            f"{runner.name}: tls_verify / tls_cert_path in [runners.docker] secure the "
+            "runner's own daemon connection; they do not turn on TLS for dind (that is "
+            "DOCKER_TLS_CERTDIR plus the /certs/client volume).",
+            ("where", _at(rc, runner, "docker.tls_verify")),
+            ("host", host or "(default: the local daemon)"))
+    return ok(f"{runner.name}: no runner-daemon TLS settings mistaken for dind settings.")
 
 
 @check("services-timeout-short", Link.RUNNER, "Service health-check timeout", needs=NEEDS)
 def services_timeout_short(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
+    return each_runner(ctx, _services_timeout_short)
+
+
+def _services_timeout_short(ctx: Context, rc: RunnerConfigFacts,
+                            runner: RunnerDecl) -> Verdict | None:
     ci = ctx.facts.ci_file
-    verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
-        if not runner.docker_like:
-            continue
-        timeout = runner.wait_for_services_timeout
-        where = ("where", _at(rc, runner, "docker.wait_for_services_timeout"))
-        scope = dind_scope(ctx, runner)
-        if scope.level == "none" or (ci is not None and ci.parsed
-                                     and not d.declared_dind_images(ci, runner, ctx.env)):
-            verdicts.append(ok(f"{runner.name}: no dind service to wait for here.",
-                               scope.evidence()))
-        elif timeout is not None and 0 < timeout < 30 and scope.level == "hint":
-            verdicts.append(info(f"{runner.name}: wait_for_services_timeout = {timeout} s is "
-                                 "short for dind, if dind jobs run here.", where,
-                                 scope.evidence()))
-        elif timeout is not None and 0 < timeout < 30:
-            verdicts.append(warn(
-                f"{runner.name}: wait_for_services_timeout = {timeout} s; dind needs several "
-                "seconds for 4096-bit certs and 16 s more without TLS, so jobs start before "
-                "dockerd listens.", where, fix="wait_for_services_timeout = 60"))
-        elif timeout is not None and timeout < 0:
-            verdicts.append(info(f"{runner.name}: the service health check is disabled "
-                                 f"(wait_for_services_timeout = {timeout}); scripts must wait "
-                                 "for dockerd themselves.", where))
-        else:
-            verdicts.append(ok(f"{runner.name}: the runner waits up to "
-                               f"{timeout or 30} s for services.", where))
-    return worst(verdicts) if verdicts else None
+    if not runner.docker_like:
+        return None
+    timeout = runner.wait_for_services_timeout
+    where = ("where", _at(rc, runner, "docker.wait_for_services_timeout"))
+    scope = dind_scope(ctx, runner)
+    if scope.level == "none" or (ci is not None and ci.parsed
+                                 and not d.declared_dind_images(ci, runner, ctx.env)):
+        return ok(f"{runner.name}: no dind service to wait for here.",
+                  scope.evidence())
+    elif timeout is not None and 0 < timeout < 30 and scope.level == "hint":
+        return info(f"{runner.name}: wait_for_services_timeout = {timeout} s is "
+                    "short for dind, if dind jobs run here.", where,
+                    scope.evidence())
+    elif timeout is not None and 0 < timeout < 30:
+        return warn(
+            f"{runner.name}: wait_for_services_timeout = {timeout} s; dind needs several "
+            "seconds for 4096-bit certs and 16 s more without TLS, so jobs start before "
+            "dockerd listens.", where, fix="wait_for_services_timeout = 60")
+    elif timeout is not None and timeout < 0:
+        return info(f"{runner.name}: the service health check is disabled "
+                    f"(wait_for_services_timeout = {timeout}); scripts must wait "
+                    "for dockerd themselves.", where)
+    else:
+        return ok(f"{runner.name}: the runner waits up to "
+                  f"{timeout or 30} s for services.", where)
 
 
 def _truthy(value: str | None) -> bool:
@@ -403,67 +388,65 @@ def _per_build_jobs(ctx: Context) -> tuple[list[str], list[str]] | None:
 
 @check("network-mtu-ignored", Link.RUNNER, "Per-build network MTU", needs=NEEDS)
 def network_mtu_ignored(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
-        mtu = runner.network_mtu
-        if not mtu:  # unset, or 0: what `gitlab-runner register` writes, meaning "default"
-            continue
-        where = ("where", _at(rc, runner, "docker.network_mtu"))
-        if runner.network_mode:
-            verdicts.append(warn(f"{runner.name}: network_mtu = {mtu} is ignored because "
-                                 f"network_mode = {runner.network_mode!r} attaches jobs to an "
-                                 "existing network (no per-build network is created).", where,
-                                 fix="Set the MTU on that network itself (docker network create "
-                                     f"-o com.docker.network.driver.mtu={mtu}), or remove "
-                                     "network_mode."))
-            continue
-        flag = ("[runners.feature_flags]" if runner.feature_flags.get("FF_NETWORK_PER_BUILD")
-                else "runner environment" if _truthy(
-                    runner.environment.get("FF_NETWORK_PER_BUILD")) else "")
-        if flag:
-            verdicts.append(ok(f"{runner.name}: per-build networks use MTU {mtu} "
-                               f"(FF_NETWORK_PER_BUILD in the {flag}).", where))
-            continue
-        jobs = _per_build_jobs(ctx)
-        flag_evidence = ("FF_NETWORK_PER_BUILD", "not in [runners.feature_flags] nor the "
-                                                 "runner environment")
-        if jobs is not None and jobs[0] and not jobs[1]:
-            verdicts.append(ok(f"{runner.name}: network_mtu = {mtu} applies: every job turns "
-                               "FF_NETWORK_PER_BUILD on in its variables.", where))
-            continue
-        summary = (f"{runner.name}: network_mtu = {mtu} only applies to per-build networks, "
-                   "and FF_NETWORK_PER_BUILD is not on for this runner")
-        fix = ("[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true   # or remove "
-               "network_mtu" if mtu < 1500 else "")
-        if mtu >= 1500:  # the value asks for nothing the default does not already give
-            verdicts.append(info(summary + f"; {mtu} is not below the default 1500, so nothing "
-                                 "is lost.", where, flag_evidence))
-        elif jobs is None:  # jobs may turn the flag on themselves
-            verdicts.append(info(summary + " (a job can still turn it on in its variables; "
-                                 "give --ci-file to check).", where, flag_evidence, fix=fix))
-        else:
-            verdicts.append(warn(summary + f"; job(s) {', '.join(jobs[1])} do not turn it on, "
-                                 "so their network keeps MTU 1500.", where, flag_evidence,
-                                 fix=fix))
-    return worst(verdicts) if verdicts else None
+    return each_runner(ctx, _network_mtu_ignored)
+
+
+def _network_mtu_ignored(ctx: Context, rc: RunnerConfigFacts,
+                         runner: RunnerDecl) -> Verdict | None:
+    mtu = runner.network_mtu
+    if not mtu:  # unset, or 0: what `gitlab-runner register` writes, meaning "default"
+        return None
+    where = ("where", _at(rc, runner, "docker.network_mtu"))
+    if runner.network_mode:
+        return warn(f"{runner.name}: network_mtu = {mtu} is ignored because "
+                    f"network_mode = {runner.network_mode!r} attaches jobs to an "
+                    "existing network (no per-build network is created).", where,
+                    fix="Set the MTU on that network itself (docker network create "
+                        f"-o com.docker.network.driver.mtu={mtu}), or remove "
+                        "network_mode.")
+    flag = ("[runners.feature_flags]" if runner.feature_flags.get("FF_NETWORK_PER_BUILD")
+            else "runner environment" if _truthy(
+                runner.environment.get("FF_NETWORK_PER_BUILD")) else "")
+    if flag:
+        return ok(f"{runner.name}: per-build networks use MTU {mtu} "
+                  f"(FF_NETWORK_PER_BUILD in the {flag}).", where)
+    jobs = _per_build_jobs(ctx)
+    flag_evidence = ("FF_NETWORK_PER_BUILD", "not in [runners.feature_flags] nor the "
+                                             "runner environment")
+    if jobs is not None and jobs[0] and not jobs[1]:
+        return ok(f"{runner.name}: network_mtu = {mtu} applies: every job turns "
+                  "FF_NETWORK_PER_BUILD on in its variables.", where)
+    summary = (f"{runner.name}: network_mtu = {mtu} only applies to per-build networks, "
+               "and FF_NETWORK_PER_BUILD is not on for this runner")
+    fix = ("[runners.feature_flags]\n  FF_NETWORK_PER_BUILD = true   # or remove "
+           "network_mtu" if mtu < 1500 else "")
+    if mtu >= 1500:  # the value asks for nothing the default does not already give
+        return info(summary + f"; {mtu} is not below the default 1500, so nothing "
+                    "is lost.", where, flag_evidence)
+    elif jobs is None:  # jobs may turn the flag on themselves
+        return info(summary + " (a job can still turn it on in its variables; "
+                    "give --ci-file to check).", where, flag_evidence, fix=fix)
+    else:
+        return warn(summary + f"; job(s) {', '.join(jobs[1])} do not turn it on, "
+                    "so their network keeps MTU 1500.", where, flag_evidence,
+                    fix=fix)
 
 
 @check("runner-env-docker-vars", Link.RUNNER, "Docker variables in runner environment",
        needs=NEEDS)
 def runner_env_docker_vars(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
-        found = {k: v for k, v in runner.environment.items() if k in DIND_ENV_KEYS}
-        if found:
-            verdicts.append(warn(
-                f"{runner.name}: `environment` sets {', '.join(found)} for every job and every "
-                "service, dind included (a DOCKER_HOST there makes dockerd listen on it; TLS "
-                "variables flip the client for all projects).",
-                ("where", _at(rc, runner, "environment")),
-                *[(k, v) for k, v in found.items()],
-                fix="Move these variables into the .gitlab-ci.yml of the jobs that need them."))
-        else:
-            verdicts.append(ok(f"{runner.name}: no Docker variables forced on every job."))
-    return worst(verdicts) if verdicts else None
+    return each_runner(ctx, _env_docker_vars)
+
+
+def _env_docker_vars(ctx: Context, rc: RunnerConfigFacts,
+                     runner: RunnerDecl) -> Verdict:
+    found = {k: v for k, v in runner.environment.items() if k in DIND_ENV_KEYS}
+    if not found:
+        return ok(f"{runner.name}: no Docker variables forced on every job.")
+    return warn(
+        f"{runner.name}: `environment` sets {', '.join(found)} for every job and every "
+        "service, dind included (a DOCKER_HOST there makes dockerd listen on it; TLS "
+        "variables flip the client for all projects).",
+        ("where", _at(rc, runner, "environment")),
+        *[(k, v) for k, v in found.items()],
+        fix="Move these variables into the .gitlab-ci.yml of the jobs that need them.")
