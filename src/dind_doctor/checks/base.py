@@ -123,6 +123,12 @@ def each_runner(ctx: Context, judge: RunnerJudge) -> Verdict | None:
 
 
 CheckFn = Callable[[Context], "Verdict | None"]
+Applies = Callable[[Context], bool]
+
+
+def over_tcp(ctx: Context) -> bool:
+    """The client dials a TCP endpoint (the live checks of the name, port and protocol)."""
+    return ctx.endpoint.scheme == "tcp"
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,14 @@ class Check:
     fn: CheckFn
     needs: tuple[str, ...] = ()  # ids of checks that must not have failed
     passing: str | None = None  # the title when the check holds or was not reached
+    applies: Applies | None = None  # when false, the check has nothing to say
+    probes: tuple[str, ...] = ()  # probes whose failure makes the check an ``error``
+
+    def judge(self, ctx: Context) -> Verdict | None:
+        """The check's verdict, once it applies and the probes it reads have answered."""
+        if self.applies is not None and not self.applies(ctx):
+            return None
+        return probe_error(ctx, *self.probes) or self.fn(ctx)
 
     def title_for(self, status: Status) -> str:
         """A check named after its problem reads as such only when that problem is there."""
@@ -145,14 +159,18 @@ REGISTRY: list[Check] = []
 
 
 def check(id: str, link: Link, title: str, *, needs: Iterable[str] = (),
-          passing: str | None = None) -> Callable[[CheckFn], CheckFn]:
+          passing: str | None = None, applies: Applies | None = None,
+          probes: Iterable[str] = ()) -> Callable[[CheckFn], CheckFn]:
     """Register a check. ``needs``: ids whose failure makes this check ``skip``; ``passing``:
-    its title when it holds, for a check whose ``title`` names the problem."""
+    its title when it holds, for a check whose ``title`` names the problem; ``applies``: when
+    it has something to say at all (e.g. :func:`over_tcp`); ``probes``: the probes it reads,
+    whose crash or timeout it reports as an ``error`` instead of judging."""
 
     def register(fn: CheckFn) -> CheckFn:
         if any(c.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id!r}")
-        REGISTRY.append(Check(id, link, title, fn, tuple(needs), passing))
+        REGISTRY.append(Check(id, link, title, fn, tuple(needs), passing, applies,
+                              tuple(probes)))
         return fn
 
     return register
@@ -169,7 +187,7 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
             return Finding(chk.id, chk.link, Status.SKIP, chk.title_for(Status.SKIP),
                            f"Not checked: {blocker} must be fixed first.", blocked_by=blocker)
     try:
-        verdict = chk.fn(ctx)
+        verdict = chk.judge(ctx)
     except Exception as exc:  # a crashing check is a result, not a crash of the tool
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return Finding(
