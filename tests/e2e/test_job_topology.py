@@ -7,7 +7,11 @@ and a job container that runs the tool. The asserted ids are what a user would b
 
 from __future__ import annotations
 
+import time
+
 import pytest
+
+from tests.support.topology import TLS_ENV
 
 pytestmark = pytest.mark.topology
 
@@ -149,3 +153,61 @@ def test_debug_shell_beside_a_job_sees_the_entrypoint_exports(topology):
     assert report["endpoint"]["url"] == "tcp://docker:2376", report["endpoint"]
     assert any("PID 1" in step for step in report["endpoint"]["derivation"])
     assert code == 0, report["headline"]
+
+
+# Broken twins of the healthy topologies in test_repeatability.py: one link broken, and the
+# headline names that link (the root cause), not a symptom further down the chain.
+BROKEN_TWINS = {
+    # Kubernetes: no image entrypoint derives DOCKER_HOST; the client falls back to a socket
+    "k8s_tls_vars_missing": "k8s-executor-wiring",
+    # Kubernetes: DOCKER_HOST on 2376 but no DOCKER_TLS_VERIFY / DOCKER_CERT_PATH
+    "k8s_tls_verify_missing": "k8s-executor-wiring",
+    # Kubernetes: TLS variables right, no emptyDir at /certs/client
+    "k8s_no_emptydir": "certs-client-not-shared",
+    # proxy for job and service, NO_PROXY missing: the client would ask the proxy
+    "proxy_without_no_proxy": "proxy-not-propagated",
+    # per-build network with MTU 1400, dind's bridge left at 1500
+    "mtu_unmatched": "mtu-mismatch",
+    # dind's socket on DOCKER_HOST's directory, but no runner volume shares it
+    "socket_not_shared": "unix-socket-shared-volume-misconfig",
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(BROKEN_TWINS))
+def test_broken_twin_headline_is_the_root_cause(topology, scenario):
+    result, report, by_id = diagnose(topology, scenario)
+    expected = BROKEN_TWINS[scenario]
+    assert report["headline"]["id"] == expected, (report["headline"], result.stderr)
+    assert by_id[expected]["status"] in ("fail", "warn")
+    if by_id[expected]["status"] == "fail":
+        assert result.exit_code == 1
+
+
+def test_kubernetes_pod_is_recognised(topology):
+    """The pod layout reads as Kubernetes, and `docker` resolves through the hostAlias."""
+    result, report, by_id = diagnose(topology, "k8s_tls")
+    assert result.exit_code == 0, report["headline"]
+    assert by_id["job-environment"]["summary"].startswith("Kubernetes executor")
+    assert by_id["k8s-executor-wiring"]["status"] == "ok"
+    evidence = {e["label"]: e["value"] for e in by_id["alias-unresolvable"]["evidence"]}
+    assert evidence["/etc/hosts"] == "127.0.0.1", evidence
+
+
+def test_job_that_waited_for_a_late_dind_is_not_warned(topology):
+    """The job container starts seconds before dind writes its certs, waits (bounded) until
+    the daemon answers, then runs the tool: a healthy job, whatever the clocks say."""
+    wait_then_diagnose = (
+        "i=0; until docker version >/dev/null 2>&1; do i=$((i+1)); "
+        "[ $i -lt 120 ] || exit 99; sleep 0.5; done; "
+        f"exec {topology.tool} {' '.join(TOOL_ARGS)}"
+    )
+    job = topology.start_job(wait_then_diagnose, env=dict(TLS_ENV), mount_certs=True)
+    time.sleep(7)  # the job is up well before dind starts: a real early start
+    topology.start_service()
+    result = job.wait(timeout=120)
+    assert not result.timed_out and result.exit_code == 0, str(result)
+    by_id = {f["id"]: f for f in result.json()["findings"]}
+    assert by_id["daemon-not-ready-race"]["status"] in ("ok", "info"), by_id[
+        "daemon-not-ready-race"]
+    loud = {i for i, f in by_id.items() if f["status"] in ("warn", "fail", "error")}
+    assert loud <= {"compose-missing"}, loud

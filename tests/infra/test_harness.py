@@ -28,7 +28,14 @@ from tests.support.dockerd import (
     make_client,
 )
 from tests.support.fixtures import REQUIRE_ENV, infra_unavailable
-from tests.support.topology import SCENARIOS, TLS_ENV, ServiceDied
+from tests.support.topology import (
+    SCENARIOS,
+    SERVICE_ACCOUNT_DIR,
+    SOCKET_DIR,
+    SOCKET_ENV,
+    TLS_ENV,
+    ServiceDied,
+)
 
 # ----------------------------------------------------------------------- certs
 
@@ -235,6 +242,47 @@ def test_topology_race_files_and_timeout(topology):
     assert "[::]:2375" in svc.listeners()
 
 
+@pytest.mark.topology
+def test_topology_kubernetes_pod(topology):
+    svc = topology.start_service(kubernetes=True)
+    _, service_netns = svc.exec("readlink /proc/self/ns/net")
+    r = topology.run_job(
+        f"""readlink /proc/self/ns/net
+        grep -w docker /etc/hosts
+        if [ -e /.dockerenv ]; then echo DOCKERENV; fi
+        cat {SERVICE_ACCOUNT_DIR}/namespace; echo
+        echo "k8s=$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"
+        if nslookup docker; then echo DNS-KNOWS-DOCKER; fi
+        docker version --format 'server={{{{.Server.Version}}}}'
+        """,
+        env=TLS_ENV,
+        timeout=60,
+    )
+    assert r.ok, r
+    lines = r.stdout.splitlines()
+    assert lines[0] == service_netns.strip()  # one network namespace: the pod's
+    assert lines[1].split() == ["127.0.0.1", "docker"]  # hostAlias, not DNS
+    assert "DOCKERENV" not in r.stdout and "DNS-KNOWS-DOCKER" not in r.stdout
+    assert "gitlab-runner" in lines and "k8s=10.96.0.1:443" in lines
+    assert "server=20.10" in r.stdout
+
+
+@pytest.mark.topology
+def test_topology_mtu_and_shared_socket_dir(topology_factory):
+    topo = topology_factory(mtu=1400)
+    topo.start_service(command=("--mtu=1400",), shared_dirs=(SOCKET_DIR,), env=SOCKET_ENV)
+    r = topo.run_job(
+        "cat /sys/class/net/eth0/mtu; ls -l $DOCKER_HOST_PATH; "
+        "docker network inspect bridge --format "
+        "'{{index .Options \"com.docker.network.driver.mtu\"}}'",
+        env={**SOCKET_ENV, "DOCKER_HOST_PATH": SOCKET_ENV["DOCKER_HOST"][len("unix://"):]},
+        timeout=60,
+    )
+    assert r.ok, r
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1400" and lines[1].startswith("s") and lines[-1] == "1400", r
+
+
 SCENARIO_EXPECT = {
     "healthy_tls": "driver=overlay2",
     "healthy_plain": "driver=overlay2",
@@ -247,6 +295,19 @@ SCENARIO_EXPECT = {
     "vfs": "driver=vfs",
     "unprivileged": "lookup docker on 127.0.0.11:53: no such host",
     "unprivileged_vfs_fallback": "driver=vfs",
+    "healthy_tls_entrypoint": "driver=overlay2",
+    "socket_volume": "driver=overlay2",
+    "socket_not_shared": "Cannot connect to the Docker daemon at unix:///runner/services/docker",
+    "hosts_alias": "driver=overlay2",
+    "k8s_tls": "driver=overlay2",
+    "k8s_plain": "driver=overlay2",
+    "k8s_tls_vars_missing": "Cannot connect to the Docker daemon at unix:///var/run/docker.sock",
+    "k8s_tls_verify_missing": "Client sent an HTTP request to an HTTPS server",
+    "k8s_no_emptydir": "/certs/client/ca.pem: no such file or directory",
+    "proxy_no_proxy": "driver=overlay2",
+    "proxy_without_no_proxy": "proxyconnect tcp",
+    "mtu_matched": "driver=overlay2",
+    "mtu_unmatched": "driver=overlay2",
 }
 
 

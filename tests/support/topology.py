@@ -29,6 +29,22 @@ Inner dockerd specifics (dockerd 20.10, like ``docker:20.10-dind``):
   makes an unprivileged service die like real dind: ``iptables ... Permission
   denied (you must be root)``. ``ServiceSpec(inner_iptables=False)`` instead
   reproduces the "unprivileged falls back to vfs and runs" variant.
+
+Other layouts the presets build:
+
+* **Kubernetes executor pod** (``ServiceSpec(kubernetes=True)``): the job joins the
+  service's network namespace (``--network container:<service>``, one pod network);
+  the service aliases are ``/etc/hosts`` entries for 127.0.0.1 (``hostAliases``);
+  the job has no ``/.dockerenv``, the ``KUBERNETES_*`` variables and a
+  service-account directory, and its image entrypoint does not run.
+* **Socket on a shared volume** (``ServiceSpec(shared_dirs=...)``): like runner
+  ``volumes = ["/runner/services/docker"]``, the same volume in service and job.
+* **Hosts-file alias** (``Scenario(hosts_alias="docker")``): no network alias; the
+  job reaches the service through an ``/etc/hosts`` entry (legacy links, extra_hosts).
+* **Proxy** (:data:`PROXY_ENV`): proxies at a name that never resolves, given to job
+  and service alike (GitLab passes job variables to services).
+* **MTU** (``Topology(mtu=1400)`` / ``Scenario(network_mtu=1400)``): a per-build
+  network with ``com.docker.network.driver.mtu``.
 """
 
 from __future__ import annotations
@@ -53,8 +69,16 @@ from pathlib import Path
 from .dockerd import Dockerd, make_client
 
 __all__ = [
+    "KUBERNETES_ENV",
     "LABEL",
+    "NO_PROXY_ENV",
+    "PLAIN_ENV",
+    "PROXY_ENV",
     "SCENARIOS",
+    "SERVICE_ACCOUNT_DIR",
+    "SOCKET_DIR",
+    "SOCKET_ENV",
+    "TLS_ENV",
     "JobHandle",
     "JobResult",
     "OuterEngine",
@@ -296,6 +320,11 @@ class ServiceSpec:
     inner_iptables: ``False`` appends ``--iptables=false --bridge=none``.
     key_bits:       RSA size for generated certs (real image: 4096).
     hostname:       container hostname (default: Docker's, the short id).
+    kubernetes:     Kubernetes executor pod: no network alias; the aliases become
+                    ``/etc/hosts`` entries for 127.0.0.1, and jobs join this
+                    container's network namespace (see :meth:`Topology.start_job`).
+    shared_dirs:    directories shared with every job through one volume each (runner
+                    ``volumes = [...]``, Kubernetes ``empty_dir``), e.g. a socket dir.
     """
 
     alias: str | None = "docker"
@@ -310,6 +339,8 @@ class ServiceSpec:
     inner_iptables: bool = True
     key_bits: int = 2048
     hostname: str | None = None
+    kubernetes: bool = False
+    shared_dirs: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
@@ -328,6 +359,8 @@ class ServiceSpec:
             "DOCKER_TLS_CERTDIR": self.certdir if self.tls else "",
             "DIND_TEST_KEY_BITS": str(self.key_bits),
         }
+        if self.kubernetes:
+            env.update(KUBERNETES_ENV)
         env.update(self.env)
         return env
 
@@ -381,15 +414,19 @@ class Service:
         n = sum(1 for a in cmd if a in ("-H", "--host") or a.startswith(("--host=", "-H=")))
         return max(n, 1)
 
-    def wait_ready(self, timeout: float = 90.0) -> Service:
+    def wait_ready(
+        self, timeout: float = 90.0, *, log_offset: int = 0, poll: float = 0.2
+    ) -> Service:
         """Block until the inner dockerd completed init and opened all listeners.
 
+        ``log_offset``: ignore that many characters of earlier logs (a restart);
+        ``poll``: seconds between looks at the logs.
         Raises :class:`ServiceDied` if the container exits, ``TimeoutError`` otherwise.
         """
         deadline = time.monotonic() + timeout
         want = self.expected_listeners()
         while True:
-            logs = self.logs()
+            logs = self.logs()[log_offset:]
             if "Daemon has completed initialization" in logs and (
                 len(_LISTEN_RE.findall(logs)) >= want
             ):
@@ -403,7 +440,18 @@ class Service:
                 raise TimeoutError(
                     f"service {self.name} not ready after {timeout:.0f}s; logs:\n{logs[-4000:]}"
                 )
-            time.sleep(0.2)
+            time.sleep(poll)
+
+    def restart(self, timeout: float = 90.0) -> Service:
+        """Restart the container (same volumes and network) and wait until it is ready.
+
+        Like the fresh dind of a new job: the entrypoint writes new certificates (it
+        keeps the keys), dockerd starts again; returns as soon as it listens (the
+        runner's health check starts the job then).
+        """
+        offset = len(self.logs())
+        self.container.restart(timeout=5)
+        return self.wait_ready(timeout, log_offset=offset, poll=0.05)
 
     def wait_exit(self, timeout: float = 60.0) -> int:
         """Wait for the container to exit; returns its exit code."""
@@ -541,7 +589,7 @@ class Topology:
     fixture (``topology()`` -> ``Topology``).
     """
 
-    def __init__(self, engine: OuterEngine, *, name: str | None = None):
+    def __init__(self, engine: OuterEngine, *, name: str | None = None, mtu: int | None = None):
         self.engine = engine
         self.client = engine.client
         self.id = name or f"ddt{next(_counter)}-{uuid.uuid4().hex[:6]}"
@@ -551,18 +599,35 @@ class Topology:
         self.certs_volume = f"{self.id}-certs-client"
         self.service: Service | None = None
         self._closed = False
-        self.network = self.client.networks.create(
-            self.network_name,
-            driver="bridge",
-            internal=True,
-            options={"com.docker.network.bridge.inhibit_ipv4": "true"},
-            labels=self.labels,
-        )
+        self.mtu: int | None = None
+        self.network = self._create_network(mtu)
         try:
             self.dns_ip = self._start_dns()
         except BaseException:
             self.close()
             raise
+
+    def _create_network(self, mtu: int | None):
+        options = {"com.docker.network.bridge.inhibit_ipv4": "true"}
+        if mtu is not None:
+            options["com.docker.network.driver.mtu"] = str(mtu)
+        self.mtu = mtu
+        return self.client.networks.create(
+            self.network_name, driver="bridge", internal=True, options=options,
+            labels=self.labels,
+        )
+
+    def set_network_mtu(self, mtu: int | None) -> None:
+        """Recreate the (still empty) job network with another MTU (``None``: default)."""
+        if mtu == self.mtu:
+            return
+        if self.service is not None:
+            raise RuntimeError("set the network MTU before starting the service")
+        with contextlib.suppress(Exception):
+            self.client.containers.get(f"{self.id}-dns").remove(force=True)
+        self.network.remove()
+        self.network = self._create_network(mtu)
+        self.dns_ip = self._start_dns()
 
     # -- plumbing
     @property
@@ -629,7 +694,11 @@ class Topology:
         if spec.share_certs:
             self._ensure_certs_volume()
             volumes.append(f"{self.certs_volume}:{spec.certdir}/client")
-        kwargs = NEAR_PRIVILEGED if spec.privileged else {}
+        volumes += self._shared_dir_mounts(spec.shared_dirs)
+        kwargs: dict = dict(NEAR_PRIVILEGED) if spec.privileged else {}
+        if spec.kubernetes:  # hostAliases: every alias is the pod itself
+            kwargs["extra_hosts"] = {a: "127.0.0.1" for a in aliases}
+            aliases = []
         container = self.client.containers.create(
             self.image,
             spec.args(),
@@ -652,6 +721,18 @@ class Topology:
             self.service.wait_ready(timeout)
         return self.service
 
+    def _shared_dir_mounts(self, dirs: Sequence[str]) -> list[str]:
+        """One labelled volume per directory, the same for the service and every job."""
+        mounts = []
+        for path in dirs:
+            name = f"{self.id}-dir-" + hashlib.sha256(path.encode()).hexdigest()[:8]
+            try:
+                self.client.volumes.get(name)
+            except Exception:
+                self.client.volumes.create(name, labels=self.labels)
+            mounts.append(f"{name}:{path}")
+        return mounts
+
     def wait_for_service_ready(self, timeout: float = 90.0) -> Service:
         if self.service is None:
             raise RuntimeError("no service started")
@@ -672,19 +753,39 @@ class Topology:
         hostname: str | None = None,
         user: str | None = None,
         working_dir: str | None = None,
+        extra_hosts: Mapping[str, str] | None = None,
+        kubernetes: bool | None = None,
     ) -> JobHandle:
         """Start a job container and return at once (see :meth:`run_job`)."""
         argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        service = self.service.spec if self.service is not None else None
         if mount_certs is None:
-            mount_certs = self.service is not None and self.service.spec.share_certs
+            mount_certs = service is not None and service.share_certs
+        if kubernetes is None:
+            kubernetes = service is not None and service.kubernetes
         vols = self.engine.host_mounts(daemon=False) + self.engine.python_mounts()
         if mount_certs:
             self._ensure_certs_volume()
             vols.append(f"{self.certs_volume}:{certs_path}")
+        vols += self._shared_dir_mounts(service.shared_dirs if service else ())
         vols += list(volumes)
         environment = {"PATH": DEFAULT_JOB_PATH, "PYTHONDONTWRITEBYTECODE": "1"}
+        files = dict(files or {})
+        kwargs: dict = dict(NEAR_PRIVILEGED) if privileged else {}
+        if kubernetes:
+            if self.service is None:
+                raise RuntimeError("a Kubernetes job joins the service's pod: start it first")
+            if extra_hosts or hostname:
+                raise ValueError("a pod job shares the service's /etc/hosts and hostname")
+            environment.update(KUBERNETES_ENV)
+            files.update(service_account_files())
+            # Docker writes /.dockerenv into every container; a pod has none
+            argv = ["sh", "-c", 'rm -f /.dockerenv && exec "$@"', "sh", *argv]
+            kwargs["network_mode"] = f"container:{self.service.name}"
+        else:
+            kwargs.update(network=self.network_name, dns=[self.dns_ip],
+                          extra_hosts=dict(extra_hosts or {}) or None)
         environment.update(env or {})
-        kwargs = NEAR_PRIVILEGED if privileged else {}
         container = self.client.containers.create(
             self.image,
             argv,
@@ -693,14 +794,11 @@ class Topology:
             hostname=hostname,
             environment=environment,
             volumes=vols,
-            dns=[self.dns_ip],
             labels=self.labels,
-            network=self.network_name,
             user=user,
             working_dir=working_dir,
             **kwargs,
         )
-        files = dict(files or {})
         if docker_entrypoint:
             files[DOCKER_ENTRYPOINT] = (ASSETS / "docker-entrypoint.sh").read_bytes()
         if files:
@@ -724,6 +822,12 @@ class Topology:
         volumes:  extra ``docker -v`` strings.
         docker_entrypoint: run through the docker CLI image's docker-entrypoint.sh
                   (derives DOCKER_HOST/DOCKER_TLS_VERIFY/DOCKER_CERT_PATH).
+        extra_hosts: ``{name: ip}`` written to the job's ``/etc/hosts``.
+        kubernetes: run as a container of the service's pod (default: iff the service
+                  is a :attr:`ServiceSpec.kubernetes` one): shared network namespace
+                  and ``/etc/hosts``, ``KUBERNETES_*`` variables, a service-account
+                  directory, no ``/.dockerenv``.
+        Directories in the service's ``shared_dirs`` are mounted in every job.
         """
         return self.start_job(command, **kwargs).wait(timeout)
 
@@ -734,10 +838,8 @@ class Topology:
     def run_scenario(self, scenario: str | Scenario, command, **kwargs) -> JobResult:
         """Set up a :data:`SCENARIOS` preset (service + env) and run *command* as the job."""
         sc = SCENARIOS[scenario] if isinstance(scenario, str) else scenario
-        env = sc.setup(self)
-        env.update(kwargs.pop("env", None) or {})
-        files = {**sc.job_files(), **(kwargs.pop("files", None) or {})}
-        return self.run_job(command, env=env, files=files or None, **kwargs)
+        sc.setup(self)
+        return self.run_job(command, **sc.job_kwargs(self, **kwargs))
 
     # -- teardown
     def close(self) -> None:
@@ -792,6 +894,39 @@ TLS_ENV = {
     "DOCKER_TLS_CERTDIR": "/certs",
 }
 PLAIN_ENV = {"DOCKER_HOST": "tcp://docker:2375", "DOCKER_TLS_CERTDIR": ""}
+SOCKET_DIR = "/runner/services/docker"
+SOCKET_ENV = {"DOCKER_HOST": f"unix://{SOCKET_DIR}/docker.sock"}
+
+#: What a pod's containers get from Kubernetes (the API address is never dialled:
+#: the pod network is internal and has no route to it).
+KUBERNETES_ENV = {
+    "KUBERNETES_SERVICE_HOST": "10.96.0.1",
+    "KUBERNETES_SERVICE_PORT": "443",
+    "KUBERNETES_SERVICE_PORT_HTTPS": "443",
+    "KUBERNETES_PORT": "tcp://10.96.0.1:443",
+    "KUBERNETES_PORT_443_TCP": "tcp://10.96.0.1:443",
+    "KUBERNETES_PORT_443_TCP_ADDR": "10.96.0.1",
+    "KUBERNETES_PORT_443_TCP_PORT": "443",
+    "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
+}
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+#: A proxy whose name never resolves (the topology DNS answers NXDOMAIN): any request
+#: that goes through it fails, none leaves the machine.
+PROXY_URL = "http://proxy.corp.invalid:3128"
+PROXY_ENV = {
+    name: PROXY_URL for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+}
+NO_PROXY_ENV = {"NO_PROXY": "docker"}
+
+
+def service_account_files() -> dict[str, bytes]:
+    """The projected service-account volume of a pod (dummy token, never used)."""
+    return {
+        f"{SERVICE_ACCOUNT_DIR}/namespace": b"gitlab-runner",
+        f"{SERVICE_ACCOUNT_DIR}/token": b"test-token-not-a-secret",
+        f"{SERVICE_ACCOUNT_DIR}/ca.crt": b"",
+    }
 
 
 @dataclass(frozen=True)
@@ -800,6 +935,9 @@ class Scenario:
 
     ``wait``: block until the service's dockerd is ready (``False`` for services
     that are expected to die; then setup waits for the exit instead).
+    ``network_mtu``: the job network's MTU (a per-build network with ``network_mtu``).
+    ``hosts_alias``: the job gets ``/etc/hosts`` ``<alias> -> service IP``.
+    ``docker_entrypoint``: the job runs through the docker image's entrypoint.
     """
 
     service: ServiceSpec | None
@@ -807,14 +945,29 @@ class Scenario:
     wait: bool = True
     client_certs: bool = False
     description: str = ""
+    network_mtu: int | None = None
+    hosts_alias: str | None = None
+    docker_entrypoint: bool = False
 
     def setup(self, topo: Topology) -> dict[str, str]:
+        topo.set_network_mtu(self.network_mtu)
         if self.service is not None:
             topo.start_service(self.service, wait=self.wait)
             if not self.wait and topo.service is not None:
                 with contextlib.suppress(Exception):
                     topo.service.wait_exit(timeout=60)
         return dict(self.env)
+
+    def job_kwargs(self, topo: Topology, **kwargs) -> dict:
+        """:meth:`Topology.start_job` arguments for a job of this scenario (after setup);
+        ``env``/``files``/``extra_hosts`` in *kwargs* are merged over the scenario's."""
+        env = {**self.env, **(kwargs.pop("env", None) or {})}
+        files = {**self.job_files(), **(kwargs.pop("files", None) or {})}
+        hosts = dict(kwargs.pop("extra_hosts", None) or {})
+        if self.hosts_alias and topo.service is not None:
+            hosts.setdefault(self.hosts_alias, topo.service.ip)
+        kwargs.setdefault("docker_entrypoint", self.docker_entrypoint)
+        return {"env": env, "files": files or None, "extra_hosts": hosts or None, **kwargs}
 
     def job_files(self) -> dict[str, bytes]:
         """Files to put into the job (``client_certs``: harness client certs)."""
@@ -825,6 +978,13 @@ class Scenario:
 
 SCENARIOS: dict[str, Scenario] = {
     "healthy_tls": Scenario(ServiceSpec(), TLS_ENV, description="dind TLS on 2376, certs shared"),
+    "healthy_tls_entrypoint": Scenario(
+        ServiceSpec(),
+        {"DOCKER_TLS_CERTDIR": "/certs"},
+        docker_entrypoint=True,
+        description="the documented default: only DOCKER_TLS_CERTDIR; the docker image "
+        "entrypoint derives DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH",
+    ),
     "healthy_plain": Scenario(
         ServiceSpec(tls=False, command=("--tls=false",)),
         PLAIN_ENV,
@@ -883,5 +1043,75 @@ SCENARIOS: dict[str, Scenario] = {
         ServiceSpec(privileged=False, inner_iptables=False),
         TLS_ENV,
         description="unprivileged, iptables off: overlay2 mount fails, dockerd falls back to vfs",
+    ),
+    "socket_volume": Scenario(
+        ServiceSpec(share_certs=False, shared_dirs=(SOCKET_DIR,), env=SOCKET_ENV),
+        SOCKET_ENV,
+        description="dind's socket on a runner volume shared with the job; the same "
+        "unix:// DOCKER_HOST for both (TLS stays on for 2376)",
+    ),
+    "socket_not_shared": Scenario(
+        ServiceSpec(share_certs=False, env=SOCKET_ENV),
+        SOCKET_ENV,
+        wait=False,
+        description="the socket pattern without the runner volume: dind cannot create its "
+        "socket (no such directory) and exits; the job has no socket either",
+    ),
+    "hosts_alias": Scenario(
+        ServiceSpec(alias=None),
+        TLS_ENV,
+        hosts_alias="docker",
+        description="no network alias: the job reaches dind through /etc/hosts (links)",
+    ),
+    "k8s_tls": Scenario(
+        ServiceSpec(kubernetes=True),
+        TLS_ENV,
+        description="Kubernetes pod: hostAlias docker -> 127.0.0.1, emptyDir /certs/client, "
+        "the four DOCKER_* variables",
+    ),
+    "k8s_plain": Scenario(
+        ServiceSpec(kubernetes=True, tls=False, command=("--tls=false",), share_certs=False),
+        PLAIN_ENV,
+        description="Kubernetes pod, TLS off: tcp://docker:2375",
+    ),
+    "k8s_tls_vars_missing": Scenario(
+        ServiceSpec(kubernetes=True),
+        {"DOCKER_TLS_CERTDIR": "/certs"},
+        description="Kubernetes pod, TLS dind, only DOCKER_TLS_CERTDIR: no image entrypoint "
+        "derives DOCKER_HOST, the client falls back to the missing unix socket",
+    ),
+    "k8s_tls_verify_missing": Scenario(
+        ServiceSpec(kubernetes=True),
+        {"DOCKER_HOST": "tcp://docker:2376", "DOCKER_TLS_CERTDIR": "/certs"},
+        description="Kubernetes pod, DOCKER_HOST on 2376 without DOCKER_TLS_VERIFY and "
+        "DOCKER_CERT_PATH: plain HTTP to the TLS port",
+    ),
+    "k8s_no_emptydir": Scenario(
+        ServiceSpec(kubernetes=True, share_certs=False),
+        TLS_ENV,
+        description="Kubernetes pod, TLS variables set, no emptyDir at /certs/client",
+    ),
+    "proxy_no_proxy": Scenario(
+        ServiceSpec(env={**PROXY_ENV, **NO_PROXY_ENV}),
+        {**TLS_ENV, **PROXY_ENV, **NO_PROXY_ENV},
+        description="job and service behind a proxy, NO_PROXY=docker",
+    ),
+    "proxy_without_no_proxy": Scenario(
+        ServiceSpec(env=PROXY_ENV),
+        {**TLS_ENV, **PROXY_ENV},
+        description="job and service behind a proxy, no NO_PROXY: the client sends its "
+        "daemon requests to the (unresolvable) proxy",
+    ),
+    "mtu_matched": Scenario(
+        ServiceSpec(command=("--mtu=1400",)),
+        TLS_ENV,
+        network_mtu=1400,
+        description="per-build network with MTU 1400, dind started with --mtu=1400",
+    ),
+    "mtu_unmatched": Scenario(
+        ServiceSpec(),
+        TLS_ENV,
+        network_mtu=1400,
+        description="per-build network with MTU 1400, dind bridge left at 1500",
     ),
 }
