@@ -7,6 +7,8 @@ with its line. Runner facts refine some of them (Kubernetes, MTU).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..config import declared as d
 from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
@@ -45,6 +47,16 @@ def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
 
 def _dind(ctx: Context) -> list[tuple[JobDecl, ServiceDecl]]:
     return d.dind_jobs(_ci(ctx), ctx.env)
+
+
+DindJudge = Callable[[Context, JobDecl, ServiceDecl], "Verdict | None"]
+
+
+def each_dind_job(ctx: Context, judge: DindJudge, ok_text: str) -> Verdict | None:
+    """``judge``'s problems over every job with a dind service, summed up by :func:`summarise`."""
+    pairs = _dind(ctx)
+    problems = [v for job, svc in pairs if (v := judge(ctx, job, svc)) is not None]
+    return summarise(problems, ok_text, bool(pairs))
 
 
 def summarise(problems: list[Verdict], ok_text: str, any_jobs: bool) -> Verdict | None:
@@ -157,179 +169,188 @@ def _docker_unresolved(ctx: Context) -> str:
 
 @check("dind-alias-missing", Link.JOB, "DinD service hostname", needs=NEEDS)
 def dind_alias_missing(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        _, host, _ = d.docker_host(job)
-        expected = host or "docker"
-        if expected == "docker" and "docker" not in svc.hostnames and not svc.alias:
-            problems.append(fail(
-                f"Job {job.name}: the service {svc.name} is registry-prefixed, so its hostnames "
-                f"are {', '.join(svc.hostnames)} — not `docker` (lookup docker: no such host).",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix=f"services:\n  - name: {svc.name}\n    alias: docker"))
-    return summarise(problems, "Every dind service is reachable as `docker` (or the "
-                      "DOCKER_HOST host).", bool(pairs))
+    return each_dind_job(ctx, _dind_alias_missing,
+                         "Every dind service is reachable as `docker` (or the "
+                         "DOCKER_HOST host).")
+
+
+def _dind_alias_missing(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    _, host, _ = d.docker_host(job)
+    expected = host or "docker"
+    if expected == "docker" and "docker" not in svc.hostnames and not svc.alias:
+        return fail(
+            f"Job {job.name}: the service {svc.name} is registry-prefixed, so its hostnames "
+            f"are {', '.join(svc.hostnames)} — not `docker` (lookup docker: no such host).",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix=f"services:\n  - name: {svc.name}\n    alias: docker")
+    return None
 
 
 @check("dind-alias-mismatch", Link.JOB, "DOCKER_HOST host vs service alias", needs=NEEDS)
 def dind_alias_mismatch(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
+    return each_dind_job(ctx, _dind_alias_mismatch,
+                         "DOCKER_HOST names the dind service's hostname.")
+
+
+def _dind_alias_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
     k8s = ctx.kubernetes_executor
-    for job, svc in pairs:
-        raw, host, _ = d.docker_host(job)
-        source = "job variables"
-        if raw is None and ctx.env.get("DOCKER_HOST"):
-            job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
-            raw, host, _ = d.docker_host(job_env)
-            source = "the job's environment"
-        if host is None or (host == "docker" and not svc.alias
-                            and "docker" not in svc.hostnames):
-            continue  # unset/unparsable, or dind-alias-missing's case
-        if host in ("localhost", "127.0.0.1") and k8s:
-            continue  # one pod, one network namespace
-        line = job.variable_lines.get("DOCKER_HOST")
-        evidence = [("DOCKER_HOST", f"{raw} ({source}, {_at(ctx, line)})"),
-                    ("service hostnames", svc.hostnames)]
-        if host not in svc.hostnames:
-            problems.append(fail(
-                f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
-                f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
-                fix=f"services:\n  - name: {svc.name}\n    alias: {host}"))
-            continue
-        san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
-        if d.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
-            problems.append(warn(
-                f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
-                f"`localhost` and the container's name and IPs, not {host!r} (x509: "
-                "certificate is valid for ..., not ...).", *evidence,
-                fix=f'services:\n  - name: {svc.name}\n    variables:\n'
-                    f'      DOCKER_TLS_SAN: "DNS:{host}"'))
-    return summarise(problems, "DOCKER_HOST names the dind service's hostname.", bool(pairs))
+    raw, host, _ = d.docker_host(job)
+    source = "job variables"
+    if raw is None and ctx.env.get("DOCKER_HOST"):
+        job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
+        raw, host, _ = d.docker_host(job_env)
+        source = "the job's environment"
+    if host is None or (host == "docker" and not svc.alias
+                        and "docker" not in svc.hostnames):
+        return None  # unset/unparsable, or dind-alias-missing's case
+    if host in ("localhost", "127.0.0.1") and k8s:
+        return None  # one pod, one network namespace
+    line = job.variable_lines.get("DOCKER_HOST")
+    evidence = [("DOCKER_HOST", f"{raw} ({source}, {_at(ctx, line)})"),
+                ("service hostnames", svc.hostnames)]
+    if host not in svc.hostnames:
+        return fail(
+            f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
+            f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
+            fix=f"services:\n  - name: {svc.name}\n    alias: {host}")
+    san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
+    if d.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
+        return warn(
+            f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
+            f"`localhost` and the container's name and IPs, not {host!r} (x509: "
+            "certificate is valid for ..., not ...).", *evidence,
+            fix=f'services:\n  - name: {svc.name}\n    variables:\n'
+                f'      DOCKER_TLS_SAN: "DNS:{host}"')
+    return None
 
 
 @check("ci-tls-port-mismatch", Link.JOB, "DOCKER_HOST port vs dind TLS", needs=NEEDS)
 def ci_tls_port_mismatch(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if d.command_drops_defaults(svc):
-            continue
-        raw, _, port = d.docker_host(job)
-        if raw is None or port is None:
-            continue
-        certdir, origin = d.tls_certdir(job, svc)
-        evidence = [("DOCKER_HOST", f"{raw} ({_at(ctx, job.variable_lines.get('DOCKER_HOST'))})"),
-                    ("DOCKER_TLS_CERTDIR", f"{certdir!r} ({origin})")]
-        if port == 2375 and certdir:
-            problems.append(fail(
-                f"Job {job.name}: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR={certdir!r}) but "
-                "DOCKER_HOST dials plain 2375: Cannot connect to the Docker daemon at "
-                "tcp://docker:2375.", *evidence,
-                fix='variables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"'
-                    "\n# or turn TLS off for both: DOCKER_HOST: tcp://docker:2375 and "
-                    'DOCKER_TLS_CERTDIR: ""'))
-        elif port == 2376 and not certdir:
-            problems.append(fail(
-                f"Job {job.name}: DOCKER_TLS_CERTDIR is empty, so dind listens on plain 2375, "
-                "but DOCKER_HOST dials 2376.", *evidence,
-                fix="variables:\n  DOCKER_HOST: tcp://docker:2375"))
-        elif port not in (2375, 2376):
-            problems.append(warn(f"Job {job.name}: DOCKER_HOST uses port {port}; dind listens "
-                                 f"on {2376 if certdir else 2375}.", *evidence))
-    return summarise(problems, "DOCKER_HOST's port matches the dind TLS mode in every job "
-                      "that sets it.", bool(pairs))
+    return each_dind_job(ctx, _ci_tls_port_mismatch,
+                         "DOCKER_HOST's port matches the dind TLS mode in every job "
+                         "that sets it.")
+
+
+def _ci_tls_port_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if d.command_drops_defaults(svc):
+        return None
+    raw, _, port = d.docker_host(job)
+    if raw is None or port is None:
+        return None
+    certdir, origin = d.tls_certdir(job, svc)
+    evidence = [("DOCKER_HOST", f"{raw} ({_at(ctx, job.variable_lines.get('DOCKER_HOST'))})"),
+                ("DOCKER_TLS_CERTDIR", f"{certdir!r} ({origin})")]
+    if port == 2375 and certdir:
+        return fail(
+            f"Job {job.name}: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR={certdir!r}) but "
+            "DOCKER_HOST dials plain 2375: Cannot connect to the Docker daemon at "
+            "tcp://docker:2375.", *evidence,
+            fix='variables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"'
+                "\n# or turn TLS off for both: DOCKER_HOST: tcp://docker:2375 and "
+                'DOCKER_TLS_CERTDIR: ""')
+    elif port == 2376 and not certdir:
+        return fail(
+            f"Job {job.name}: DOCKER_TLS_CERTDIR is empty, so dind listens on plain 2375, "
+            "but DOCKER_HOST dials 2376.", *evidence,
+            fix="variables:\n  DOCKER_HOST: tcp://docker:2375")
+    elif port not in (2375, 2376):
+        return warn(f"Job {job.name}: DOCKER_HOST uses port {port}; dind listens "
+                    f"on {2376 if certdir else 2375}.", *evidence)
+    return None
 
 
 @check("ci-tls-flag-ignored", Link.JOB, "--tls=false with TLS on", needs=NEEDS,
        passing="dind --tls flag")
 def ci_tls_flag_ignored(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        flags = [c for c in svc.command or [] if c in ("--tls=false", "--tlsverify=false")]
-        certdir, origin = d.tls_certdir(job, svc)
-        if flags and certdir and not d.command_drops_defaults(svc):
-            problems.append(warn(
-                f"Job {job.name}: {flags[0]} does not turn TLS off while DOCKER_TLS_CERTDIR is "
-                f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix='variables:\n  DOCKER_TLS_CERTDIR: ""\n  DOCKER_HOST: tcp://docker:2375'))
-    return summarise(problems, "No ineffective --tls=false.", bool(pairs))
+    return each_dind_job(ctx, _ci_tls_flag_ignored,
+                         "No ineffective --tls=false.")
+
+
+def _ci_tls_flag_ignored(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    flags = [c for c in svc.command or [] if c in ("--tls=false", "--tlsverify=false")]
+    certdir, origin = d.tls_certdir(job, svc)
+    if flags and certdir and not d.command_drops_defaults(svc):
+        return warn(
+            f"Job {job.name}: {flags[0]} does not turn TLS off while DOCKER_TLS_CERTDIR is "
+            f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix='variables:\n  DOCKER_TLS_CERTDIR: ""\n  DOCKER_HOST: tcp://docker:2375')
+    return None
 
 
 @check("ci-k8s-tls-vars", Link.JOB, "Kubernetes DinD variables", needs=NEEDS)
 def ci_k8s_tls_vars(ctx: Context) -> Verdict | None:
     if not ctx.kubernetes_executor:
         return None
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if job.variables.get("FF_KUBERNETES_HONOR_ENTRYPOINT", "").lower() == "true":
-            continue
-        needed = client_vars_needed(job, svc, kubernetes=True)
-        if not needed:
-            continue
-        verdict = warn if set(needed) == {"HEALTHCHECK_TCP_PORT"} else fail
-        problems.append(verdict(
-            f"Job {job.name}: the Kubernetes executor does not run the image entrypoint, so "
-            f"nothing derives {', '.join(needed)}.", _job_where(ctx, job),
-            ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return summarise(problems, "Every dind job sets DOCKER_HOST, the TLS variables and "
-                      "HEALTHCHECK_TCP_PORT explicitly.", bool(pairs))
+    return each_dind_job(ctx, _ci_k8s_tls_vars,
+                         "Every dind job sets DOCKER_HOST, the TLS variables and "
+                         "HEALTHCHECK_TCP_PORT explicitly.")
+
+
+def _ci_k8s_tls_vars(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if job.variables.get("FF_KUBERNETES_HONOR_ENTRYPOINT", "").lower() == "true":
+        return None
+    needed = client_vars_needed(job, svc, kubernetes=True)
+    if not needed:
+        return None
+    verdict = warn if set(needed) == {"HEALTHCHECK_TCP_PORT"} else fail
+    return verdict(
+        f"Job {job.name}: the Kubernetes executor does not run the image entrypoint, so "
+        f"nothing derives {', '.join(needed)}.", _job_where(ctx, job),
+        ("missing", list(needed)), fix=_vars_snippet(needed))
 
 
 @check("ci-entrypoint-bypassed", Link.JOB, "Client auto-configuration", needs=NEEDS)
 def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
     if ctx.kubernetes_executor:
         return None  # ci-k8s-tls-vars covers it
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        name, emptied = job_image(ctx, job)
-        if name and parse_image(name).is_docker_image and not emptied:
-            continue
-        needed = client_vars_needed(job, svc, kubernetes=False)
-        if not needed:
-            continue
-        if emptied:
-            why = "`entrypoint: [\"\"]` removes docker-entrypoint.sh"
-        elif not name:
-            why = "the job has no image (the runner's default), which may not be a docker:* image"
-        elif "$" in name:
-            why = f"the job image {name} is set by variables, so it may not be a docker:* image"
-        else:
-            why = f"the job image {name} is not a docker:* image"
-        # a custom image may configure the client itself; an emptied entrypoint cannot
-        make = fail if emptied else warn
-        problems.append(make(
-            f"Job {job.name}: {why}, so nothing sets {', '.join(needed)}; the client falls back "
-            "to unix:///var/run/docker.sock or speaks plain HTTP to the TLS port.",
-            _job_where(ctx, job), ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return summarise(problems, "Every dind job's client is configured, by the docker image "
-                      "entrypoint or by explicit variables.", bool(pairs))
+    return each_dind_job(ctx, _ci_entrypoint_bypassed,
+                         "Every dind job's client is configured, by the docker image "
+                         "entrypoint or by explicit variables.")
+
+
+def _ci_entrypoint_bypassed(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    name, emptied = job_image(ctx, job)
+    if name and parse_image(name).is_docker_image and not emptied:
+        return None
+    needed = client_vars_needed(job, svc, kubernetes=False)
+    if not needed:
+        return None
+    if emptied:
+        why = "`entrypoint: [\"\"]` removes docker-entrypoint.sh"
+    elif not name:
+        why = "the job has no image (the runner's default), which may not be a docker:* image"
+    elif "$" in name:
+        why = f"the job image {name} is set by variables, so it may not be a docker:* image"
+    else:
+        why = f"the job image {name} is not a docker:* image"
+    # a custom image may configure the client itself; an emptied entrypoint cannot
+    make = fail if emptied else warn
+    return make(
+        f"Job {job.name}: {why}, so nothing sets {', '.join(needed)}; the client falls back "
+        "to unix:///var/run/docker.sock or speaks plain HTTP to the TLS port.",
+        _job_where(ctx, job), ("missing", list(needed)), fix=_vars_snippet(needed))
 
 
 @check("dind-command-drops-defaults", Link.JOB, "dind service command", needs=NEEDS)
 def dind_command_drops_defaults(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if not d.command_drops_defaults(svc):
-            continue
-        command = svc.command or []
-        tcp = any("tcp://" in part for part in command)
-        flags = [c for c in command[1:]]
-        text = (f"Job {job.name}: command starts with `dockerd`, so the entrypoint adds none of "
-                "its flags (no --host, no TLS)")
-        evidence = ("command", f"{command} ({_at(ctx, svc.line)})")
-        fix = f"command: {flags!r}   # flags only: the entrypoint keeps its defaults"
-        problems.append(info(text + "; the command sets its own tcp listener.", evidence, fix=fix)
-                        if tcp else fail(text + ": dind listens on no TCP port.", evidence,
-                                         fix=fix))
-    return summarise(problems, "No dind service replaces the entrypoint's default flags.",
-                     bool(pairs))
+    return each_dind_job(ctx, _dind_command_drops_defaults,
+                         "No dind service replaces the entrypoint's default flags.")
+
+
+def _dind_command_drops_defaults(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if not d.command_drops_defaults(svc):
+        return None
+    command = svc.command or []
+    tcp = any("tcp://" in part for part in command)
+    flags = [c for c in command[1:]]
+    text = (f"Job {job.name}: command starts with `dockerd`, so the entrypoint adds none of "
+            "its flags (no --host, no TLS)")
+    evidence = ("command", f"{command} ({_at(ctx, svc.line)})")
+    fix = f"command: {flags!r}   # flags only: the entrypoint keeps its defaults"
+    if tcp:
+        return info(text + "; the command sets its own tcp listener.", evidence, fix=fix)
+    return fail(text + ": dind listens on no TCP port.", evidence, fix=fix)
 
 
 @check("floating-docker-tag", Link.JOB, "Pinned docker images", needs=NEEDS)
@@ -355,65 +376,69 @@ def floating_docker_tag(ctx: Context) -> Verdict | None:
 
 @check("docker-version-skew", Link.JOB, "Client vs dind version", needs=NEEDS)
 def docker_version_skew(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if job.image is None:
-            continue
-        client, daemon = parse_image(job.image.name), parse_image(svc.name)
-        if not (client.is_docker_image and daemon.is_docker_image):
-            continue
-        cv, dv = client.version, daemon.version
-        evidence = [("client", f"{job.image.name} ({_at(ctx, job.image.line)})"),
-                    ("dind", f"{svc.name} ({_at(ctx, svc.line)})")]
-        if cv and dv and cv[0] < dv[0]:
-            problems.append(warn(f"Job {job.name}: client {cv[0]}.x is older than dind "
-                                 f"{dv[0]}.x; newer daemons raise their minimum API version.",
-                                 *evidence))
-        elif (cv or client.tag.startswith("stable")) and daemon.floating and dv is None:
-            problems.append(warn(
-                f"Job {job.name}: the client is pinned ({job.image.name}) but dind floats "
-                f"({svc.name}); the next Docker release can reject the old client "
-                "(client version ... is too old).", *evidence))
-    return summarise(problems, "Client and dind versions move together.", bool(pairs))
+    return each_dind_job(ctx, _docker_version_skew,
+                         "Client and dind versions move together.")
+
+
+def _docker_version_skew(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if job.image is None:
+        return None
+    client, daemon = parse_image(job.image.name), parse_image(svc.name)
+    if not (client.is_docker_image and daemon.is_docker_image):
+        return None
+    cv, dv = client.version, daemon.version
+    evidence = [("client", f"{job.image.name} ({_at(ctx, job.image.line)})"),
+                ("dind", f"{svc.name} ({_at(ctx, svc.line)})")]
+    if cv and dv and cv[0] < dv[0]:
+        return warn(f"Job {job.name}: client {cv[0]}.x is older than dind "
+                    f"{dv[0]}.x; newer daemons raise their minimum API version.",
+                    *evidence)
+    elif (cv or client.tag.startswith("stable")) and daemon.floating and dv is None:
+        return warn(
+            f"Job {job.name}: the client is pinned ({job.image.name}) but dind floats "
+            f"({svc.name}); the next Docker release can reject the old client "
+            "(client version ... is too old).", *evidence)
+    return None
 
 
 @check("docker-driver-vfs", Link.JOB, "DOCKER_DRIVER", needs=NEEDS)
 def docker_driver_vfs(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        driver = d.service_env(job, svc).get("DOCKER_DRIVER", "")
-        if driver.strip().lower() == "vfs":
-            problems.append(warn(
-                f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
-                "layer in full: slow builds and full disks.",
-                _job_where(ctx, job, "DOCKER_DRIVER"), fix="variables:\n  DOCKER_DRIVER: overlay2"))
-    return summarise(problems, "No dind job forces the vfs storage driver.", bool(pairs))
+    return each_dind_job(ctx, _docker_driver_vfs,
+                         "No dind job forces the vfs storage driver.")
+
+
+def _docker_driver_vfs(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    driver = d.service_env(job, svc).get("DOCKER_DRIVER", "")
+    if driver.strip().lower() == "vfs":
+        return warn(
+            f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
+            "layer in full: slow builds and full disks.",
+            _job_where(ctx, job, "DOCKER_DRIVER"), fix="variables:\n  DOCKER_DRIVER: overlay2")
+    return None
 
 
 @check("no-proxy-missing-docker", Link.JOB, "Proxy bypass for docker", needs=NEEDS)
 def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
-        _, host, port = d.docker_host(job)
-        host = host or "docker"
-        tls = port == 2376 if port is not None else d.dind_tls(job, svc)
-        port = port or (2376 if tls else 2375)
-        via, proxy = daemon_proxy(env, host, port, tls)
-        if not proxy:
-            continue
-        name, no_proxy = no_proxy_of(env)
-        problems.append(warn(
-            f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
-            "docker client sends its daemon requests to the proxy.",
-            _job_where(ctx, job, name or via),
-            (name or "NO_PROXY", no_proxy or "(unset)"),
-            fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"'))
-    return summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
-                     bool(pairs))
+    return each_dind_job(ctx, _no_proxy_missing_docker,
+                         "Every proxied dind job bypasses the proxy for the daemon.")
+
+
+def _no_proxy_missing_docker(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
+    _, host, port = d.docker_host(job)
+    host = host or "docker"
+    tls = port == 2376 if port is not None else d.dind_tls(job, svc)
+    port = port or (2376 if tls else 2375)
+    via, proxy = daemon_proxy(env, host, port, tls)
+    if not proxy:
+        return None
+    name, no_proxy = no_proxy_of(env)
+    return warn(
+        f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
+        "docker client sends its daemon requests to the proxy.",
+        _job_where(ctx, job, name or via),
+        (name or "NO_PROXY", no_proxy or "(unset)"),
+        fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"')
 
 
 def path_mtu(ctx: Context) -> tuple[int | None, str]:
@@ -430,19 +455,19 @@ def path_mtu(ctx: Context) -> tuple[int | None, str]:
 @check("dind-mtu-flag-missing", Link.JOB, "dind MTU", needs=NEEDS)
 def dind_mtu_flag_missing(ctx: Context) -> Verdict | None:
     mtu, source = path_mtu(ctx)
-    pairs = _dind(ctx)
-    if mtu is None or not pairs:
+    if mtu is None:
         return None
-    problems = []
-    for job, svc in pairs:
+
+    def flag_missing(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
         flags = [c for c in svc.command or [] if c.startswith("--mtu")]
         value = flags[0].partition("=")[2] if flags else ""
-        if not flags or (value.isdigit() and int(value) > mtu):
-            problems.append(warn(
-                f"Job {job.name}: the path MTU is {mtu} ({source}) but dind's bridge uses "
-                f"{value or 1500}: large packets from inner containers are dropped (hung "
-                "downloads, TLS handshake timeouts).",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix=f'services:\n  - name: {svc.name}\n    command: ["--mtu={mtu}"]'))
-    return summarise(problems, f"dind's MTU fits the path MTU {mtu}.", True)
+        if flags and not (value.isdigit() and int(value) > mtu):
+            return None
+        return warn(
+            f"Job {job.name}: the path MTU is {mtu} ({source}) but dind's bridge uses "
+            f"{value or 1500}: large packets from inner containers are dropped (hung "
+            "downloads, TLS handshake timeouts).",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix=f'services:\n  - name: {svc.name}\n    command: ["--mtu={mtu}"]')
 
+    return each_dind_job(ctx, flag_missing, f"dind's MTU fits the path MTU {mtu}.")
