@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..config import declared as d
+from ..config import declared
 from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
 from ..model import Link
@@ -27,7 +27,7 @@ def _ci(ctx: Context) -> CiFileFacts | None:
 
 def _at(ctx: Context, line: int | None) -> str:
     ci = ctx.facts.ci_file
-    return d.where(ci.path if ci else ".gitlab-ci.yml", line)
+    return declared.where(ci.path if ci else ".gitlab-ci.yml", line)
 
 
 def _job_where(ctx: Context, job: JobDecl, key: str | None = None) -> tuple[str, str]:
@@ -41,12 +41,12 @@ def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
     if job.image is not None:
         emptied = job.image.entrypoint is not None and all(not p for p in job.image.entrypoint)
         return job.image.name, emptied
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
+    runners = declared.runners_in_scope(ctx.facts.runner_config, ctx.env)
     return (runners[0].image if runners and runners[0].image else ""), False
 
 
 def _dind(ctx: Context) -> list[tuple[JobDecl, ServiceDecl]]:
-    return d.dind_jobs(_ci(ctx), ctx.env)
+    return declared.dind_jobs(_ci(ctx), ctx.env)
 
 
 DindJudge = Callable[[Context, JobDecl, ServiceDecl], "Verdict | None"]
@@ -68,7 +68,7 @@ def summarise(problems: list[Verdict], ok_text: str, any_jobs: bool) -> Verdict 
 
 def client_vars_needed(job: JobDecl, svc: ServiceDecl, *, kubernetes: bool) -> dict[str, str]:
     """Variables a client without the docker entrypoint needs to reach this dind service."""
-    tls = d.dind_tls(job, svc)
+    tls = declared.dind_tls(job, svc)
     host = "docker" if "docker" in svc.hostnames else svc.hostnames[-1]
     needed: dict[str, str] = {}
     if "DOCKER_HOST" not in job.variables:
@@ -77,9 +77,9 @@ def client_vars_needed(job: JobDecl, svc: ServiceDecl, *, kubernetes: bool) -> d
         if not job.variables.get("DOCKER_TLS_VERIFY"):
             needed["DOCKER_TLS_VERIFY"] = "1"
         if not job.variables.get("DOCKER_CERT_PATH"):
-            certdir = d.tls_certdir(job, svc)[0].rstrip("/")
+            certdir = declared.tls_certdir(job, svc)[0].rstrip("/")
             needed["DOCKER_CERT_PATH"] = f"{certdir}/client"
-    if kubernetes and "HEALTHCHECK_TCP_PORT" not in d.service_env(job, svc):
+    if kubernetes and "HEALTHCHECK_TCP_PORT" not in declared.service_env(job, svc):
         needed["HEALTHCHECK_TCP_PORT"] = "2376" if tls else "2375"
     return needed
 
@@ -94,14 +94,14 @@ def ci_file_invalid(ctx: Context) -> Verdict | None:
     if ci is None:
         return None
     if not ci.found or ci.error:
-        return fail(f"{d.where(ci.path, ci.error_line)} cannot be analysed: "
+        return fail(f"{declared.where(ci.path, ci.error_line)} cannot be analysed: "
                     f"{ci.error or 'not found'}.", ("file", ci.path), ("source", ci.source),
                     fix="Check the file with GitLab's pipeline editor (CI Lint).")
     evidence = [("file", ci.path), ("jobs", len(ci.jobs))]
     if ci.notes:
-        return warn(f"{d.where(ci.path, None)} parses, with remarks.", *evidence,
+        return warn(f"{declared.where(ci.path, None)} parses, with remarks.", *evidence,
                     *[("note", n) for n in ci.notes])
-    return ok(f"{d.where(ci.path, None)} parses: {len(ci.jobs)} job(s), "
+    return ok(f"{declared.where(ci.path, None)} parses: {len(ci.jobs)} job(s), "
               f"{len(_dind(ctx))} with a dind service.", *evidence)
 
 
@@ -124,15 +124,15 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     if ci is None:
         return None
     problems, runner_known = [], []
-    users = [job for job in d.jobs_in_scope(ci, ctx.env) if job.uses_docker]
+    users = [job for job in declared.jobs_in_scope(ci, ctx.env) if job.uses_docker]
     for job in users:
         runners = job_runners(ctx, job)  # the runners this job lands on, by tags
-        socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
-        _, host, _ = d.docker_host(job)
+        socket = any(declared.mounts(r, declared.DOCKER_SOCKET) for r in runners)
+        _, host, _ = declared.docker_host(job)
         image = parse_image(job.image.name) if job.image else None
         if runners:
             runner_known.append(job.name)
-        if d.dind_service(job) or socket or (host and host != "docker") or \
+        if declared.dind_service(job) or socket or (host and host != "docker") or \
                 (image is not None and image.is_dind) or \
                 job.variables.get("DOCKER_HOST", "").startswith(("unix://", "ssh://")):
             continue
@@ -175,7 +175,7 @@ def dind_alias_missing(ctx: Context) -> Verdict | None:
 
 
 def _dind_alias_missing(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
-    _, host, _ = d.docker_host(job)
+    _, host, _ = declared.docker_host(job)
     expected = host or "docker"
     if expected == "docker" and "docker" not in svc.hostnames and not svc.alias:
         return fail(
@@ -194,11 +194,11 @@ def dind_alias_mismatch(ctx: Context) -> Verdict | None:
 
 def _dind_alias_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
     k8s = ctx.kubernetes_executor
-    raw, host, _ = d.docker_host(job)
+    raw, host, _ = declared.docker_host(job)
     source = "job variables"
     if raw is None and ctx.env.get("DOCKER_HOST"):
         job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
-        raw, host, _ = d.docker_host(job_env)
+        raw, host, _ = declared.docker_host(job_env)
         source = "the job's environment"
     if host is None or (host == "docker" and not svc.alias
                         and "docker" not in svc.hostnames):
@@ -213,8 +213,8 @@ def _dind_alias_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdic
             f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
             f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
             fix=f"services:\n  - name: {svc.name}\n    alias: {host}")
-    san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
-    if d.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
+    san = declared.service_env(job, svc).get("DOCKER_TLS_SAN", "")
+    if declared.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
         return warn(
             f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
             f"`localhost` and the container's name and IPs, not {host!r} (x509: "
@@ -232,12 +232,12 @@ def ci_tls_port_mismatch(ctx: Context) -> Verdict | None:
 
 
 def _ci_tls_port_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
-    if d.command_drops_defaults(svc):
+    if declared.command_drops_defaults(svc):
         return None
-    raw, _, port = d.docker_host(job)
+    raw, _, port = declared.docker_host(job)
     if raw is None or port is None:
         return None
-    certdir, origin = d.tls_certdir(job, svc)
+    certdir, origin = declared.tls_certdir(job, svc)
     evidence = [("DOCKER_HOST", f"{raw} ({_at(ctx, job.variable_lines.get('DOCKER_HOST'))})"),
                 ("DOCKER_TLS_CERTDIR", f"{certdir!r} ({origin})")]
     if port == 2375 and certdir:
@@ -268,8 +268,8 @@ def ci_tls_flag_ignored(ctx: Context) -> Verdict | None:
 
 def _ci_tls_flag_ignored(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
     flags = [c for c in svc.command or [] if c in ("--tls=false", "--tlsverify=false")]
-    certdir, origin = d.tls_certdir(job, svc)
-    if flags and certdir and not d.command_drops_defaults(svc):
+    certdir, origin = declared.tls_certdir(job, svc)
+    if flags and certdir and not declared.command_drops_defaults(svc):
         return warn(
             f"Job {job.name}: {flags[0]} does not turn TLS off while DOCKER_TLS_CERTDIR is "
             f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
@@ -339,7 +339,7 @@ def dind_command_drops_defaults(ctx: Context) -> Verdict | None:
 
 
 def _dind_command_drops_defaults(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
-    if not d.command_drops_defaults(svc):
+    if not declared.command_drops_defaults(svc):
         return None
     command = svc.command or []
     tcp = any("tcp://" in part for part in command)
@@ -408,7 +408,7 @@ def docker_driver_vfs(ctx: Context) -> Verdict | None:
 
 
 def _docker_driver_vfs(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
-    driver = d.service_env(job, svc).get("DOCKER_DRIVER", "")
+    driver = declared.service_env(job, svc).get("DOCKER_DRIVER", "")
     if driver.strip().lower() == "vfs":
         return warn(
             f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
@@ -424,10 +424,10 @@ def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
 
 
 def _no_proxy_missing_docker(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
-    env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
-    _, host, port = d.docker_host(job)
+    env = {k: declared.expand(v, job.variables) for k, v in job.variables.items()}
+    _, host, port = declared.docker_host(job)
     host = host or "docker"
-    tls = port == 2376 if port is not None else d.dind_tls(job, svc)
+    tls = port == 2376 if port is not None else declared.dind_tls(job, svc)
     port = port or (2376 if tls else 2375)
     via, proxy = daemon_proxy(env, host, port, tls)
     if not proxy:
@@ -443,7 +443,7 @@ def _no_proxy_missing_docker(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Ve
 
 def path_mtu(ctx: Context) -> tuple[int | None, str]:
     """The smallest MTU known on the path: the runner's per-build network or the job's NIC."""
-    for runner in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
+    for runner in declared.runners_in_scope(ctx.facts.runner_config, ctx.env):
         if runner.network_mtu and runner.network_mtu < 1500 and not runner.network_mode:
             return runner.network_mtu, f"{runner.name}: network_mtu"
     env = ctx.facts.env

@@ -7,7 +7,7 @@ resolve on a per-job network means the service died at startup.
 
 from __future__ import annotations
 
-from ..config import declared as d
+from ..config import declared
 from ..config.filefacts import RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DAEMONLESS
 from ..model import Link
@@ -26,7 +26,7 @@ def _rc(ctx: Context) -> RunnerConfigFacts | None:
 
 def _at(rc: RunnerConfigFacts, runner: RunnerDecl, key: str = "") -> str:
     line = runner.key_lines.get(key) or runner.line
-    return d.where(rc.path, line)
+    return declared.where(rc.path, line)
 
 
 def _section(runner: RunnerDecl) -> str:
@@ -40,7 +40,7 @@ def runner_config_invalid(ctx: Context) -> Verdict | None:
         return None
     label = "Helm values" if rc.helm else "runner config"
     if not rc.found or rc.error:
-        return fail(f"The {label} {d.where(rc.path, rc.error_line)} cannot be used: "
+        return fail(f"The {label} {declared.where(rc.path, rc.error_line)} cannot be used: "
            f"{rc.error or 'not found'}.", ("file", rc.path), ("source", rc.source),
            fix="Point --runner-config (or --helm-values) at the runner's config.toml.")
     if not rc.runners:
@@ -59,7 +59,7 @@ def runner_executor(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
     if rc is None or not rc.parsed or not rc.runners:
         return None
-    dind = bool(d.dind_jobs(ctx.facts.ci_file, ctx.env))
+    dind = bool(declared.dind_jobs(ctx.facts.ci_file, ctx.env))
     verdicts = []
     for runner in rc.runners:
         where = ("executor", f"{runner.name}: {runner.executor or '(none)'} "
@@ -95,7 +95,7 @@ def service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
     if not flag:
         return False, f"{_section(runner)} {key} = {'false' if flag is False else '(unset)'}"
     allowed = runner.allowed_privileged_services
-    if allowed and not any(d.glob_match(p, image) for p in allowed):
+    if allowed and not any(declared.glob_match(p, image) for p in allowed):
         return False, f"allowed_privileged_services {allowed} does not match {image}"
     return True, f"{_section(runner)} {key} = true"
 
@@ -104,8 +104,8 @@ def service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
 def privileged_missing(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
     ci = ctx.facts.ci_file
-    runners = d.runners_in_scope(rc, ctx.env)
-    if not runners:
+    runners = declared.runners_in_scope(rc, ctx.env)
+    if rc is None or not runners:
         return _died_at_startup(ctx)
     verdicts = []
     for runner in runners:
@@ -114,12 +114,12 @@ def privileged_missing(ctx: Context) -> Verdict | None:
         if scope.level == "none":
             verdicts.append(ok(scope.not_dind(), inferred))
             continue
-        images = d.declared_dind_images(ci, runner, ctx.env)
+        images = declared.declared_dind_images(ci, runner, ctx.env)
         checked = images or ["docker:dind"]
         denied = [(image, why) for image in checked
                   for allowed, why in [service_privilege(runner, image)] if not allowed]
         key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
-        where = ("where", _at(rc, runner, key) if rc else "")
+        where = ("where", _at(rc, runner, key))
         if not denied:
             verdicts.append(ok(f"{runner.name}: dind services run privileged.", where, inferred))
             continue
@@ -149,23 +149,22 @@ def privileged_missing(ctx: Context) -> Verdict | None:
 
 def _died_at_startup(ctx: Context) -> Verdict | None:
     """Live + static: a declared dind alias that does not resolve on a per-job network."""
-    name = ctx.facts.name
-    pairs = d.dind_jobs(ctx.facts.ci_file, ctx.env)
-    if name is None or name.is_ip or name.addresses or not pairs:
+    name, ci = ctx.facts.name, ctx.facts.ci_file
+    pairs = declared.dind_jobs(ci, ctx.env)
+    if name is None or ci is None or name.is_ip or name.addresses or not pairs:
         return None
     per_job = PER_JOB_RESOLVER in ctx.facts.env.resolv_nameservers or \
         bool(ctx.env.get("CI_BUILD_NETWORK_NAME"))
-    declared = [(job, svc) for job, svc in pairs if name.host in svc.hostnames]
-    if not per_job or not declared:
+    named = [(job, svc) for job, svc in pairs if name.host in svc.hostnames]
+    if not per_job or not named:
         return None
-    job, svc = declared[0]
+    job, svc = named[0]
     return fail(
         f"The dind service {svc.name} is declared with hostname {name.host!r}, yet that name "
         f"does not resolve on the per-job network: the service container exited at startup. "
         "Most likely it is not privileged; next, iptables (nf_tables vs legacy) or the storage "
         "driver. The service log (CI_DEBUG_SERVICES=true) tells which.",
-        ("declared", f"{svc.name} in job {job.name} "
-                     f"({d.where(ctx.facts.ci_file.path, svc.line) if ctx.facts.ci_file else ''})"),
+        ("declared", f"{svc.name} in job {job.name} ({declared.where(ci.path, svc.line)})"),
         ("resolver", ctx.facts.env.resolv_nameservers),
         ("lookup", name.dns_error or name.system_error or "no address"),
         ("confirm: privileged", "mount: permission denied (are you root?) / "
@@ -179,9 +178,9 @@ def _died_at_startup(ctx: Context) -> Verdict | None:
 def tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
     """(client cert dir, job name) for every dind job whose daemon serves TLS."""
     out = []
-    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
-        certdir, _ = d.tls_certdir(job, svc)
-        if certdir and not d.command_drops_defaults(svc):
+    for job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
+        certdir, _ = declared.tls_certdir(job, svc)
+        if certdir and not declared.command_drops_defaults(svc):
             out.append((certdir.rstrip("/") + "/client", job.name))
     return out
 
@@ -189,7 +188,7 @@ def tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
 @check("certs-volume-missing", Link.RUNNER, "Client certs shared with the job", needs=NEEDS)
 def certs_volume_missing(ctx: Context) -> Verdict | None:
     rc = _rc(ctx)
-    runners = d.runners_in_scope(rc, ctx.env)
+    runners = declared.runners_in_scope(rc, ctx.env)
     if rc is None or not runners:
         return None
     ci = ctx.facts.ci_file
@@ -204,12 +203,12 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
             continue
         here = set(scope.landing) | set(scope.maybe)
         wanted = ([(path, job) for path, job in tls_jobs if job in here] if known
-                  else [(d.CERTS_CLIENT, "(CI file not given)")])
+                  else [(declared.CERTS_CLIENT, "(CI file not given)")])
         if not wanted:
             verdicts.append(ok(f"{runner.name}: no job runs dind with TLS here; no cert volume "
                                "needed.", inferred))
             continue
-        missing = sorted({path for path, _ in wanted if not d.mounts(runner, path)})
+        missing = sorted({path for path, _ in wanted if not declared.mounts(runner, path)})
         volumes = ("volumes", [v.spec for v in runner.volumes])
         if not missing:
             verdicts.append(ok(f"{runner.name}: {', '.join(sorted({p for p, _ in wanted}))} is "
@@ -243,20 +242,24 @@ def certs_volume_missing(ctx: Context) -> Verdict | None:
 
 @check("certs-volume-shared", Link.RUNNER, "Cert volume lifetime", needs=NEEDS)
 def certs_volume_shared(ctx: Context) -> Verdict | None:
+    """Several verdicts a runner (one a certs volume), so not :func:`each_runner`."""
     rc = _rc(ctx)
+    if rc is None:
+        return None
     verdicts = []
-    for runner in d.runners_in_scope(rc, ctx.env):
+    for runner in declared.runners_in_scope(rc, ctx.env):
         for volume in runner.volumes:
-            if not d.CERTS_CLIENT.startswith(volume.target.rstrip("/") + "/") and \
-                    volume.target.rstrip("/") != d.CERTS_CLIENT:
+            if not declared.CERTS_CLIENT.startswith(volume.target.rstrip("/") + "/") and \
+                    volume.target.rstrip("/") != declared.CERTS_CLIENT:
                 continue
-            where = ("volume", f"{volume.spec} ({d.where(rc.path, volume.line) if rc else ''})")
+            where = ("volume", f"{volume.spec} ({declared.where(rc.path, volume.line)})")
             if volume.kind in ("bind", "named", "host_path", "pvc", "nfs"):
                 verdicts.append(warn(
                     f"{runner.name}: {volume.spec} is shared by every job on this runner: "
                     "concurrent dind services overwrite each other's certs (certificate signed "
                     "by unknown authority, bad certificate).", where,
-                    fix=f'volumes = ["{d.CERTS_CLIENT}"]   # a per-job volume, no host path'))
+                    fix=f'volumes = ["{declared.CERTS_CLIENT}"]   '
+                        "# a per-job volume, no host path"))
             elif volume.kind == "volume" and not runner.disable_cache:
                 verdicts.append(info(
                     f"{runner.name}: {volume.spec} is a runner-managed volume that persists "
@@ -279,11 +282,11 @@ def _socket_volume_with_dind(ctx: Context, rc: RunnerConfigFacts,
     if runner.kubernetes:
         return None
     sockets = [v for v in runner.volumes if v.target.rstrip("/") in (
-        d.DOCKER_SOCKET, "/var/run", "/run")]
+        declared.DOCKER_SOCKET, "/var/run", "/run")]
     if not sockets:
         return ok(f"{runner.name}: the host docker socket is not mounted.")
     scope = dind_scope(ctx, runner)
-    where = ("volume", f"{sockets[0].spec} ({d.where(rc.path, sockets[0].line) if rc else ''})")
+    where = ("volume", f"{sockets[0].spec} ({declared.where(rc.path, sockets[0].line)})")
     inferred = scope.evidence()
     if scope.landing or scope.own_dind:
         dind = scope.landing or ["the runner's own dind service"]
@@ -350,7 +353,7 @@ def _services_timeout_short(ctx: Context, rc: RunnerConfigFacts,
     where = ("where", _at(rc, runner, "docker.wait_for_services_timeout"))
     scope = dind_scope(ctx, runner)
     if scope.level == "none" or (ci is not None and ci.parsed
-                                 and not d.declared_dind_images(ci, runner, ctx.env)):
+                                 and not declared.declared_dind_images(ci, runner, ctx.env)):
         return ok(f"{runner.name}: no dind service to wait for here.",
                   scope.evidence())
     elif timeout is not None and 0 < timeout < 30 and scope.level == "hint":
@@ -381,7 +384,7 @@ def _per_build_jobs(ctx: Context) -> tuple[list[str], list[str]] | None:
     ci = ctx.facts.ci_file
     if ci is None or not ci.parsed:
         return None
-    jobs = d.jobs_in_scope(ci, ctx.env)
+    jobs = declared.jobs_in_scope(ci, ctx.env)
     on = [j.name for j in jobs if _truthy(j.variables.get("FF_NETWORK_PER_BUILD"))]
     return on, [j.name for j in jobs if j.name not in on]
 
