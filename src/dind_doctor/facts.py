@@ -277,6 +277,71 @@ class ClientsFacts:
 
 
 @dataclass
+class DiskFact:
+    """Free space of the filesystem holding one directory (``statvfs``)."""
+
+    path: str
+    role: str  # builds dir, project dir, docker root
+    free_bytes: int | None = None
+    total_bytes: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class SocketOwnerFact:
+    """Who owns a unix socket, and the socket group's members as ``/etc/group`` lists them."""
+
+    path: str
+    uid: int
+    gid: int
+    mode: str  # octal permission bits
+    group: str | None = None
+    group_members: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClientConfigFact:
+    """The docker client's config.json: which registries it holds credentials for (names only)."""
+
+    path: str
+    source: str  # DOCKER_CONFIG or ~/.docker
+    file: PathFact
+    parse_error: str | None = None
+    auths: list[str] = field(default_factory=list)
+    creds_store: str | None = None
+    cred_helpers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RegistryFacts:
+    """``$CI_REGISTRY`` as the job reaches it: what it speaks, and whether the job's own CA
+    store verifies it (the dind daemon verifies with its own store, not the job's)."""
+
+    registry: str  # host[:port] as CI_REGISTRY gives it
+    port: PortFacts | None = None
+    verified: bool | None = None  # TLS handshake with the default CA store and hostname check
+    verify_error: str | None = None
+    duration_ms: float = 0.0
+
+
+@dataclass
+class HostFacts:
+    """The job process on its host: identity, disk space, cgroup mode, client credentials."""
+
+    uid: int | None = None
+    gid: int | None = None
+    groups: list[int] = field(default_factory=list)  # supplementary gids of the process
+    user: str | None = None
+    socket_owners: list[SocketOwnerFact] = field(default_factory=list)
+    cgroup_v2: bool | None = None  # /sys/fs/cgroup/cgroup.controllers exists
+    disks: list[DiskFact] = field(default_factory=list)
+    client_config: ClientConfigFact | None = None
+    auth_config_registries: list[str] = field(default_factory=list)  # DOCKER_AUTH_CONFIG
+    auth_config_error: str | None = None
+    duration_ms: float = 0.0
+
+
+@dataclass
 class ProbeError:
     """A probe that crashed or overran its timeout."""
 
@@ -304,6 +369,8 @@ class Facts:
     format: int = FACTS_FORMAT
     runner_config: RunnerConfigFacts | None = None
     ci_file: CiFileFacts | None = None
+    host: HostFacts | None = None
+    registry: RegistryFacts | None = None
     clients: ClientsFacts | None = None
 
     def port(self, number: int) -> PortFacts | None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from dind_doctor.facts import ClientsFacts
 from dind_doctor.model import Status
+from dind_doctor.probes.clients import script_mentions
+from dind_doctor.report import build_report
 from tests.checks.outcome import assert_blocked, evidence, findings, status
 from tests.factories import PLAIN_TCP_WARNING, FactsBuilder
 
@@ -95,6 +100,31 @@ def test_no_compose_at_all_warns() -> None:
     found = findings(FactsBuilder.healthy_tls().without_compose())["compose-missing"]
     assert found.status == Status.WARN
     assert "docker compose" in found.fix and "shim" in found.fix
+
+
+def test_no_compose_in_a_job_that_never_uses_it_is_info(tmp_path: Path) -> None:
+    """A healthy job that has no compose and needs none is quiet; one that calls it warns."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".gitlab-ci.yml").write_text(
+        "build:\n  image: docker:29-cli\n  services: [docker:29-dind]\n"
+        "  script:\n    - docker build -t app .\n")
+    env = {"CI_PROJECT_DIR": str(project)}
+
+    def compose_finding():  # type: ignore[no-untyped-def]
+        facts = FactsBuilder.healthy_tls().without_compose().build()
+        facts.clients = ClientsFacts(project_dir=str(project), script_mentions=script_mentions(env))
+        return next(f for f in build_report(facts).findings if f.id == "compose-missing")
+
+    quiet = compose_finding()
+    assert quiet.status == Status.INFO
+    assert evidence(quiet)["compose use"].startswith("none")
+    (project / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n")
+    assert compose_finding().status == Status.WARN  # a compose file: a script may well use it
+    (project / "compose.yaml").unlink()
+    (project / ".gitlab-ci.yml").write_text(
+        "test:\n  services: [docker:29-dind]\n  script:\n    - docker-compose up -d\n")
+    assert compose_finding().status == Status.WARN
 
 
 def test_compose_v1_only_is_info_and_plugin_is_ok() -> None:

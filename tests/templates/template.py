@@ -10,6 +10,7 @@ from ruamel.yaml import YAML
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = TEMPLATES / "dind-doctor.gitlab-ci.yml"
+COMPONENT = TEMPLATES / "dind-doctor.yml"  # the same, as a CI/CD component with inputs
 README = TEMPLATES.parent / "README.md"  # the template is documented in the main README
 JOB = ".dind-doctor"
 
@@ -28,6 +29,13 @@ def readme_block(marker: str) -> str:
     found = re.search(rf"<!-- {re.escape(marker)} -->\n```\w*\n(.*?)```", text, re.DOTALL)
     assert found, f"no block after <!-- {marker} --> in {README.name}"
     return found.group(1)
+
+
+def render_component(inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The component's configuration as GitLab merges it for these ``inputs:``."""
+    from .gitlab_inputs import render
+
+    return render(COMPONENT.read_text(encoding="utf-8"), inputs)
 
 
 def readme_examples() -> dict[str, str]:

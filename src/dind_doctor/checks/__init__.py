@@ -16,5 +16,10 @@ from . import clients, longtail
 # read live facts (an unresolvable service alias, the job's interface MTU).
 from . import cifile, runner_config
 
-__all__ = ["api", "base", "cifile", "clients", "daemon", "endpoint", "job", "longtail", "name",
-           "port", "protocol", "runner_config", "tls", "tools"]
+# isort: split
+# The long tail: context and risks read from the same facts.
+from . import cgroup, disk, hosted_runner, registry, service_log, socket_access
+
+__all__ = ["api", "base", "cgroup", "cifile", "clients", "daemon", "disk", "endpoint",
+           "hosted_runner", "job", "longtail", "name", "port", "protocol", "registry",
+           "runner_config", "service_log", "socket_access", "tls", "tools"]

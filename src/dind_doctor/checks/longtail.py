@@ -43,7 +43,12 @@ def dind_rootless_mode(ctx: Context) -> Verdict | None:
                         'TESTCONTAINERS_RYUK_DISABLED: "true").')
     return info("The dind daemon runs rootless (docker:dind-rootless): its socket is "
                 f"{ROOTLESS_SOCKET}, the service still needs privileged = true, "
-                "--privileged containers and some mounts (sysfs) are refused inside it.",
+                "--privileged containers and some mounts (sysfs) are refused inside it. It "
+                "listens on 2376 (TLS) through rootlesskit; ports its containers publish are "
+                "forwarded by rootlesskit (below 1024 only with net.ipv4."
+                "ip_unprivileged_port_start lowered); its MTU is rootlesskit's (1500 unless "
+                "DOCKERD_ROOTLESS_ROOTLESSKIT_MTU is set); rootless overlay2 needs kernel 5.11 "
+                "or later, else it stores images on fuse-overlayfs or vfs.",
                 *evidence)
 
 

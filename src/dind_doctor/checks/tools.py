@@ -30,8 +30,19 @@ def compose_missing(ctx: Context) -> Verdict | None:
     if legacy.path:
         return info(f"Only docker-compose {legacy.version}; no docker compose plugin.",
                     *evidence, fix="Prefer `docker compose` from docker:* images (v2 plugin).")
+    fix = ("Use a docker:* image (≥ 20.10.15 ships the compose plugin) and call "
+           "`docker compose`; for scripts that call docker-compose, add a shim:\n"
+           f"{SHIM}")
+    clients = ctx.facts.clients
+    if clients is not None and clients.project_dir and not _uses_compose(clients.script_mentions):
+        return info("Neither `docker compose` nor `docker-compose` is in the job image; nothing "
+                    "in the CI file or the project uses compose.", *evidence,
+                    ("compose use", "none in the CI file, no compose file in the project"),
+                    fix=fix)
     return warn("Neither `docker compose` nor `docker-compose` is available in the job image.",
                 *evidence,
-                fix="Use a docker:* image (≥ 20.10.15 ships the compose plugin) and call "
-                    "`docker compose`; for scripts that call docker-compose, add a shim:\n"
-                    f"{SHIM}")
+                fix=fix)
+
+
+def _uses_compose(mentions: list[str]) -> bool:
+    return any("compose" in m for m in mentions)

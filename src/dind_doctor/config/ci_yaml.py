@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ..redact import redact_var
 from .filefacts import CiFileFacts, ImageDecl, JobDecl, ServiceDecl
 from .images import parse_image, service_hostnames
+from .inputs_header import strip_inputs_header
 
 GLOBAL_KEYWORDS = frozenset({"image", "services", "variables", "default", "include", "stages",
                              "workflow", "before_script", "after_script", "cache", "types",
@@ -190,6 +191,8 @@ def _item_line(node: CommentedSeq, index: int) -> int | None:
 
 def parse_ci_yaml(text: str, facts: CiFileFacts) -> None:
     """Fill ``facts`` from the YAML ``text``; a failure becomes ``facts.error``."""
+    text, header_notes = strip_inputs_header(text)
+    facts.notes.extend(header_notes)
     try:
         root, notes = load_yaml(text)
         facts.notes.extend(notes)

@@ -1,16 +1,24 @@
-"""The client certificate directory: files present, readable, parseable, and consistent."""
+"""The client certificate directory: files present, readable, parseable, and consistent.
+
+Certificates and keys are read by :mod:`.x509_lite` when it can (RSA and EC, plain X.509
+v3: what dind writes); anything else by cryptography, imported only then. Either way the
+facts are the same.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from ..facts import CertDirFacts, CertFileFact, CertInfo
+from . import x509_lite
 from .environment import stat_path
 
 if TYPE_CHECKING:  # cryptography is imported where a certificate is really parsed
     from cryptography import x509
+
+AnyCert = Union["x509.Certificate", x509_lite.Certificate]
 
 MAX_PEM = 256 * 1024
 
@@ -73,11 +81,19 @@ def _read(fact: CertFileFact) -> bytes | None:
         return None
 
 
-def load_cert(path: str) -> tuple[CertFileFact, x509.Certificate | None]:
+def load_cert(path: str) -> tuple[CertFileFact, AnyCert | None]:
     fact = CertFileFact(file=stat_path(path))
     data = _read(fact)
     if data is None:
         return fact, None
+    try:
+        lite = x509_lite.read_certificate_pem(data)
+        fact.cert = lite.info()
+    except Exception:  # not one the lite reader handles: cryptography says what it is
+        pass
+    else:
+        fact.parsed = True
+        return fact, lite
     from cryptography import x509
 
     try:
@@ -95,6 +111,13 @@ def load_key(path: str) -> tuple[CertFileFact, object | None]:
     data = _read(fact)
     if data is None:
         return fact, None
+    try:
+        lite = x509_lite.read_private_key(data)
+    except Exception:  # not one the lite reader handles: cryptography says what it is
+        pass
+    else:
+        fact.parsed, fact.key_type = True, lite.label()
+        return fact, lite
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -123,7 +146,33 @@ def _short(exc: Exception) -> str:
     return text[:120]
 
 
-def signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+def cert_info_der(der: bytes) -> tuple[CertInfo, AnyCert]:
+    """The printable parts of a DER certificate (the one a server sent) and the object."""
+    try:
+        lite = x509_lite.read_certificate_der(der)
+        return lite.info(), lite
+    except Exception:  # not one the lite reader handles
+        from cryptography import x509
+
+        cert = x509.load_der_x509_certificate(der)
+        return cert_info(cert), cert
+
+
+def _crypto(cert: AnyCert) -> x509.Certificate:
+    if isinstance(cert, x509_lite.Certificate):
+        from cryptography import x509
+
+        return x509.load_der_x509_certificate(cert.der)
+    return cert
+
+
+def signed_by(cert: AnyCert, issuer: AnyCert) -> bool:
+    if isinstance(cert, x509_lite.Certificate) and isinstance(issuer, x509_lite.Certificate):
+        try:
+            return x509_lite.signed_by(cert, issuer)
+        except Exception:  # another signature algorithm: cryptography checks it
+            pass
+    cert, issuer = _crypto(cert), _crypto(issuer)
     try:
         cert.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, Exception):
@@ -131,7 +180,12 @@ def signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
-def key_matches(cert: x509.Certificate, key: object) -> bool:
+def key_matches(cert: AnyCert, key: object) -> bool:
+    if isinstance(key, x509_lite.PublicKey):
+        if isinstance(cert, x509_lite.Certificate):
+            return x509_lite.key_matches(cert, key)
+        return _public_half(cert) == key
+    cert = _crypto(cert)
     from cryptography.hazmat.primitives import serialization
 
     public = getattr(key, "public_key", None)
@@ -140,6 +194,22 @@ def key_matches(cert: x509.Certificate, key: object) -> bool:
     fmt = serialization.PublicFormat.SubjectPublicKeyInfo
     enc = serialization.Encoding.DER
     return public().public_bytes(enc, fmt) == cert.public_key().public_bytes(enc, fmt)
+
+
+def _public_half(cert: x509.Certificate) -> x509_lite.PublicKey | None:
+    """A cryptography certificate's public key in the lite reader's terms."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    public = cert.public_key()
+    if isinstance(public, rsa.RSAPublicKey):
+        numbers = public.public_numbers()
+        return x509_lite.PublicKey("RSA", rsa=(numbers.n, numbers.e))
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        point = public.public_bytes(serialization.Encoding.X962,
+                                    serialization.PublicFormat.UncompressedPoint)
+        return x509_lite.PublicKey("EC", curve=public.curve.name, point=point)
+    return None
 
 
 class CertDir:

@@ -37,7 +37,11 @@ SKIP_DIRS = {"node_modules", "vendor", "target", "build", "dist", "venv", "__pyc
 PYTHON_PACKAGES = ("docker", "urllib3", "requests", "testcontainers", "docker-compose",
                    "dind-doctor")
 _TC_VAR = re.compile(r"^(TESTCONTAINERS_.*|TC_HOST)$")
-_MENTIONS = ("buildx create", "docker context create", "buildx build", "buildx use")
+_MENTIONS = ("buildx create", "docker context create", "buildx build", "buildx use",
+             "docker compose", "docker-compose")
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+COMPOSE_FILE = "compose file"
+"""The mention recorded when the project holds a compose file (a script may use it)."""
 
 # Runs in the job's Python: package versions, and docker-py's own reading of the environment.
 PYTHON_SCRIPT = r"""
@@ -220,17 +224,19 @@ async def probe_buildx(env: Mapping[str, str], home: str, deadline: Deadline) ->
 
 
 def script_mentions(env: Mapping[str, str]) -> list[str]:
-    """buildx and context commands the job's CI file runs (a plain text search)."""
+    """buildx, context and compose commands the job's CI file runs (a plain text search),
+    and :data:`COMPOSE_FILE` when the project holds a compose file."""
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return []
+    found = [COMPOSE_FILE] if any(Path(root, n).is_file() for n in COMPOSE_FILES) else []
     name = env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml"
     try:
         text = Path(root, name).read_text(encoding="utf-8", errors="replace")[:MAX_FILE]
     except OSError:
-        return []
+        return found
     flat = re.sub(r"\s+", " ", text)
-    return [m for m in _MENTIONS if m in flat]
+    return [m for m in _MENTIONS if m in flat] + found
 
 
 def strict_handshake(host: str, port: int, cert_path: str, timeout: float) -> StrictTlsFact:

@@ -1,4 +1,4 @@
-"""The Docker API over the effective endpoint, through the docker SDK."""
+"""The Docker API over the effective endpoint: ``/_ping``, ``/version``, ``/info``, the bridge."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from ..facts import ApiFacts
 from ..model import Endpoint
 from ..redact import redact_text
 from .bounded import Deadline, elapsed_ms, in_thread
+from .http_link import ApiLink, LinkError
+from .tls_sessions import TlsSessions
 
 API_TIMEOUT = 4.0
+# Unversioned paths: the daemon answers in its own API version. A pinned old version
+# (/v1.24/...) is refused by daemons with a raised floor (Docker 29.0-29.2: 1.44), which
+# would report a healthy daemon as broken.
+API_PREFIX = ""
 _VERSION_KEYS = ("Version", "ApiVersion", "MinAPIVersion", "Os", "Arch", "KernelVersion",
                  "GoVersion")
 _INFO_KEYS = ("Name", "ServerVersion", "Driver", "DriverStatus", "Warnings", "CgroupVersion",
+              "RegistryConfig",
               "CgroupDriver", "SecurityOptions", "HttpProxy", "HttpsProxy", "NoProxy",
               "OperatingSystem", "Containers", "Images", "DockerRootDir", "KernelVersion")
 
@@ -27,39 +34,27 @@ def _base_url(endpoint: Endpoint) -> str:
     return f"{scheme}://{host}:{endpoint.port}"
 
 
-def _query(endpoint: Endpoint, timeout: float) -> dict[str, Any]:
-    import docker  # imported here: it is the slowest import of the tool
-    from docker.tls import TLSConfig
-
-    tls: Any = False
-    if endpoint.tls and endpoint.cert_path:
-        path = endpoint.cert_path.rstrip("/")
-        tls = TLSConfig(client_cert=(f"{path}/cert.pem", f"{path}/key.pem"),
-                        ca_cert=f"{path}/ca.pem" if endpoint.tls_verify else None,
-                        verify=endpoint.tls_verify)
-    # types-docker says int; docker-py hands the timeout to requests, which takes seconds as float
-    client = docker.APIClient(base_url=_base_url(endpoint), tls=tls,
-                              timeout=timeout,  # type: ignore[arg-type]
-                              version="1.24")
-    client.trust_env = False  # judge the daemon, not REQUESTS_CA_BUNDLE or a proxy
-    try:
-        result: dict[str, Any] = {"ping": client.ping()}
-        version = client.version(api_version=False)
+def _query(endpoint: Endpoint, timeout: float, sessions: TlsSessions | None) -> dict[str, Any]:
+    """``/_ping``, ``/version``, ``/info`` and the default bridge, over one connection."""
+    with ApiLink(endpoint, timeout, sessions) as link:
+        result: dict[str, Any] = {
+            "ping": link.get(f"{API_PREFIX}/_ping").body.decode("utf-8", "replace") == "OK"}
+        version = link.get("/version").json()
         result["version"] = {k: version.get(k) for k in _VERSION_KEYS if k in version}
-        info = client.info()
+        info = link.get(f"{API_PREFIX}/info").json()
         result["info"] = {k: info.get(k) for k in _INFO_KEYS if k in info}
         try:
-            bridge = client.inspect_network("bridge")
+            bridge = link.get(f"{API_PREFIX}/networks/bridge").json()
             mtu = (bridge.get("Options") or {}).get("com.docker.network.driver.mtu")
             result["bridge_mtu"] = int(mtu) if mtu else 1500
         except Exception:
             result["bridge_mtu"] = None  # no default bridge (--bridge=none)
         return result
-    finally:
-        client.close()
 
 
-async def probe_api(endpoint: Endpoint, deadline: Deadline) -> ApiFacts:
+async def probe_api(endpoint: Endpoint, deadline: Deadline,
+                    sessions: TlsSessions | None = None) -> ApiFacts:
+    """What the API answers; ``sessions``: TLS contexts and sessions shared with the TLS probe."""
     started = time.perf_counter()
     facts = ApiFacts(url=_base_url(endpoint) if endpoint.scheme in ("tcp", "unix") else
                      endpoint.url)
@@ -69,10 +64,10 @@ async def probe_api(endpoint: Endpoint, deadline: Deadline) -> ApiFacts:
     facts.attempted = True
     budget = deadline.budget(API_TIMEOUT)
     try:
-        result = await in_thread(lambda: _query(endpoint, budget), budget + 0.5)
+        result = await in_thread(lambda: _query(endpoint, budget, sessions), budget + 0.5)
     except asyncio.TimeoutError:
         facts.timed_out, facts.error = True, f"no answer within {budget:.1f} s"
-    except Exception as exc:  # the SDK raises many types; each is an observation
+    except Exception as exc:  # each failure is an observation
         facts.error = redact_text(_describe(exc))
         facts.timed_out = "timed out" in facts.error.lower()
     else:
@@ -85,5 +80,5 @@ async def probe_api(endpoint: Endpoint, deadline: Deadline) -> ApiFacts:
 
 
 def _describe(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
+    text = str(exc) if isinstance(exc, LinkError) else f"{type(exc).__name__}: {exc}"
     return text if len(text) <= 400 else text[:400] + "…"

@@ -19,10 +19,13 @@ from .certfiles import CertDir
 from .clients import probe_clients
 from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
+from .host import probe_host
 from .names import probe_name
+from .registry import probe_registry
 from .sockets import probe_socket
 from .tcp import probe_port
 from .tls import probe_tls
+from .tls_sessions import TlsSessions
 from .tools import probe_tools
 
 DEFAULT_TIMEOUT = 8.0
@@ -44,6 +47,7 @@ class _Run:
         self.facts = facts
         self.deadline = deadline
         self.progress = progress or (lambda _name, _event: None)
+        self.tls_sessions = TlsSessions()  # the API and TLS probes resume each other's
 
     async def step(self, name: str, work: Awaitable[Any], *, announce: bool = True) -> Any:
         """Await one probe; a crash or the deadline becomes a ProbeError, never an exception.
@@ -103,7 +107,9 @@ async def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = 
         run.step("tools", _tools(run, environ)),
         run.step("clients", _clients(run, environ, endpoint)),
         run.step("config", _config(run, environ, config_files or ConfigFiles())),
+        run.step("registry", _registry(run, environ.get("CI_REGISTRY", ""))),
     )
+    await run.step("host", _host(run, environ, endpoint))
     return facts
 
 
@@ -127,7 +133,8 @@ async def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
                      and (p.port == endpoint.port or p.port == 2376)), None)
     if tls_port is not None and address is not None:
         run.facts.tls = await run.step(
-            "tls", probe_tls(host, address, tls_port.port, certs, run.deadline))
+            "tls", probe_tls(host, address, tls_port.port, certs, run.deadline,
+                             run.tls_sessions))
 
 
 async def _ports(host: str, address: str | None, ports: list[int], deadline: Deadline,
@@ -174,7 +181,26 @@ async def _sockets(run: _Run, endpoint: Endpoint) -> None:
 
 
 async def _api(run: _Run, endpoint: Endpoint) -> None:
-    run.facts.api = await probe_api(endpoint, run.deadline)
+    run.facts.api = await probe_api(endpoint, run.deadline, run.tls_sessions)
+
+
+async def _registry(run: _Run, registry: str) -> None:
+    if registry:
+        run.facts.registry = await probe_registry(registry, run.deadline)
+
+
+HOST_TIMEOUT = 2.0
+
+
+async def _host(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
+    """Local reads; the docker root counts only for a local daemon (a unix socket)."""
+    api = run.facts.api
+    root = (api.info.get("DockerRootDir") if api is not None and endpoint.scheme == "unix"
+            else None)
+    sockets = ["/var/run/docker.sock", *([endpoint.socket_path] if endpoint.socket_path else [])]
+    run.facts.host = await in_thread(
+        lambda: probe_host(environ, run.facts.env.home, sockets, root),
+        run.deadline.budget(HOST_TIMEOUT))
 
 
 async def _tools(run: _Run, environ: Mapping[str, str]) -> None:

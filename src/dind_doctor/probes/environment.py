@@ -6,7 +6,6 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from pathlib import Path
 
 from ..endpoint import paths_to_stat
 from ..facts import EnvFacts, PathFact
@@ -165,7 +164,7 @@ def probe_environment(environ: Mapping[str, str] | None = None) -> EnvFacts:
     """Collect the environment facts. Synchronous: only local, bounded reads."""
     environ = os.environ if environ is None else environ
     uid = os.getuid() if hasattr(os, "getuid") else None
-    home = environ.get("HOME") or str(Path("~").expanduser())
+    home = environ.get("HOME") or os.path.expanduser("~")
     facts = EnvFacts(vars=relevant_vars(environ), uid=uid, home=home)
     # stat with the real values: redaction only applies to what is shown and saved
     for path in paths_to_stat(environ, uid, home):

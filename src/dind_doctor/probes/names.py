@@ -9,6 +9,7 @@ import time
 
 from ..facts import EnvFacts, NameFacts
 from .bounded import Deadline, elapsed_ms, in_thread
+from .dns_lite import Unsupported, query_a
 
 DNS_TIMEOUT = 2.0
 
@@ -60,9 +61,25 @@ async def _system(facts: NameFacts, deadline: Deadline) -> None:
 
 
 async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, port: int) -> None:
+    """Ask the first nameserver directly; dnspython only for the outcomes it words itself
+    (a failing server, a truncated or odd reply), as it would have answered them all."""
     if not nameservers:
         facts.dns_error = "no-nameservers"
         return
+    facts.dns_server = nameservers[0]
+    try:
+        answer = await query_a(facts.host, nameservers[0], port, deadline.budget(DNS_TIMEOUT))
+    except (Unsupported, OSError, UnicodeError):
+        await dns_with_dnspython(facts, nameservers, deadline, port)
+        return
+    if answer.kind == "addresses":
+        facts.dns = answer.addresses
+    else:
+        facts.dns_error = answer.kind  # NXDOMAIN, no-answer, timeout
+
+
+async def dns_with_dnspython(facts: NameFacts, nameservers: list[str], deadline: Deadline,
+                             port: int) -> None:
     import dns.asyncresolver  # imported on demand: dnspython is a slow import
     import dns.exception
     import dns.resolver

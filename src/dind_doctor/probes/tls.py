@@ -9,7 +9,8 @@ import time
 
 from ..facts import TlsFacts
 from .bounded import Deadline, elapsed_ms, in_thread
-from .certfiles import CertDir, cert_info, signed_by
+from .certfiles import CertDir, cert_info_der, signed_by
+from .tls_sessions import TlsSessions, client_context, wrap
 
 HANDSHAKE_TIMEOUT = 3.0
 READ_TIMEOUT = 2.0
@@ -22,26 +23,20 @@ _VERIFY_CODES = {
 }
 
 
-def _context(certs: CertDir | None, *, verify: bool, host: str) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    if hasattr(ssl, "VERIFY_X509_STRICT"):  # the Go client is not strict about the CA's keyUsage
-        ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    if verify:
-        ctx.check_hostname = True
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(cafile=f"{certs.path}/ca.pem" if certs else None)
-    else:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    if certs is not None and certs.has_client_pair:
-        ctx.load_cert_chain(f"{certs.path}/cert.pem", f"{certs.path}/key.pem")
-    return ctx
+def _context(certs: CertDir | None, *, verify: bool, host: str,
+             sessions: TlsSessions | None = None) -> ssl.SSLContext:
+    path = certs.path if certs is not None else None
+    pair = certs is not None and certs.has_client_pair
+    if sessions is not None:
+        return sessions.context(path, verify=verify, client_pair=pair)
+    return client_context(path, verify=verify, client_pair=pair)
 
 
 async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
-                    deadline: Deadline) -> TlsFacts:
-    """Handshake without verification (to see the server cert), then verify separately."""
+                    deadline: Deadline, sessions: TlsSessions | None = None) -> TlsFacts:
+    """Handshake without verification (to see the server cert), then verify separately.
+
+    ``sessions``: the verifying handshake resumes a session the API probe negotiated."""
     started = time.perf_counter()
     facts = TlsFacts(host=host, port=port, attempted=True)
     try:
@@ -52,13 +47,10 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
         ctx = _context(None, verify=False, host=host)
     server_der = await _exchange(facts, address, port, ctx, host, deadline)
     if server_der is not None:
-        from cryptography import x509
-
-        server = x509.load_der_x509_certificate(server_der)
-        facts.server_cert = cert_info(server)
+        facts.server_cert, server = cert_info_der(server_der)
         if certs is not None and certs.ca is not None:
             certs.facts.server_signed_by_ca = signed_by(server, certs.ca)
-        facts.verify_error = await _verify(certs, address, port, host, deadline)
+        facts.verify_error = await _verify(certs, address, port, host, deadline, sessions)
     facts.duration_ms = elapsed_ms(started)
     return facts
 
@@ -115,12 +107,12 @@ def _exchange_blocking(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLCon
 
 
 async def _verify(certs: CertDir | None, address: str, port: int, host: str,
-                  deadline: Deadline) -> str | None:
+                  deadline: Deadline, sessions: TlsSessions | None = None) -> str | None:
     """What a verifying client (the docker CLI with DOCKER_TLS_VERIFY) would hit."""
     if certs is None or certs.ca is None:
         return "no-ca-file"
     try:
-        ctx = _context(certs, verify=True, host=host)
+        ctx = _context(certs, verify=True, host=host, sessions=sessions)
     except (ssl.SSLError, OSError) as exc:
         return f"error: {_ssl_text(exc)}"
     budget = deadline.budget(HANDSHAKE_TIMEOUT)
@@ -128,7 +120,9 @@ async def _verify(certs: CertDir | None, address: str, port: int, host: str,
     def handshake() -> str | None:
         try:
             with socket.create_connection((address, port), timeout=budget) as raw, \
-                    ctx.wrap_socket(raw, server_hostname=host):
+                    wrap(sessions, ctx, raw, host, port) as conn:
+                if sessions is not None:
+                    sessions.keep(ctx, host, port, conn)  # a TLS 1.2 session is kept at once
                 return None
         except ssl.SSLCertVerificationError as exc:
             return _VERIFY_CODES.get(exc.verify_code, f"error: {exc.verify_message}")

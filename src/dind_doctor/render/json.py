@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 from ..model import Report
@@ -27,5 +26,7 @@ def render_json(report: Report, *, strict: bool = False, exit_code: int | None =
 
 def load_schema() -> dict[str, Any]:
     """The JSON Schema of ``--json`` output, as shipped inside the package."""
+    from importlib import resources  # only when asked: it pulls in tempfile and zipfile
+
     text = resources.files("dind_doctor.schema").joinpath("report.schema.json").read_text("utf-8")
     return json.loads(text)
