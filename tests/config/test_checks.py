@@ -59,6 +59,12 @@ CASES: list[tuple[str, str | None, str | None, str | None, dict[str, str] | None
     ("network-mtu-ignored", "ok", None, "docker-tuned.toml", None),
     ("network-mtu-ignored", None, None, "docker-ok.toml", None),
     ("runner-env-docker-vars", "warn", None, "docker-misc.toml", None),
+    ("dind-service-not-allowed", "fail", "tls-ok.yml", "docker-services-allowlist.toml", None),
+    ("dind-service-not-allowed", "warn", None, "docker-services-allowlist.toml", None),
+    ("dind-service-not-allowed", "info", "no-service.yml", "docker-services-allowlist.toml",
+     None),
+    ("dind-service-not-allowed", "ok", "tls-ok.yml", "docker-allowed-services.toml", None),
+    ("dind-service-not-allowed", None, "tls-ok.yml", "docker-ok.toml", None),
     ("runner-env-docker-vars", "ok", None, "docker-ok.toml", None),
     ("ci-file-invalid", "fail", "broken.yml", None, None),
     ("ci-file-invalid", "ok", "tls-ok.yml", None, None),
@@ -141,6 +147,12 @@ ABOUT: dict[tuple[str, str, str | None, str | None], str] = {
         "network_mtu = 1400 only applies to per-build networks",
     ("network-mtu-ignored", "info", None, "docker-misc.toml"): "give --ci-file to check",
     ("runner-env-docker-vars", "warn", None, "docker-misc.toml"): "`environment` sets DOCKER_HOST",
+    ("dind-service-not-allowed", "fail", "tls-ok.yml", "docker-services-allowlist.toml"):
+        "does not match docker:29.1.3-dind, so the runner refuses the dind service",
+    ("dind-service-not-allowed", "warn", None, "docker-services-allowlist.toml"):
+        "this runner is set up for dind",
+    ("dind-service-not-allowed", "info", "no-service.yml", "docker-services-allowlist.toml"):
+        "if a dind job runs here",
     ("ci-file-invalid", "fail", "broken.yml", None): "not valid YAML",
     ("ci-file-unresolved", "info", "features.yml", None): "come from elsewhere",
     ("dind-service-missing", "warn", "no-service.yml", None): "without a dind service",
@@ -217,3 +229,12 @@ def test_broken_runner_config_blocks_the_other_runner_checks() -> None:
     report = report_for(None, "broken.toml")
     skipped = [f for f in report.findings if f.status.value == "skip"]
     assert skipped and all(f.blocked_by == "runner-config-invalid" for f in skipped)
+
+
+def test_an_allow_list_without_dind_offers_the_pattern_that_admits_it() -> None:
+    found = finding(report_for("tls-ok.yml", "docker-services-allowlist.toml"),
+                    "dind-service-not-allowed")
+    assert found is not None
+    assert found.fix == ('[runners.docker]\n'
+                         '  allowed_services = ["postgres:*", "redis:*", "docker:*dind"]')
+    assert any("docker-services-allowlist.toml:8" in e.value for e in found.evidence)

@@ -7,6 +7,8 @@ resolve on a per-job network means the service died at startup.
 
 from __future__ import annotations
 
+import json
+
 from ..config import declared
 from ..config.filefacts import RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DAEMONLESS
@@ -145,6 +147,40 @@ def privileged_missing(ctx: Context) -> Verdict | None:
             verdicts.append(info(f"{runner.name}: services are not privileged; if a docker:dind "
                                  "job runs here, its service dies at startup.", *evidence))
     return worst(verdicts)
+
+
+@check("dind-service-not-allowed", Link.RUNNER, "dind service not in allowed_services",
+       passing="dind service allowed", needs=NEEDS)
+def dind_service_not_allowed(ctx: Context) -> Verdict | None:
+    return each_runner(ctx, _dind_service_not_allowed)
+
+
+def _dind_service_not_allowed(ctx: Context, rc: RunnerConfigFacts,
+                              runner: RunnerDecl) -> Verdict | None:
+    allowed = runner.allowed_services
+    if not allowed:  # unset or empty: the runner allows every service
+        return None
+    scope = dind_scope(ctx, runner)
+    if scope.level == "none":
+        return ok(scope.not_dind(), scope.evidence())
+    images = declared.declared_dind_images(ctx.facts.ci_file, runner, ctx.env)
+    checked = images or ["docker:dind"]
+    denied = [image for image in checked
+              if not any(declared.glob_match(pattern, image) for pattern in allowed)]
+    evidence = [("where", _at(rc, runner, "docker.allowed_services")),
+                ("allowed_services", allowed), scope.evidence()]
+    if not denied:
+        return ok(f"{runner.name}: allowed_services admits {', '.join(checked)}.", *evidence)
+    wanted = sorted({image.rsplit(":", 1)[0] + ":*dind" for image in denied})  # docker:dind too
+    fix = f"{_section(runner)}\n  allowed_services = {json.dumps([*allowed, *wanted])}"
+    refused = (f"{runner.name}: allowed_services {allowed} does not match "
+               f"{', '.join(denied)}, so the runner refuses the dind service")
+    if scope.landing or scope.own_dind:
+        return fail(f"{refused} and the job fails before its script runs.", *evidence, fix=fix)
+    if scope.level == "full":
+        return warn(f"{refused}: this runner is set up for dind, yet a dind job here fails "
+                    "before its script runs.", *evidence, fix=fix)
+    return info(f"{refused}, if a dind job runs here.", *evidence, fix=fix)
 
 
 def _died_at_startup(ctx: Context) -> Verdict | None:
