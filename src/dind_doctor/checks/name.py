@@ -49,7 +49,8 @@ def alias_unresolvable(ctx: Context) -> Verdict | None:
         ("/etc/hosts", name.hosts_file),
         ("system resolver", name.system or name.system_error),
         ("DNS", name.dns or name.dns_error),
-        ("nameservers", env.resolv_nameservers),
+        ("nameservers", env.resolv_nameservers if env.resolv_error is None
+         else f"/etc/resolv.conf unreadable: {env.resolv_error}"),
     ]
     if name.dns_server:
         evidence.append(("DNS server asked", name.dns_server))
@@ -57,6 +58,8 @@ def alias_unresolvable(ctx: Context) -> Verdict | None:
     if addresses:
         via = "/etc/hosts" if name.hosts_file else ("DNS" if name.dns else "the system resolver")
         return ok(f"{name.host} resolves to {', '.join(addresses)} (via {via}).", *evidence)
+    if env.hosts_error is not None:  # the runner writes the service links there
+        evidence.append(("/etc/hosts unreadable", env.hosts_error))
     links = sorted(k for k in ctx.env if "_PORT_237" in k)
     if links:
         evidence.append(("link variables", links))

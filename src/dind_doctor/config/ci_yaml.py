@@ -305,7 +305,6 @@ def _job(name: str, raw: LMap, job: LMap, default: LMap, facts: CiFileFacts,
     own, own_lines = _variables(job.get("variables"))
     decl.variables.update(own)
     decl.variable_lines.update(own_lines)
-    decl.job_variable_names = list(own)
     if "tags" in job or "tags" in _inherits(inherit.get("default"), (*DEFAULT_KEYS, "tags")):
         tags = job["tags"] if "tags" in job else default.get("tags")
         decl.tags = [t for t in _str_list(tags) or [] if t]
