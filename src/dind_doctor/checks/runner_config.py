@@ -14,7 +14,7 @@ from ..config.filefacts import RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DAEMONLESS
 from ..model import Link
 from .base import Context, Verdict, check, each_runner, fail, info, ok, warn, worst
-from .dind_scope import dind_scope
+from .dind_scope import DindScope, dind_scope, each_dind_runner
 
 PER_JOB_RESOLVER = "127.0.0.11"
 DIND_ENV_KEYS = ("DOCKER_HOST", "DOCKER_TLS_CERTDIR", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
@@ -104,49 +104,41 @@ def service_privilege(runner: RunnerDecl, image: str) -> tuple[bool, str]:
 
 @check("privileged-missing", Link.RUNNER, "DinD service privileged", needs=NEEDS)
 def privileged_missing(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    ci = ctx.facts.ci_file
-    runners = declared.runners_in_scope(rc, ctx.env)
-    if rc is None or not runners:
+    if not declared.runners_in_scope(ctx.facts.runner_config, ctx.env):
         return _died_at_startup(ctx)
-    verdicts = []
-    for runner in runners:
-        scope = dind_scope(ctx, runner)
-        inferred = scope.evidence()
-        if scope.level == "none":
-            verdicts.append(ok(scope.not_dind(), inferred))
-            continue
-        images = declared.declared_dind_images(ci, runner, ctx.env)
-        checked = images or ["docker:dind"]
-        denied = [(image, why) for image in checked
-                  for allowed, why in [service_privilege(runner, image)] if not allowed]
-        key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
-        where = ("where", _at(rc, runner, key))
-        if not denied:
-            verdicts.append(ok(f"{runner.name}: dind services run privileged.", where, inferred))
-            continue
-        hint = ""
-        if runner.kubernetes and runner.privileged_elsewhere:
-            hint = (" privileged = true is set under [runners.docker], which the kubernetes "
-                    "executor does not read.")
-        evidence = [where, inferred, *[("image", f"{image}: {why}") for image, why in denied]]
-        fix = f"{_section(runner)}\n  privileged = true"
-        if scope.purpose.kind == DAEMONLESS:  # unprivileged on purpose: route, don't unlock
-            fix = (f"Give job(s) {', '.join(scope.landing)} the tags of a DinD runner, or build "
-                   f"them the way this runner is meant for; {runner.name} is kept unprivileged "
-                   "for daemonless builds.")
-        if scope.landing or scope.own_dind:
-            verdicts.append(fail(
-                f"{runner.name}: the dind service is not privileged, so dockerd dies at "
-                f"startup (mount: permission denied, no `docker` host).{hint}", *evidence,
-                fix=fix))
-        elif scope.level == "full":
-            verdicts.append(warn(f"{runner.name}: services are not privileged; a docker:dind "
-                                 f"service would die at startup.{hint}", *evidence, fix=fix))
-        else:
-            verdicts.append(info(f"{runner.name}: services are not privileged; if a docker:dind "
-                                 "job runs here, its service dies at startup.", *evidence))
-    return worst(verdicts)
+    return each_dind_runner(ctx, _privileged_missing)
+
+
+def _privileged_missing(ctx: Context, rc: RunnerConfigFacts, runner: RunnerDecl,
+                        scope: DindScope) -> Verdict:
+    inferred = scope.evidence()
+    images = declared.declared_dind_images(ctx.facts.ci_file, runner, ctx.env)
+    checked = images or ["docker:dind"]
+    denied = [(image, why) for image in checked
+              for allowed, why in [service_privilege(runner, image)] if not allowed]
+    key = "kubernetes.privileged" if runner.kubernetes else "docker.privileged"
+    where = ("where", _at(rc, runner, key))
+    if not denied:
+        return ok(f"{runner.name}: dind services run privileged.", where, inferred)
+    hint = ""
+    if runner.kubernetes and runner.privileged_elsewhere:
+        hint = (" privileged = true is set under [runners.docker], which the kubernetes "
+                "executor does not read.")
+    evidence = [where, inferred, *[("image", f"{image}: {why}") for image, why in denied]]
+    fix = f"{_section(runner)}\n  privileged = true"
+    if scope.purpose.kind == DAEMONLESS:  # unprivileged on purpose: route, don't unlock
+        fix = (f"Give job(s) {', '.join(scope.landing)} the tags of a DinD runner, or build "
+               f"them the way this runner is meant for; {runner.name} is kept unprivileged "
+               "for daemonless builds.")
+    if scope.landing or scope.own_dind:
+        return fail(f"{runner.name}: the dind service is not privileged, so dockerd dies at "
+                    f"startup (mount: permission denied, no `docker` host).{hint}", *evidence,
+                    fix=fix)
+    if scope.level == "full":
+        return warn(f"{runner.name}: services are not privileged; a docker:dind "
+                    f"service would die at startup.{hint}", *evidence, fix=fix)
+    return info(f"{runner.name}: services are not privileged; if a docker:dind "
+                "job runs here, its service dies at startup.", *evidence)
 
 
 @check("dind-service-not-allowed", Link.RUNNER, "dind service not in allowed_services",
@@ -223,57 +215,46 @@ def tls_certdirs(ctx: Context) -> list[tuple[str, str]]:
 
 @check("certs-volume-missing", Link.RUNNER, "Client certs shared with the job", needs=NEEDS)
 def certs_volume_missing(ctx: Context) -> Verdict | None:
-    rc = _rc(ctx)
-    runners = declared.runners_in_scope(rc, ctx.env)
-    if rc is None or not runners:
-        return None
+    return each_dind_runner(ctx, _certs_volume_missing)
+
+
+def _certs_volume_missing(ctx: Context, rc: RunnerConfigFacts, runner: RunnerDecl,
+                          scope: DindScope) -> Verdict:
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    tls_jobs = tls_certdirs(ctx) if known else []
-    verdicts = []
-    for runner in runners:
-        scope = dind_scope(ctx, runner)
-        inferred = scope.evidence()
-        if scope.level == "none":
-            verdicts.append(ok(scope.not_dind(), inferred))
-            continue
-        here = set(scope.landing) | set(scope.maybe)
-        wanted = ([(path, job) for path, job in tls_jobs if job in here] if known
-                  else [(declared.CERTS_CLIENT, "(CI file not given)")])
-        if not wanted:
-            verdicts.append(ok(f"{runner.name}: no job runs dind with TLS here; no cert volume "
-                               "needed.", inferred))
-            continue
-        missing = sorted({path for path, _ in wanted if not declared.mounts(runner, path)})
-        volumes = ("volumes", [v.spec for v in runner.volumes])
-        if not missing:
-            verdicts.append(ok(f"{runner.name}: {', '.join(sorted({p for p, _ in wanted}))} is "
-                               "shared between the dind service and the job.", volumes))
-            continue
-        jobs = sorted({job for path, job in wanted if path in missing})
-        fix = (f'[[runners.kubernetes.volumes.empty_dir]]\n  name = "docker-certs"\n'
-               f'  mount_path = "{missing[0]}"\n  medium = "Memory"' if runner.kubernetes
-               else f'[runners.docker]\n  volumes = ["{missing[0]}", "/cache"]')
-        summary = (f"{runner.name}: TLS is on but {', '.join(missing)} is not a runner volume: "
-                   "the job cannot read the client certs (ca.pem not found, or the client "
-                   "falls back to plain 2375).")
-        evidence = [("where", _at(rc, runner, "docker.volumes" if runner.docker_like
-                                  else "kubernetes")), volumes, inferred, ("jobs", jobs)]
-        landing = [job for job in jobs if job in scope.landing]
-        if landing:
-            verdicts.append(fail(summary, *evidence, fix=fix))
-        elif scope.level == "full" and known:
-            verdicts.append(warn(summary, *evidence, fix=fix))
-        elif not known:  # TLS off (DOCKER_TLS_CERTDIR: "") needs no volume: not proven
-            verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
-                                 "dind jobs with TLS on (the default) cannot read the client "
-                                 "certs here. Give --ci-file to check the jobs.", *evidence,
-                                 fix=fix))
-        else:
-            verdicts.append(info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
-                                 "if a dind job with TLS runs here, it cannot read the client "
-                                 "certs.", *evidence))
-    return worst(verdicts)
+    inferred = scope.evidence()
+    here = set(scope.landing) | set(scope.maybe)
+    wanted = ([(path, job) for path, job in tls_certdirs(ctx) if job in here] if known
+              else [(declared.CERTS_CLIENT, "(CI file not given)")])
+    if not wanted:
+        return ok(f"{runner.name}: no job runs dind with TLS here; no cert volume needed.",
+                  inferred)
+    missing = sorted({path for path, _ in wanted if not declared.mounts(runner, path)})
+    volumes = ("volumes", [v.spec for v in runner.volumes])
+    if not missing:
+        return ok(f"{runner.name}: {', '.join(sorted({p for p, _ in wanted}))} is "
+                  "shared between the dind service and the job.", volumes)
+    jobs = sorted({job for path, job in wanted if path in missing})
+    fix = (f'[[runners.kubernetes.volumes.empty_dir]]\n  name = "docker-certs"\n'
+           f'  mount_path = "{missing[0]}"\n  medium = "Memory"' if runner.kubernetes
+           else f'[runners.docker]\n  volumes = ["{missing[0]}", "/cache"]')
+    summary = (f"{runner.name}: TLS is on but {', '.join(missing)} is not a runner volume: "
+               "the job cannot read the client certs (ca.pem not found, or the client "
+               "falls back to plain 2375).")
+    evidence = [("where", _at(rc, runner, "docker.volumes" if runner.docker_like
+                              else "kubernetes")), volumes, inferred, ("jobs", jobs)]
+    landing = [job for job in jobs if job in scope.landing]
+    if landing:
+        return fail(summary, *evidence, fix=fix)
+    if scope.level == "full" and known:
+        return warn(summary, *evidence, fix=fix)
+    if not known:  # TLS off (DOCKER_TLS_CERTDIR: "") needs no volume: not proven
+        return info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
+                    "dind jobs with TLS on (the default) cannot read the client "
+                    "certs here. Give --ci-file to check the jobs.", *evidence, fix=fix)
+    return info(f"{runner.name}: {', '.join(missing)} is not a runner volume; "
+                "if a dind job with TLS runs here, it cannot read the client certs.",
+                *evidence)
 
 
 @check("certs-volume-shared", Link.RUNNER, "Cert volume lifetime", needs=NEEDS)
