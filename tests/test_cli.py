@@ -230,3 +230,13 @@ def test_text_mentions_no_interactive_view_where_there_never_is_one(command):
 @pytest.mark.parametrize("command", [[], ["demo"]])
 def test_text_says_it_turns_the_interactive_view_off(command):
     assert "(no interactive view)" in run(*command, "--help", env=WIDE).stdout
+
+
+def test_facts_that_cannot_be_saved_are_a_usage_error(tmp_path: Path) -> None:
+    from dind_doctor import scenarios
+
+    replay = Path(scenarios.__file__).parent / "healthy-tls.json"
+    target = tmp_path / "missing-dir" / "facts.json"
+    proc = run("--json", "--replay", str(replay), "--save-facts", str(target))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"dind-doctor: cannot write {target}: No such file or directory" in proc.stderr

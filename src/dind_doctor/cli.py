@@ -79,12 +79,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                "wait until the Docker daemon answers; on timeout print the diagnosis"),
     Subcommand("demo", "dind_doctor.commands.demo",
                "replay a bundled DinD scenario (interactive view or text); --list"),
-    Subcommand("explain", "dind_doctor.explain.command",
+    Subcommand("explain", "dind_doctor.commands.explain",
                "read a job log (FILE or -) and name the DinD failure mode that explains it"),
 )
 
 
-class _CommandAction(argparse._SubParsersAction):  # type: ignore[type-arg]
+class _CommandAction(argparse._SubParsersAction):
     """Sub-command dispatch that keeps the options given before the command.
 
     argparse lets a sub-command's defaults overwrite what the top-level parser read, so

@@ -397,9 +397,11 @@ class Facts:
                 f"unsupported facts format {data.get('format')!r} (expected {FACTS_FORMAT})"
             )
         try:
-            return _build(cls, data)
+            facts = _build(cls, data)
         except (TypeError, KeyError, ValueError) as exc:
             raise FactsFormatError(f"facts file does not match the expected layout: {exc}") from exc
+        assert isinstance(facts, cls)
+        return facts
 
     @classmethod
     def load(cls, path: str | Path) -> Facts:
@@ -426,7 +428,7 @@ def _build(tp: Any, value: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _build(args[0], value) if len(args) == 1 else value
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise TypeError(f"{tp.__name__} expects an object, got {type(value).__name__}")
         hints = typing.get_type_hints(tp)

@@ -18,6 +18,11 @@ class Status(str, Enum):
     ERROR = "error"
 
 
+SEVERITY: tuple[Status, ...] = (Status.FAIL, Status.ERROR, Status.WARN, Status.INFO, Status.OK,
+                                Status.SKIP)
+"""Most severe first: the one order wherever several statuses are summed up in one."""
+
+
 class Link(str, Enum):
     """Links of the chain, in the order a DinD job depends on them."""
 

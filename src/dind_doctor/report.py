@@ -31,9 +31,9 @@ def build_report(facts: Facts, checks: Iterable[base.Check] | None = None, *,
 
 def static_checks() -> list[base.Check]:
     """The checks of the runner config and the CI file: all ``lint`` runs."""
-    from .checks import cifile, runner
+    from .checks import cifile, runner_config
 
-    modules = {cifile.__name__, runner.__name__}
+    modules = {cifile.__name__, runner_config.__name__}
     return [c for c in base.REGISTRY if c.fn.__module__ in modules]
 
 

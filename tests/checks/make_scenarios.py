@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dind_doctor.facts import Facts
+from dind_doctor.model import Status
 from tests.factories import FactsBuilder
 
 BUNDLED = Path(__file__).resolve().parents[2] / "src" / "dind_doctor" / "scenarios"
@@ -69,6 +70,19 @@ SCENARIOS: dict[str, Callable[[], Facts]] = {
     "k8s-wiring": _k8s_wiring,
     # /info Warnings must be a list; a number makes daemon-warnings raise (-> status error)
     "check-error": lambda: FactsBuilder.healthy_tls().daemon_info(Warnings=5).build(),
+}
+
+# what a newcomer should be told first in each scenario (None: a healthy chain)
+HEADLINES: dict[str, tuple[str, Status] | None] = {
+    "healthy-tls": None,
+    "healthy-plain": None,
+    "tls-mismatch-2375": ("daemon-tls-client-plain-2375", Status.FAIL),
+    "alias-missing": ("alias-unresolvable", Status.FAIL),
+    "certs-not-shared": ("certs-client-not-shared", Status.FAIL),
+    "vfs": ("storage-driver-vfs-fallback", Status.WARN),
+    "compose-missing": ("compose-missing", Status.WARN),
+    "k8s-wiring": ("k8s-executor-wiring", Status.FAIL),
+    "check-error": ("daemon-warnings", Status.ERROR),
 }
 
 

@@ -56,3 +56,19 @@ def test_name_probe_failure_is_error_and_blocks() -> None:
     found = findings(FactsBuilder.healthy_tls().probe_failed("name", "resolver hung", True))
     assert found["alias-unresolvable"].status == Status.ERROR
     assert_blocked(found, ["daemon-unreachable", "daemon-api"], by="alias-unresolvable")
+
+
+def test_unreadable_resolver_files_are_named_in_the_evidence() -> None:
+    builder = FactsBuilder.healthy_tls().unresolved(nameservers=("10.0.0.2",))
+    builder.facts.env.resolv_nameservers = []
+    builder.facts.env.resolv_error = "Permission denied"
+    builder.facts.env.hosts_error = "No such file or directory"
+    found = evidence(findings(builder)["alias-unresolvable"])
+    assert found["nameservers"] == "/etc/resolv.conf unreadable: Permission denied"
+    assert found["/etc/hosts unreadable"] == "No such file or directory"
+
+
+def test_readable_resolver_files_add_nothing() -> None:
+    found = evidence(findings(FactsBuilder.healthy_tls().unresolved(
+        nameservers=("127.0.0.11",)))["alias-unresolvable"])
+    assert found["nameservers"] == "127.0.0.11" and "/etc/hosts unreadable" not in found

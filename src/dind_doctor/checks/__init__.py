@@ -1,9 +1,9 @@
 """Checks: pure functions from facts to findings, one module per link of the chain.
 
-Importing this package registers every check (in chain order) in ``base.REGISTRY``.
+Importing this package registers every check in ``base.REGISTRY``; the order below is the
+order of the findings within one link (``run_all`` sorts by link, ``model.CHAIN``).
 """
 
-# Findings are ordered by link (``model.CHAIN``), then by registration within a module.
 from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 
 # isort: split
@@ -11,14 +11,15 @@ from . import api, base, daemon, endpoint, job, name, port, protocol, tls, tools
 from . import clients, longtail
 
 # isort: split
-# Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link;
-# each returns None (no finding) when its file was not read.
-from . import cifile, runner
+# Static checks of config.toml and .gitlab-ci.yml, after the live checks of the same link.
+# Without their file most say nothing; privileged-missing and dind-mtu-flag-missing also
+# read live facts (an unresolvable service alias, the job's interface MTU).
+from . import cifile, runner_config
 
 # isort: split
 # The long tail: context and risks read from the same facts.
 from . import cgroup, disk, hosted_runner, registry, service_log, socket_access
 
 __all__ = ["api", "base", "cgroup", "cifile", "clients", "daemon", "disk", "endpoint",
-           "hosted_runner", "job", "longtail", "name", "port", "protocol", "registry", "runner",
-           "service_log", "socket_access", "tls", "tools"]
+           "hosted_runner", "job", "longtail", "name", "port", "protocol", "registry",
+           "runner_config", "service_log", "socket_access", "tls", "tools"]

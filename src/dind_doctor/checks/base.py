@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..endpoint import derive
+from ..config.declared import runners_in_scope
+from ..config.filefacts import RunnerConfigFacts, RunnerDecl
+from ..endpoint import derive, is_kubernetes
 from ..facts import Facts
-from ..model import CHAIN, Endpoint, Evidence, Finding, Link, Status
+from ..model import CHAIN, SEVERITY, Endpoint, Evidence, Finding, Link, Status
 from ..redact import redact_text
 
 
@@ -49,12 +51,22 @@ def fail(summary: str, *evidence: tuple[str, object], fix: str = "",
     return Verdict(Status.FAIL, summary, list(evidence), fix=fix, duration_ms=duration_ms)
 
 
-def skip(summary: str, *evidence: tuple[str, object]) -> Verdict:
-    return Verdict(Status.SKIP, summary, list(evidence))
-
-
 def error(summary: str, *evidence: tuple[str, object]) -> Verdict:
     return Verdict(Status.ERROR, summary, list(evidence))
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for several runners/jobs: the worst status; the others of that status add
+    their evidence, and the summary says how many share it."""
+    ranked = sorted(verdicts, key=lambda v: SEVERITY.index(v.status))
+    head = ranked[0]
+    same = [v for v in ranked[1:] if v.status == head.status]
+    for other in same:
+        head.evidence += [("also", other.summary), *other.evidence]
+        head.fix = head.fix or other.fix
+    if same:
+        head.summary += f" ({len(same)} more like it below.)"
+    return head
 
 
 def probe_error(ctx: Context, *names: str) -> Verdict | None:
@@ -84,10 +96,39 @@ class Context:
 
     @property
     def kubernetes(self) -> bool:
-        return bool(self.env.get("KUBERNETES_SERVICE_HOST"))
+        """This job runs in a Kubernetes pod (seen live)."""
+        return is_kubernetes(self.env)
+
+    @cached_property
+    def kubernetes_executor(self) -> bool:
+        """Jobs run on the Kubernetes executor: seen live, or every runner in scope of the
+        given config is a kubernetes runner."""
+        if self.kubernetes:
+            return True
+        runners = runners_in_scope(self.facts.runner_config, self.env)
+        return bool(runners) and all(r.kubernetes for r in runners)
+
+
+RunnerJudge = Callable[[Context, RunnerConfigFacts, RunnerDecl], "Verdict | None"]
+
+
+def each_runner(ctx: Context, judge: RunnerJudge) -> Verdict | None:
+    """The worst of ``judge``'s verdicts over the runners in scope; ``None`` when it has none
+    (no runner config, or nothing to say about any runner)."""
+    rc = ctx.facts.runner_config
+    if rc is None:
+        return None
+    verdicts = [v for runner in runners_in_scope(rc, ctx.env) if (v := judge(ctx, rc, runner))]
+    return worst(verdicts) if verdicts else None
 
 
 CheckFn = Callable[[Context], "Verdict | None"]
+Applies = Callable[[Context], bool]
+
+
+def over_tcp(ctx: Context) -> bool:
+    """The client dials a TCP endpoint (the live checks of the name, port and protocol)."""
+    return ctx.endpoint.scheme == "tcp"
 
 
 @dataclass(frozen=True)
@@ -98,6 +139,14 @@ class Check:
     fn: CheckFn
     needs: tuple[str, ...] = ()  # ids of checks that must not have failed
     passing: str | None = None  # the title when the check holds or was not reached
+    applies: Applies | None = None  # when false, the check has nothing to say
+    probes: tuple[str, ...] = ()  # probes whose failure makes the check an ``error``
+
+    def judge(self, ctx: Context) -> Verdict | None:
+        """The check's verdict, once it applies and the probes it reads have answered."""
+        if self.applies is not None and not self.applies(ctx):
+            return None
+        return probe_error(ctx, *self.probes) or self.fn(ctx)
 
     def title_for(self, status: Status) -> str:
         """A check named after its problem reads as such only when that problem is there."""
@@ -110,14 +159,18 @@ REGISTRY: list[Check] = []
 
 
 def check(id: str, link: Link, title: str, *, needs: Iterable[str] = (),
-          passing: str | None = None) -> Callable[[CheckFn], CheckFn]:
+          passing: str | None = None, applies: Applies | None = None,
+          probes: Iterable[str] = ()) -> Callable[[CheckFn], CheckFn]:
     """Register a check. ``needs``: ids whose failure makes this check ``skip``; ``passing``:
-    its title when it holds, for a check whose ``title`` names the problem."""
+    its title when it holds, for a check whose ``title`` names the problem; ``applies``: when
+    it has something to say at all (e.g. :func:`over_tcp`); ``probes``: the probes it reads,
+    whose crash or timeout it reports as an ``error`` instead of judging."""
 
     def register(fn: CheckFn) -> CheckFn:
         if any(c.id == id for c in REGISTRY):
             raise ValueError(f"duplicate check id {id!r}")
-        REGISTRY.append(Check(id, link, title, fn, tuple(needs), passing))
+        REGISTRY.append(Check(id, link, title, fn, tuple(needs), passing, applies,
+                              tuple(probes)))
         return fn
 
     return register
@@ -134,7 +187,7 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
             return Finding(chk.id, chk.link, Status.SKIP, chk.title_for(Status.SKIP),
                            f"Not checked: {blocker} must be fixed first.", blocked_by=blocker)
     try:
-        verdict = chk.fn(ctx)
+        verdict = chk.judge(ctx)
     except Exception as exc:  # a crashing check is a result, not a crash of the tool
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return Finding(

@@ -7,15 +7,15 @@ with its line. Runner facts refine some of them (Kubernetes, MTU).
 
 from __future__ import annotations
 
-from ..config import declared as d
+from collections.abc import Callable
+
+from ..config import declared
 from ..config.filefacts import CiFileFacts, JobDecl, ServiceDecl
 from ..config.images import parse_image
-from ..endpoint import is_kubernetes
 from ..model import Link
 from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
-from .base import Context, Verdict, check, fail, info, ok, warn
+from .base import Context, Verdict, check, fail, info, ok, warn, worst
 from .dind_scope import job_runners
-from .runner import worst
 
 NEEDS = ("ci-file-invalid",)
 
@@ -27,20 +27,12 @@ def _ci(ctx: Context) -> CiFileFacts | None:
 
 def _at(ctx: Context, line: int | None) -> str:
     ci = ctx.facts.ci_file
-    return d.where(ci.path if ci else ".gitlab-ci.yml", line)
+    return declared.where(ci.path if ci else ".gitlab-ci.yml", line)
 
 
 def _job_where(ctx: Context, job: JobDecl, key: str | None = None) -> tuple[str, str]:
     line = job.variable_lines.get(key) if key else None
     return f"job {job.name}", _at(ctx, line or job.line)
-
-
-def _kubernetes(ctx: Context) -> bool:
-    """Kubernetes executor: seen live, or every runner in the given config is kubernetes."""
-    if is_kubernetes(ctx.env):
-        return True
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
-    return bool(runners) and all(r.kubernetes for r in runners)
 
 
 def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
@@ -49,26 +41,34 @@ def job_image(ctx: Context, job: JobDecl) -> tuple[str, bool]:
     if job.image is not None:
         emptied = job.image.entrypoint is not None and all(not p for p in job.image.entrypoint)
         return job.image.name, emptied
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
+    runners = declared.runners_in_scope(ctx.facts.runner_config, ctx.env)
     return (runners[0].image if runners and runners[0].image else ""), False
 
 
 def _dind(ctx: Context) -> list[tuple[JobDecl, ServiceDecl]]:
-    return d.dind_jobs(_ci(ctx), ctx.env)
+    return declared.dind_jobs(_ci(ctx), ctx.env)
 
 
-def _summarise(problems: list[Verdict], ok_text: str, none_text: str | None,
-               any_jobs: bool) -> Verdict | None:
+DindJudge = Callable[[Context, JobDecl, ServiceDecl], "Verdict | None"]
+
+
+def each_dind_job(ctx: Context, judge: DindJudge, ok_text: str) -> Verdict | None:
+    """``judge``'s problems over every job with a dind service, summed up by :func:`summarise`."""
+    pairs = _dind(ctx)
+    problems = [v for job, svc in pairs if (v := judge(ctx, job, svc)) is not None]
+    return summarise(problems, ok_text, bool(pairs))
+
+
+def summarise(problems: list[Verdict], ok_text: str, any_jobs: bool) -> Verdict | None:
+    """The worst problem; else ``ok_text`` when there were dind jobs to look at, else nothing."""
     if problems:
         return worst(problems)
-    if not any_jobs:
-        return None if none_text is None else ok(none_text)
-    return ok(ok_text)
+    return ok(ok_text) if any_jobs else None
 
 
 def client_vars_needed(job: JobDecl, svc: ServiceDecl, *, kubernetes: bool) -> dict[str, str]:
     """Variables a client without the docker entrypoint needs to reach this dind service."""
-    tls = d.dind_tls(job, svc)
+    tls = declared.dind_tls(job, svc)
     host = "docker" if "docker" in svc.hostnames else svc.hostnames[-1]
     needed: dict[str, str] = {}
     if "DOCKER_HOST" not in job.variables:
@@ -77,9 +77,9 @@ def client_vars_needed(job: JobDecl, svc: ServiceDecl, *, kubernetes: bool) -> d
         if not job.variables.get("DOCKER_TLS_VERIFY"):
             needed["DOCKER_TLS_VERIFY"] = "1"
         if not job.variables.get("DOCKER_CERT_PATH"):
-            certdir = d.tls_certdir(job, svc)[0].rstrip("/")
+            certdir = declared.tls_certdir(job, svc)[0].rstrip("/")
             needed["DOCKER_CERT_PATH"] = f"{certdir}/client"
-    if kubernetes and "HEALTHCHECK_TCP_PORT" not in d.service_env(job, svc):
+    if kubernetes and "HEALTHCHECK_TCP_PORT" not in declared.service_env(job, svc):
         needed["HEALTHCHECK_TCP_PORT"] = "2376" if tls else "2375"
     return needed
 
@@ -94,14 +94,14 @@ def ci_file_invalid(ctx: Context) -> Verdict | None:
     if ci is None:
         return None
     if not ci.found or ci.error:
-        return fail(f"{d.where(ci.path, ci.error_line)} cannot be analysed: "
+        return fail(f"{declared.where(ci.path, ci.error_line)} cannot be analysed: "
                     f"{ci.error or 'not found'}.", ("file", ci.path), ("source", ci.source),
                     fix="Check the file with GitLab's pipeline editor (CI Lint).")
     evidence = [("file", ci.path), ("jobs", len(ci.jobs))]
     if ci.notes:
-        return warn(f"{d.where(ci.path, None)} parses, with remarks.", *evidence,
+        return warn(f"{declared.where(ci.path, None)} parses, with remarks.", *evidence,
                     *[("note", n) for n in ci.notes])
-    return ok(f"{d.where(ci.path, None)} parses: {len(ci.jobs)} job(s), "
+    return ok(f"{declared.where(ci.path, None)} parses: {len(ci.jobs)} job(s), "
               f"{len(_dind(ctx))} with a dind service.", *evidence)
 
 
@@ -124,15 +124,15 @@ def dind_service_missing(ctx: Context) -> Verdict | None:
     if ci is None:
         return None
     problems, runner_known = [], []
-    users = [job for job in d.jobs_in_scope(ci, ctx.env) if job.uses_docker]
+    users = [job for job in declared.jobs_in_scope(ci, ctx.env) if job.uses_docker]
     for job in users:
         runners = job_runners(ctx, job)  # the runners this job lands on, by tags
-        socket = any(d.mounts(r, d.DOCKER_SOCKET) for r in runners)
-        _, host, _ = d.docker_host(job)
+        socket = any(declared.mounts(r, declared.DOCKER_SOCKET) for r in runners)
+        _, host, _ = declared.docker_host(job)
         image = parse_image(job.image.name) if job.image else None
         if runners:
             runner_known.append(job.name)
-        if d.dind_service(job) or socket or (host and host != "docker") or \
+        if declared.dind_service(job) or socket or (host and host != "docker") or \
                 (image is not None and image.is_dind) or \
                 job.variables.get("DOCKER_HOST", "").startswith(("unix://", "ssh://")):
             continue
@@ -169,180 +169,188 @@ def _docker_unresolved(ctx: Context) -> str:
 
 @check("dind-alias-missing", Link.JOB, "DinD service hostname", needs=NEEDS)
 def dind_alias_missing(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        _, host, _ = d.docker_host(job)
-        expected = host or "docker"
-        if expected == "docker" and "docker" not in svc.hostnames and not svc.alias:
-            problems.append(fail(
-                f"Job {job.name}: the service {svc.name} is registry-prefixed, so its hostnames "
-                f"are {', '.join(svc.hostnames)} — not `docker` (lookup docker: no such host).",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix=f"services:\n  - name: {svc.name}\n    alias: docker"))
-    return _summarise(problems, "Every dind service is reachable as `docker` (or the "
-                      "DOCKER_HOST host).", None, bool(pairs))
+    return each_dind_job(ctx, _dind_alias_missing,
+                         "Every dind service is reachable as `docker` (or the "
+                         "DOCKER_HOST host).")
+
+
+def _dind_alias_missing(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    _, host, _ = declared.docker_host(job)
+    expected = host or "docker"
+    if expected == "docker" and "docker" not in svc.hostnames and not svc.alias:
+        return fail(
+            f"Job {job.name}: the service {svc.name} is registry-prefixed, so its hostnames "
+            f"are {', '.join(svc.hostnames)} — not `docker` (lookup docker: no such host).",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix=f"services:\n  - name: {svc.name}\n    alias: docker")
+    return None
 
 
 @check("dind-alias-mismatch", Link.JOB, "DOCKER_HOST host vs service alias", needs=NEEDS)
 def dind_alias_mismatch(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    k8s = _kubernetes(ctx)
-    for job, svc in pairs:
-        raw, host, _ = d.docker_host(job)
-        source = "job variables"
-        if raw is None and ctx.env.get("DOCKER_HOST"):
-            job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
-            raw, host, _ = d.docker_host(job_env)
-            source = "the job's environment"
-        if host is None or (host == "docker" and not svc.alias
-                            and "docker" not in svc.hostnames):
-            continue  # unset/unparsable, or dind-alias-missing's case
-        if host in ("localhost", "127.0.0.1") and k8s:
-            continue  # one pod, one network namespace
-        line = job.variable_lines.get("DOCKER_HOST")
-        evidence = [("DOCKER_HOST", f"{raw} ({source}, {_at(ctx, line)})"),
-                    ("service hostnames", svc.hostnames)]
-        if host not in svc.hostnames:
-            problems.append(fail(
-                f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
-                f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
-                fix=f"services:\n  - name: {svc.name}\n    alias: {host}"))
-            continue
-        san = d.service_env(job, svc).get("DOCKER_TLS_SAN", "")
-        if d.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
-            problems.append(warn(
-                f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
-                f"`localhost` and the container's name and IPs, not {host!r} (x509: "
-                "certificate is valid for ..., not ...).", *evidence,
-                fix=f'services:\n  - name: {svc.name}\n    variables:\n'
-                    f'      DOCKER_TLS_SAN: "DNS:{host}"'))
-    return _summarise(problems, "DOCKER_HOST names the dind service's hostname.", None,
-                      bool(pairs))
+    return each_dind_job(ctx, _dind_alias_mismatch,
+                         "DOCKER_HOST names the dind service's hostname.")
+
+
+def _dind_alias_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    k8s = ctx.kubernetes_executor
+    raw, host, _ = declared.docker_host(job)
+    source = "job variables"
+    if raw is None and ctx.env.get("DOCKER_HOST"):
+        job_env = JobDecl(name=job.name, variables={"DOCKER_HOST": ctx.env["DOCKER_HOST"]})
+        raw, host, _ = declared.docker_host(job_env)
+        source = "the job's environment"
+    if host is None or (host == "docker" and not svc.alias
+                        and "docker" not in svc.hostnames):
+        return None  # unset/unparsable, or dind-alias-missing's case
+    if host in ("localhost", "127.0.0.1") and k8s:
+        return None  # one pod, one network namespace
+    line = job.variable_lines.get("DOCKER_HOST")
+    evidence = [("DOCKER_HOST", f"{raw} ({source}, {_at(ctx, line)})"),
+                ("service hostnames", svc.hostnames)]
+    if host not in svc.hostnames:
+        return fail(
+            f"Job {job.name}: DOCKER_HOST names {host!r} but the dind service {svc.name} "
+            f"is reachable as {', '.join(svc.hostnames)}.", *evidence,
+            fix=f"services:\n  - name: {svc.name}\n    alias: {host}")
+    san = declared.service_env(job, svc).get("DOCKER_TLS_SAN", "")
+    if declared.dind_tls(job, svc) and host != "docker" and f"DNS:{host}" not in san:
+        return warn(
+            f"Job {job.name}: with TLS, the dind server certificate covers `docker`, "
+            f"`localhost` and the container's name and IPs, not {host!r} (x509: "
+            "certificate is valid for ..., not ...).", *evidence,
+            fix=f'services:\n  - name: {svc.name}\n    variables:\n'
+                f'      DOCKER_TLS_SAN: "DNS:{host}"')
+    return None
 
 
 @check("ci-tls-port-mismatch", Link.JOB, "DOCKER_HOST port vs dind TLS", needs=NEEDS)
 def ci_tls_port_mismatch(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if d.command_drops_defaults(svc):
-            continue
-        raw, _, port = d.docker_host(job)
-        if raw is None or port is None:
-            continue
-        certdir, origin = d.tls_certdir(job, svc)
-        evidence = [("DOCKER_HOST", f"{raw} ({_at(ctx, job.variable_lines.get('DOCKER_HOST'))})"),
-                    ("DOCKER_TLS_CERTDIR", f"{certdir!r} ({origin})")]
-        if port == 2375 and certdir:
-            problems.append(fail(
-                f"Job {job.name}: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR={certdir!r}) but "
-                "DOCKER_HOST dials plain 2375: Cannot connect to the Docker daemon at "
-                "tcp://docker:2375.", *evidence,
-                fix='variables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"'
-                    "\n# or turn TLS off for both: DOCKER_HOST: tcp://docker:2375 and "
-                    'DOCKER_TLS_CERTDIR: ""'))
-        elif port == 2376 and not certdir:
-            problems.append(fail(
-                f"Job {job.name}: DOCKER_TLS_CERTDIR is empty, so dind listens on plain 2375, "
-                "but DOCKER_HOST dials 2376.", *evidence,
-                fix="variables:\n  DOCKER_HOST: tcp://docker:2375"))
-        elif port not in (2375, 2376):
-            problems.append(warn(f"Job {job.name}: DOCKER_HOST uses port {port}; dind listens "
-                                 f"on {2376 if certdir else 2375}.", *evidence))
-    return _summarise(problems, "DOCKER_HOST's port matches the dind TLS mode in every job "
-                      "that sets it.", None, bool(pairs))
+    return each_dind_job(ctx, _ci_tls_port_mismatch,
+                         "DOCKER_HOST's port matches the dind TLS mode in every job "
+                         "that sets it.")
+
+
+def _ci_tls_port_mismatch(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if declared.command_drops_defaults(svc):
+        return None
+    raw, _, port = declared.docker_host(job)
+    if raw is None or port is None:
+        return None
+    certdir, origin = declared.tls_certdir(job, svc)
+    evidence = [("DOCKER_HOST", f"{raw} ({_at(ctx, job.variable_lines.get('DOCKER_HOST'))})"),
+                ("DOCKER_TLS_CERTDIR", f"{certdir!r} ({origin})")]
+    if port == 2375 and certdir:
+        return fail(
+            f"Job {job.name}: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR={certdir!r}) but "
+            "DOCKER_HOST dials plain 2375: Cannot connect to the Docker daemon at "
+            "tcp://docker:2375.", *evidence,
+            fix='variables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"'
+                "\n# or turn TLS off for both: DOCKER_HOST: tcp://docker:2375 and "
+                'DOCKER_TLS_CERTDIR: ""')
+    elif port == 2376 and not certdir:
+        return fail(
+            f"Job {job.name}: DOCKER_TLS_CERTDIR is empty, so dind listens on plain 2375, "
+            "but DOCKER_HOST dials 2376.", *evidence,
+            fix="variables:\n  DOCKER_HOST: tcp://docker:2375")
+    elif port not in (2375, 2376):
+        return warn(f"Job {job.name}: DOCKER_HOST uses port {port}; dind listens "
+                    f"on {2376 if certdir else 2375}.", *evidence)
+    return None
 
 
 @check("ci-tls-flag-ignored", Link.JOB, "--tls=false with TLS on", needs=NEEDS,
        passing="dind --tls flag")
 def ci_tls_flag_ignored(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        flags = [c for c in svc.command or [] if c in ("--tls=false", "--tlsverify=false")]
-        certdir, origin = d.tls_certdir(job, svc)
-        if flags and certdir and not d.command_drops_defaults(svc):
-            problems.append(warn(
-                f"Job {job.name}: {flags[0]} does not turn TLS off while DOCKER_TLS_CERTDIR is "
-                f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix='variables:\n  DOCKER_TLS_CERTDIR: ""\n  DOCKER_HOST: tcp://docker:2375'))
-    return _summarise(problems, "No ineffective --tls=false.", None, bool(pairs))
+    return each_dind_job(ctx, _ci_tls_flag_ignored,
+                         "No ineffective --tls=false.")
+
+
+def _ci_tls_flag_ignored(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    flags = [c for c in svc.command or [] if c in ("--tls=false", "--tlsverify=false")]
+    certdir, origin = declared.tls_certdir(job, svc)
+    if flags and certdir and not declared.command_drops_defaults(svc):
+        return warn(
+            f"Job {job.name}: {flags[0]} does not turn TLS off while DOCKER_TLS_CERTDIR is "
+            f"{certdir!r} ({origin}): the entrypoint still adds --tlsverify on 2376.",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix='variables:\n  DOCKER_TLS_CERTDIR: ""\n  DOCKER_HOST: tcp://docker:2375')
+    return None
 
 
 @check("ci-k8s-tls-vars", Link.JOB, "Kubernetes DinD variables", needs=NEEDS)
 def ci_k8s_tls_vars(ctx: Context) -> Verdict | None:
-    if not _kubernetes(ctx):
+    if not ctx.kubernetes_executor:
         return None
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if job.variables.get("FF_KUBERNETES_HONOR_ENTRYPOINT", "").lower() == "true":
-            continue
-        needed = client_vars_needed(job, svc, kubernetes=True)
-        if not needed:
-            continue
-        verdict = warn if set(needed) == {"HEALTHCHECK_TCP_PORT"} else fail
-        problems.append(verdict(
-            f"Job {job.name}: the Kubernetes executor does not run the image entrypoint, so "
-            f"nothing derives {', '.join(needed)}.", _job_where(ctx, job),
-            ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return _summarise(problems, "Every dind job sets DOCKER_HOST, the TLS variables and "
-                      "HEALTHCHECK_TCP_PORT explicitly.", None, bool(pairs))
+    return each_dind_job(ctx, _ci_k8s_tls_vars,
+                         "Every dind job sets DOCKER_HOST, the TLS variables and "
+                         "HEALTHCHECK_TCP_PORT explicitly.")
+
+
+def _ci_k8s_tls_vars(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if job.variables.get("FF_KUBERNETES_HONOR_ENTRYPOINT", "").lower() == "true":
+        return None
+    needed = client_vars_needed(job, svc, kubernetes=True)
+    if not needed:
+        return None
+    verdict = warn if set(needed) == {"HEALTHCHECK_TCP_PORT"} else fail
+    return verdict(
+        f"Job {job.name}: the Kubernetes executor does not run the image entrypoint, so "
+        f"nothing derives {', '.join(needed)}.", _job_where(ctx, job),
+        ("missing", list(needed)), fix=_vars_snippet(needed))
 
 
 @check("ci-entrypoint-bypassed", Link.JOB, "Client auto-configuration", needs=NEEDS)
 def ci_entrypoint_bypassed(ctx: Context) -> Verdict | None:
-    if _kubernetes(ctx):
+    if ctx.kubernetes_executor:
         return None  # ci-k8s-tls-vars covers it
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        name, emptied = job_image(ctx, job)
-        if name and parse_image(name).is_docker_image and not emptied:
-            continue
-        needed = client_vars_needed(job, svc, kubernetes=False)
-        if not needed:
-            continue
-        if emptied:
-            why = "`entrypoint: [\"\"]` removes docker-entrypoint.sh"
-        elif not name:
-            why = "the job has no image (the runner's default), which may not be a docker:* image"
-        elif "$" in name:
-            why = f"the job image {name} is set by variables, so it may not be a docker:* image"
-        else:
-            why = f"the job image {name} is not a docker:* image"
-        # a custom image may configure the client itself; an emptied entrypoint cannot
-        make = fail if emptied else warn
-        problems.append(make(
-            f"Job {job.name}: {why}, so nothing sets {', '.join(needed)}; the client falls back "
-            "to unix:///var/run/docker.sock or speaks plain HTTP to the TLS port.",
-            _job_where(ctx, job), ("missing", list(needed)), fix=_vars_snippet(needed)))
-    return _summarise(problems, "Every dind job's client is configured, by the docker image "
-                      "entrypoint or by explicit variables.", None, bool(pairs))
+    return each_dind_job(ctx, _ci_entrypoint_bypassed,
+                         "Every dind job's client is configured, by the docker image "
+                         "entrypoint or by explicit variables.")
+
+
+def _ci_entrypoint_bypassed(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    name, emptied = job_image(ctx, job)
+    if name and parse_image(name).is_docker_image and not emptied:
+        return None
+    needed = client_vars_needed(job, svc, kubernetes=False)
+    if not needed:
+        return None
+    if emptied:
+        why = "`entrypoint: [\"\"]` removes docker-entrypoint.sh"
+    elif not name:
+        why = "the job has no image (the runner's default), which may not be a docker:* image"
+    elif "$" in name:
+        why = f"the job image {name} is set by variables, so it may not be a docker:* image"
+    else:
+        why = f"the job image {name} is not a docker:* image"
+    # a custom image may configure the client itself; an emptied entrypoint cannot
+    make = fail if emptied else warn
+    return make(
+        f"Job {job.name}: {why}, so nothing sets {', '.join(needed)}; the client falls back "
+        "to unix:///var/run/docker.sock or speaks plain HTTP to the TLS port.",
+        _job_where(ctx, job), ("missing", list(needed)), fix=_vars_snippet(needed))
 
 
 @check("dind-command-drops-defaults", Link.JOB, "dind service command", needs=NEEDS)
 def dind_command_drops_defaults(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if not d.command_drops_defaults(svc):
-            continue
-        command = svc.command or []
-        tcp = any("tcp://" in part for part in command)
-        flags = [c for c in command[1:]]
-        text = (f"Job {job.name}: command starts with `dockerd`, so the entrypoint adds none of "
-                "its flags (no --host, no TLS)")
-        evidence = ("command", f"{command} ({_at(ctx, svc.line)})")
-        fix = f"command: {flags!r}   # flags only: the entrypoint keeps its defaults"
-        problems.append(info(text + "; the command sets its own tcp listener.", evidence, fix=fix)
-                        if tcp else fail(text + ": dind listens on no TCP port.", evidence,
-                                         fix=fix))
-    return _summarise(problems, "No dind service replaces the entrypoint's default flags.",
-                      None, bool(pairs))
+    return each_dind_job(ctx, _dind_command_drops_defaults,
+                         "No dind service replaces the entrypoint's default flags.")
+
+
+def _dind_command_drops_defaults(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if not declared.command_drops_defaults(svc):
+        return None
+    command = svc.command or []
+    tcp = any("tcp://" in part for part in command)
+    flags = [c for c in command[1:]]
+    text = (f"Job {job.name}: command starts with `dockerd`, so the entrypoint adds none of "
+            "its flags (no --host, no TLS)")
+    evidence = ("command", f"{command} ({_at(ctx, svc.line)})")
+    fix = f"command: {flags!r}   # flags only: the entrypoint keeps its defaults"
+    if tcp:
+        return info(text + "; the command sets its own tcp listener.", evidence, fix=fix)
+    return fail(text + ": dind listens on no TCP port.", evidence, fix=fix)
 
 
 @check("floating-docker-tag", Link.JOB, "Pinned docker images", needs=NEEDS)
@@ -368,70 +376,74 @@ def floating_docker_tag(ctx: Context) -> Verdict | None:
 
 @check("docker-version-skew", Link.JOB, "Client vs dind version", needs=NEEDS)
 def docker_version_skew(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        if job.image is None:
-            continue
-        client, daemon = parse_image(job.image.name), parse_image(svc.name)
-        if not (client.is_docker_image and daemon.is_docker_image):
-            continue
-        cv, dv = client.version, daemon.version
-        evidence = [("client", f"{job.image.name} ({_at(ctx, job.image.line)})"),
-                    ("dind", f"{svc.name} ({_at(ctx, svc.line)})")]
-        if cv and dv and cv[0] < dv[0]:
-            problems.append(warn(f"Job {job.name}: client {cv[0]}.x is older than dind "
-                                 f"{dv[0]}.x; newer daemons raise their minimum API version.",
-                                 *evidence))
-        elif (cv or client.tag.startswith("stable")) and daemon.floating and dv is None:
-            problems.append(warn(
-                f"Job {job.name}: the client is pinned ({job.image.name}) but dind floats "
-                f"({svc.name}); the next Docker release can reject the old client "
-                "(client version ... is too old).", *evidence))
-    return _summarise(problems, "Client and dind versions move together.", None, bool(pairs))
+    return each_dind_job(ctx, _docker_version_skew,
+                         "Client and dind versions move together.")
+
+
+def _docker_version_skew(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    if job.image is None:
+        return None
+    client, daemon = parse_image(job.image.name), parse_image(svc.name)
+    if not (client.is_docker_image and daemon.is_docker_image):
+        return None
+    cv, dv = client.version, daemon.version
+    evidence = [("client", f"{job.image.name} ({_at(ctx, job.image.line)})"),
+                ("dind", f"{svc.name} ({_at(ctx, svc.line)})")]
+    if cv and dv and cv[0] < dv[0]:
+        return warn(f"Job {job.name}: client {cv[0]}.x is older than dind "
+                    f"{dv[0]}.x; newer daemons raise their minimum API version.",
+                    *evidence)
+    elif (cv or client.tag.startswith("stable")) and daemon.floating and dv is None:
+        return warn(
+            f"Job {job.name}: the client is pinned ({job.image.name}) but dind floats "
+            f"({svc.name}); the next Docker release can reject the old client "
+            "(client version ... is too old).", *evidence)
+    return None
 
 
 @check("docker-driver-vfs", Link.JOB, "DOCKER_DRIVER", needs=NEEDS)
 def docker_driver_vfs(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        driver = d.service_env(job, svc).get("DOCKER_DRIVER", "")
-        if driver.strip().lower() == "vfs":
-            problems.append(warn(
-                f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
-                "layer in full: slow builds and full disks.",
-                _job_where(ctx, job, "DOCKER_DRIVER"), fix="variables:\n  DOCKER_DRIVER: overlay2"))
-    return _summarise(problems, "No dind job forces the vfs storage driver.", None, bool(pairs))
+    return each_dind_job(ctx, _docker_driver_vfs,
+                         "No dind job forces the vfs storage driver.")
+
+
+def _docker_driver_vfs(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    driver = declared.service_env(job, svc).get("DOCKER_DRIVER", "")
+    if driver.strip().lower() == "vfs":
+        return warn(
+            f"Job {job.name}: DOCKER_DRIVER=vfs reaches dockerd, which then copies every "
+            "layer in full: slow builds and full disks.",
+            _job_where(ctx, job, "DOCKER_DRIVER"), fix="variables:\n  DOCKER_DRIVER: overlay2")
+    return None
 
 
 @check("no-proxy-missing-docker", Link.JOB, "Proxy bypass for docker", needs=NEEDS)
 def no_proxy_missing_docker(ctx: Context) -> Verdict | None:
-    problems = []
-    pairs = _dind(ctx)
-    for job, svc in pairs:
-        env = {k: d.expand(v, job.variables) for k, v in job.variables.items()}
-        _, host, port = d.docker_host(job)
-        host = host or "docker"
-        tls = port == 2376 if port is not None else d.dind_tls(job, svc)
-        port = port or (2376 if tls else 2375)
-        via, proxy = daemon_proxy(env, host, port, tls)
-        if not proxy:
-            continue
-        name, no_proxy = no_proxy_of(env)
-        problems.append(warn(
-            f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
-            "docker client sends its daemon requests to the proxy.",
-            _job_where(ctx, job, name or via),
-            (name or "NO_PROXY", no_proxy or "(unset)"),
-            fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"'))
-    return _summarise(problems, "Every proxied dind job bypasses the proxy for the daemon.",
-                      None, bool(pairs))
+    return each_dind_job(ctx, _no_proxy_missing_docker,
+                         "Every proxied dind job bypasses the proxy for the daemon.")
 
 
-def _path_mtu(ctx: Context) -> tuple[int | None, str]:
+def _no_proxy_missing_docker(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
+    env = {k: declared.expand(v, job.variables) for k, v in job.variables.items()}
+    _, host, port = declared.docker_host(job)
+    host = host or "docker"
+    tls = port == 2376 if port is not None else declared.dind_tls(job, svc)
+    port = port or (2376 if tls else 2375)
+    via, proxy = daemon_proxy(env, host, port, tls)
+    if not proxy:
+        return None
+    name, no_proxy = no_proxy_of(env)
+    return warn(
+        f"Job {job.name}: {via} is set and NO_PROXY does not exempt {host}:{port}: the "
+        "docker client sends its daemon requests to the proxy.",
+        _job_where(ctx, job, name or via),
+        (name or "NO_PROXY", no_proxy or "(unset)"),
+        fix=f'variables:\n  NO_PROXY: "{with_entry(no_proxy, host)}"')
+
+
+def path_mtu(ctx: Context) -> tuple[int | None, str]:
     """The smallest MTU known on the path: the runner's per-build network or the job's NIC."""
-    for runner in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
+    for runner in declared.runners_in_scope(ctx.facts.runner_config, ctx.env):
         if runner.network_mtu and runner.network_mtu < 1500 and not runner.network_mode:
             return runner.network_mtu, f"{runner.name}: network_mtu"
     env = ctx.facts.env
@@ -442,20 +454,20 @@ def _path_mtu(ctx: Context) -> tuple[int | None, str]:
 
 @check("dind-mtu-flag-missing", Link.JOB, "dind MTU", needs=NEEDS)
 def dind_mtu_flag_missing(ctx: Context) -> Verdict | None:
-    mtu, source = _path_mtu(ctx)
-    pairs = _dind(ctx)
-    if mtu is None or not pairs:
+    mtu, source = path_mtu(ctx)
+    if mtu is None:
         return None
-    problems = []
-    for job, svc in pairs:
+
+    def flag_missing(ctx: Context, job: JobDecl, svc: ServiceDecl) -> Verdict | None:
         flags = [c for c in svc.command or [] if c.startswith("--mtu")]
         value = flags[0].partition("=")[2] if flags else ""
-        if not flags or (value.isdigit() and int(value) > mtu):
-            problems.append(warn(
-                f"Job {job.name}: the path MTU is {mtu} ({source}) but dind's bridge uses "
-                f"{value or 1500}: large packets from inner containers are dropped (hung "
-                "downloads, TLS handshake timeouts).",
-                ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
-                fix=f'services:\n  - name: {svc.name}\n    command: ["--mtu={mtu}"]'))
-    return _summarise(problems, f"dind's MTU fits the path MTU {mtu}.", None, True)
+        if flags and not (value.isdigit() and int(value) > mtu):
+            return None
+        return warn(
+            f"Job {job.name}: the path MTU is {mtu} ({source}) but dind's bridge uses "
+            f"{value or 1500}: large packets from inner containers are dropped (hung "
+            "downloads, TLS handshake timeouts).",
+            ("service", f"{svc.name} ({_at(ctx, svc.line)})"),
+            fix=f'services:\n  - name: {svc.name}\n    command: ["--mtu={mtu}"]')
 
+    return each_dind_job(ctx, flag_missing, f"dind's MTU fits the path MTU {mtu}.")

@@ -7,9 +7,10 @@ runs the docker CLI hears nothing from them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..clients.views import TESTCONTAINERS, ClientView, cli_works, job_env, views
-from ..model import Link
+from ..model import SEVERITY, Link
 from .base import Context, Verdict, check, fail, info, ok, warn
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
@@ -156,8 +157,7 @@ def testcontainers_host_override(ctx: Context) -> Verdict | None:
     if not found:
         return ok(f"{who}: mapped ports are dialled on the DOCKER_HOST host; no override "
                   "points elsewhere.", *evidence)
-    order = {"fail": 0, "warn": 1, "info": 2, "ok": 3}
-    worst = min(found, key=lambda v: order[v.status.value])
+    worst = min(found, key=lambda v: SEVERITY.index(v.status))
     worst.evidence = evidence + [("also", v.summary) for v in found if v is not worst]
     return worst
 
@@ -236,7 +236,7 @@ def python_strict_x509(ctx: Context) -> Verdict | None:
     strict_now = py is not None and py >= (3, 13) and urllib3 is not None and urllib3 >= (2, 4)
     message = (f"the dind CA fails the strict check: \"{strict.strict_error}\". Python >= 3.13 "
                "with urllib3 >= 2.4 verifies with VERIFY_X509_STRICT (the CLI does not)")
-    if strict_now:
+    if strict_now and python is not None:
         return _fail(f"docker-py (Python {python.version}, urllib3 "
                     f"{python.packages.get('urllib3')}) will refuse the daemon: {message}. "
                     "dind images before 28.2 generate such a CA.", *evidence, fix=fix,
@@ -246,7 +246,8 @@ def python_strict_x509(ctx: Context) -> Verdict | None:
 
 
 # library -> (first fixed version(s), why old ones fail, source)
-API_FLOOR_RULES = {
+# client -> (too old for Docker 29?, first good version, what breaks, upstream issues)
+API_FLOOR_RULES: dict[str, tuple[Callable[[tuple[int, ...]], bool], str, str, str]] = {
     "testcontainers-java": (
         lambda v: v < (1, 21, 4) or (2, 0, 0) <= v < (2, 0, 2), "1.21.4 / 2.0.2",
         "falls back to API 1.32: \"client version 1.32 is too old\" inside \"Could not find a "
@@ -263,9 +264,9 @@ def testcontainers_api_too_old(ctx: Context) -> Verdict | None:
     """Java and .NET Testcontainers pin an API version; Python and Go negotiate, and
     docker-modem (Node) sends unversioned requests, so only the first two are judged."""
     clients = ctx.facts.clients
-    found = [(c, _version_tuple(c.version)) for name in API_FLOOR_RULES
+    named = [c for name in API_FLOOR_RULES
              if clients and (c := clients.client(name)) is not None]
-    found = [(c, v) for c, v in found if v is not None]
+    found = [(c, v) for c in named if (v := _version_tuple(c.version)) is not None]
     if not found:
         return None
     api = ctx.facts.api

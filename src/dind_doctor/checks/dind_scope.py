@@ -7,12 +7,13 @@ notice to a runner of unknown purpose; and never to a socket-binding or daemonle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..config import declared as d
-from ..config.filefacts import JobDecl, RunnerDecl
+from ..config import declared
+from ..config.filefacts import JobDecl, RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DIND, KIND_TEXT, SOCKET, UNKNOWN, Purpose, infer_purpose, lands_on
-from .base import Context
+from .base import Context, Verdict, each_runner, ok
 
 
 @dataclass
@@ -58,10 +59,10 @@ class DindScope:
 def dind_scope(ctx: Context, runner: RunnerDecl) -> DindScope:
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
+    runners = declared.runners_in_scope(ctx.facts.runner_config, ctx.env)
     scope = DindScope(runner, infer_purpose(runner), known,
                       own_dind=any(s.is_dind for s in runner.services))
-    for job, _ in d.dind_jobs(ci, ctx.env):
+    for job, _ in declared.dind_jobs(ci, ctx.env):
         lands = lands_on(job, runner, only_runner=len(runners) == 1)
         if lands:
             scope.landing.append(job.name)
@@ -73,5 +74,21 @@ def dind_scope(ctx: Context, runner: RunnerDecl) -> DindScope:
 def job_runners(ctx: Context, job: JobDecl) -> list[RunnerDecl]:
     """The runners of the given config that ``job`` runs or may run on (by tags); empty when
     none of them takes it (its runner is not in the file) or no config was given."""
-    runners = d.runners_in_scope(ctx.facts.runner_config, ctx.env)
+    runners = declared.runners_in_scope(ctx.facts.runner_config, ctx.env)
     return [r for r in runners if lands_on(job, r, only_runner=len(runners) == 1) is not False]
+
+
+DindRunnerJudge = Callable[[Context, RunnerConfigFacts, RunnerDecl, DindScope], "Verdict | None"]
+
+
+def each_dind_runner(ctx: Context, judge: DindRunnerJudge) -> Verdict | None:
+    """:func:`~.base.each_runner` for DinD advice: a runner that is not a DinD runner is ``ok``
+    (no advice); ``judge`` decides for the others, given their :class:`DindScope`."""
+
+    def judge_dind(ctx: Context, rc: RunnerConfigFacts, runner: RunnerDecl) -> Verdict | None:
+        scope = dind_scope(ctx, runner)
+        if scope.level == "none":
+            return ok(scope.not_dind(), scope.evidence())
+        return judge(ctx, rc, runner, scope)
+
+    return each_runner(ctx, judge_dind)

@@ -22,7 +22,7 @@ def _describe(disk: DiskFact) -> str:
 def disk_space_exhaustion(ctx: Context) -> Verdict | None:
     host = ctx.facts.host
     disks = [d for d in host.disks if d.free_bytes is not None] if host is not None else []
-    if not disks:
+    if host is None or not disks:
         return None
     evidence: list[tuple[str, object]] = [(d.role, _describe(d)) for d in host.disks]
     low = [d for d in disks if d.free_bytes is not None and d.free_bytes < LOW_FREE_BYTES]

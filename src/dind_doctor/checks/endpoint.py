@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..endpoint import DEFAULT_SOCKET
 from ..model import Link
 from . import gates
-from .base import Context, Verdict, check, fail, ok, probe_error, warn
+from .base import Context, Verdict, check, fail, ok, warn
 from .observed import (
     describe_port,
     dind_port_evidence,
@@ -52,16 +52,18 @@ def docker_host_invalid(ctx: Context) -> Verdict | None:
     return ok(summary, *evidence)
 
 
+def _unix_socket(ctx: Context) -> str | None:
+    """The unix socket the client dials ("" when the URL names none); None over TCP."""
+    endpoint = ctx.endpoint
+    return endpoint.socket_path or "" if endpoint.scheme == "unix" else None
+
+
 @check("docker-host-unset-unix-socket", Link.ENDPOINT, "Default socket fallback",
        passing="Endpoint set (no default-socket fallback)",
-       needs=(*gates.JOB, "docker-host-invalid"))
+       needs=(*gates.JOB, "docker-host-invalid"),
+       applies=lambda ctx: _unix_socket(ctx) == DEFAULT_SOCKET, probes=("sockets",))
 def docker_host_unset_unix_socket(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "unix" or endpoint.socket_path != DEFAULT_SOCKET:
-        return None
-    failed = probe_error(ctx, "sockets")
-    if failed:
-        return failed
     kind, ping = socket_state(ctx, DEFAULT_SOCKET)
     addresses = docker_alias_addresses(ctx)
     evidence: list[tuple[str, object]] = [
@@ -100,15 +102,11 @@ def docker_host_unset_unix_socket(ctx: Context) -> Verdict | None:
 
 
 @check("unix-socket-shared-volume-misconfig", Link.ENDPOINT, "Socket on a shared volume",
-       needs=(*gates.JOB, "docker-host-invalid"))
+       needs=(*gates.JOB, "docker-host-invalid"),
+       applies=lambda ctx: _unix_socket(ctx) not in (None, DEFAULT_SOCKET), probes=("sockets",))
 def unix_socket_shared_volume_misconfig(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
     path = endpoint.socket_path or ""
-    if endpoint.scheme != "unix" or path == DEFAULT_SOCKET:
-        return None
-    failed = probe_error(ctx, "sockets")
-    if failed:
-        return failed
     kind, ping = socket_state(ctx, path)
     folder = path.rsplit("/", 1)[0] or "/"
     evidence = [*_endpoint_evidence(ctx)[:3], (path, f"{kind}, ping {ping}")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..endpoint import entrypoint_status
 from ..model import Link
 from ..proxyenv import daemon_proxy, no_proxy_of, with_entry
-from .base import Context, Verdict, check, fail, info, ok, probe_error
+from .base import Context, Verdict, check, fail, info, ok
 from .observed import LOOPBACK_HOSTS, endpoint_port, path_kind
 
 K8S_TLS_FIX = ("Set job variables DOCKER_HOST: tcp://docker:2376, DOCKER_TLS_VERIFY: \"1\", "
@@ -25,11 +25,8 @@ def executor_guess(ctx: Context) -> tuple[str, str]:
     return "shell", "no /.dockerenv and not in a container"
 
 
-@check("job-environment", Link.JOB, "Job environment")
+@check("job-environment", Link.JOB, "Job environment", probes=("env",))
 def job_environment(ctx: Context) -> Verdict | None:
-    failed = probe_error(ctx, "env")
-    if failed:
-        return failed
     env = ctx.env
     executor, clue = executor_guess(ctx)
     applies, why = entrypoint_status(env, ctx.facts.env.paths)

@@ -6,6 +6,8 @@ quiet when the daemon was not reached or the client facts were not collected.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..clients.views import TESTCONTAINERS, views
 from ..model import Link
 from .base import Context, Verdict, check, info, ok, warn
@@ -14,7 +16,7 @@ HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
 ROOTLESS_SOCKET = "/run/user/1000/docker.sock"
 
 
-def _daemon_info(ctx: Context) -> dict | None:
+def _daemon_info(ctx: Context) -> dict[str, Any] | None:
     api = ctx.facts.api
     return api.info if api is not None and api.info else None
 

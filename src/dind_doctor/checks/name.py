@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Link
 from . import gates
-from .base import Context, Verdict, check, error, fail, ok, probe_error
+from .base import Context, Verdict, check, error, fail, ok, over_tcp
 
 EMBEDDED_DNS = "127.0.0.11"
 GITLAB_COM_DNS = "169.254.169.254"
@@ -33,14 +33,10 @@ def resolver_story(ctx: Context, host: str) -> str:
             "does not know it: no such service, or its container died at startup.")
 
 
-@check("alias-unresolvable", Link.NAME, "Service name resolves", needs=gates.ENDPOINT)
+@check("alias-unresolvable", Link.NAME, "Service name resolves", needs=gates.ENDPOINT,
+       applies=lambda ctx: over_tcp(ctx) and bool(ctx.endpoint.host), probes=("name",))
 def alias_unresolvable(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp" or not endpoint.host:
-        return None
-    failed = probe_error(ctx, "name")
-    if failed:
-        return failed
     name = ctx.facts.name
     if name is None or name.host != endpoint.host:
         return error(f"No name resolution facts for {endpoint.host!r}.",
@@ -53,7 +49,8 @@ def alias_unresolvable(ctx: Context) -> Verdict | None:
         ("/etc/hosts", name.hosts_file),
         ("system resolver", name.system or name.system_error),
         ("DNS", name.dns or name.dns_error),
-        ("nameservers", env.resolv_nameservers),
+        ("nameservers", env.resolv_nameservers if env.resolv_error is None
+         else f"/etc/resolv.conf unreadable: {env.resolv_error}"),
     ]
     if name.dns_server:
         evidence.append(("DNS server asked", name.dns_server))
@@ -61,6 +58,8 @@ def alias_unresolvable(ctx: Context) -> Verdict | None:
     if addresses:
         via = "/etc/hosts" if name.hosts_file else ("DNS" if name.dns else "the system resolver")
         return ok(f"{name.host} resolves to {', '.join(addresses)} (via {via}).", *evidence)
+    if env.hosts_error is not None:  # the runner writes the service links there
+        evidence.append(("/etc/hosts unreadable", env.hosts_error))
     links = sorted(k for k in ctx.env if "_PORT_237" in k)
     if links:
         evidence.append(("link variables", links))

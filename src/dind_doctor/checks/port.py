@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Link
 from . import gates
-from .base import Context, Verdict, check, error, fail, info, ok, probe_error, warn
+from .base import Context, Verdict, check, error, fail, info, ok, over_tcp, warn
 from .observed import DIND_PORTS, describe_port, endpoint_port, epoch_to_iso, is_open
 
 DEAD_DAEMON_FIX = ("Read 'Service container logs' in the job log for the dind startup error; dind "
@@ -27,14 +27,10 @@ CLOCK_SLACK_S = 5  # btime has whole seconds and drifts: closer timestamps say n
 
 @check("daemon-tls-client-plain-2375", Link.PORT, "TLS daemon, client on 2375",
        passing="Client dials the daemon's port",
-       needs=gates.NAME)
+       needs=gates.NAME,
+       applies=lambda ctx: over_tcp(ctx) and ctx.endpoint.port == 2375, probes=("ports",))
 def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp" or endpoint.port != 2375:
-        return None
-    failed = probe_error(ctx, "ports")
-    if failed:
-        return failed
     plain, tls = ctx.facts.port(2375), ctx.facts.port(2376)
     if is_open(plain) or not is_open(tls) or tls is None or tls.protocol not in ("tls", None):
         return None
@@ -56,14 +52,10 @@ def daemon_tls_client_plain_2375(ctx: Context) -> Verdict | None:
 
 
 @check("daemon-unreachable", Link.PORT, "Daemon port open",
-       needs=(*gates.NAME, "daemon-tls-client-plain-2375"))
+       needs=(*gates.NAME, "daemon-tls-client-plain-2375"), applies=over_tcp,
+       probes=("ports",))
 def daemon_unreachable(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp":
-        return None
-    failed = probe_error(ctx, "ports")
-    if failed:
-        return failed
     main = endpoint_port(ctx)
     if main is None or main.state == "not-probed":
         return error(f"Port {endpoint.port} on {endpoint.host} was not probed.")
@@ -99,15 +91,11 @@ def daemon_unreachable(ctx: Context) -> Verdict | None:
     return fail(summary, *evidence, fix=DEAD_DAEMON_FIX)
 
 
-@check("daemon-not-ready-race", Link.PORT, "Daemon ready before the job", needs=gates.PORT)
+@check("daemon-not-ready-race", Link.PORT, "Daemon ready before the job", needs=gates.PORT,
+       applies=over_tcp, probes=("ports",))
 def daemon_not_ready_race(ctx: Context) -> Verdict | None:
-    endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp":
-        return None
-    failed = probe_error(ctx, "ports")
-    if failed:
-        return failed
-    late = [p for p in ctx.facts.ports if p.opened_after_ms is not None]
+    late = [(p, p.opened_after_ms / 1000) for p in ctx.facts.ports
+            if p.opened_after_ms is not None]
     started = ctx.facts.env.job_started_at
     certs = ctx.facts.certs
     cert_times = [] if certs is None else [
@@ -119,13 +107,13 @@ def daemon_not_ready_race(ctx: Context) -> Verdict | None:
         ("client certs written", epoch_to_iso(newest)),
         ("HEALTHCHECK_TCP_PORT", ctx.env.get("HEALTHCHECK_TCP_PORT", "(not in the job env)")),
     ]
-    evidence += [(f"{p.host}:{p.port}", f"open after {p.opened_after_ms / 1000:.1f} s of retries")
-                 for p in late]
+    evidence += [(f"{p.host}:{p.port}", f"open after {seconds:.1f} s of retries")
+                 for p, seconds in late]
     fix = ("Give the dind service HEALTHCHECK_TCP_PORT: \"2376\" so the runner waits for it, "
            "and wait in before_script: until docker info; do sleep 1; done (bounded).")
     if late:
-        first = late[0]
-        return warn(f"Port {first.port} opened only after {first.opened_after_ms / 1000:.1f} s: "
+        first, seconds = late[0]
+        return warn(f"Port {first.port} opened only after {seconds:.1f} s: "
                     "the job started before dind was listening.", *evidence, fix=fix)
     # The job start comes from /proc/stat btime (whole seconds, drifting with the wall
     # clock) plus PID 1's start ticks: a cert mtime a few seconds after it proves nothing,

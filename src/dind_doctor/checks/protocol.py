@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from ..model import Link
 from . import gates
-from .base import Context, Verdict, check, fail, ok, probe_error
+from .base import Context, Verdict, check, fail, ok, over_tcp
 from .observed import describe_port, endpoint_port, is_open, speaks
 
 
 @check("client-plain-http-to-tls-port", Link.PROTOCOL, "Plain client, TLS port",
        passing="Client protocol fits the port",
-       needs=gates.PORT)
+       needs=gates.PORT,
+       applies=lambda ctx: over_tcp(ctx) and not ctx.endpoint.tls, probes=("ports",))
 def client_plain_http_to_tls_port(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp" or endpoint.tls:
-        return None
-    failed = probe_error(ctx, "ports")
-    if failed:
-        return failed
     port = endpoint_port(ctx)
     if not is_open(port):
         return None
@@ -43,14 +39,10 @@ def client_plain_http_to_tls_port(ctx: Context) -> Verdict | None:
 
 @check("daemon-plain-client-expects-tls", Link.PROTOCOL, "TLS client, plain daemon",
        passing="Daemon speaks the client's protocol",
-       needs=gates.PORT)
+       needs=gates.PORT,
+       applies=lambda ctx: over_tcp(ctx) and ctx.endpoint.tls, probes=("ports",))
 def daemon_plain_client_expects_tls(ctx: Context) -> Verdict | None:
     endpoint = ctx.endpoint
-    if endpoint.scheme != "tcp" or not endpoint.tls:
-        return None
-    failed = probe_error(ctx, "ports")
-    if failed:
-        return failed
     port, plain = endpoint_port(ctx), ctx.facts.port(2375)
     where = f"{endpoint.host}:{endpoint.port}"
     evidence: list[tuple[str, object]] = [

@@ -129,7 +129,7 @@ def inner_daemon_registry_trust(ctx: Context) -> Verdict | None:
         ("daemon insecure registries",
          [name for name, idx in indexes.items() if idx.get("Secure") is False] + cidrs),
     ]
-    if port is not None:
+    if probed is not None and port is not None:
         evidence.append(("from the job", _describe_probe(probed)))
     if entry.get("Secure") is False or cidr:
         why = f"its address is in {cidr}" if cidr else "it is listed as an insecure registry"

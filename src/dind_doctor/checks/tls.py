@@ -8,7 +8,7 @@ from datetime import datetime
 from ..facts import CertDirFacts, CertFileFact, CertInfo, TlsFacts
 from ..model import Link, Status
 from . import gates
-from .base import Context, Verdict, check, error, fail, ok, probe_error
+from .base import Context, Verdict, check, error, fail, ok
 from .observed import collected_at, epoch_to_iso, parse_utc
 
 SHARE_CERTS_FIX = ("Share dind's client certs: [runners.docker] volumes = [\"/certs/client\", "
@@ -45,26 +45,19 @@ def _describe_file(fact: CertFileFact) -> str:
 
 
 def _cert_facts(ctx: Context) -> CertDirFacts | Verdict:
-    failed = probe_error(ctx, "certs")
-    if failed:
-        return failed
     if ctx.facts.certs is None:
         return error("The client certificate directory was not examined.")
     return ctx.facts.certs
 
 
-def _tls_facts(ctx: Context) -> TlsFacts | Verdict | None:
-    failed = probe_error(ctx, "tls")
-    if failed:
-        return failed
+def _tls_facts(ctx: Context) -> TlsFacts | None:
     tls = ctx.facts.tls
     return tls if tls is not None and tls.attempted else None
 
 
-@check("certs-client-not-shared", Link.TLS, "Client certs present", needs=gates.PROTOCOL)
+@check("certs-client-not-shared", Link.TLS, "Client certs present", needs=gates.PROTOCOL,
+       applies=uses_tls, probes=("certs",))
 def certs_client_not_shared(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     certs = _cert_facts(ctx)
     if isinstance(certs, Verdict):
         return certs
@@ -95,10 +88,8 @@ def certs_client_not_shared(ctx: Context) -> Verdict | None:
 
 
 @check("tls-cert-files-invalid", Link.TLS, "Client cert files valid",
-       needs=(*gates.PROTOCOL, "certs-client-not-shared"))
+       needs=(*gates.PROTOCOL, "certs-client-not-shared"), applies=uses_tls, probes=("certs",))
 def tls_cert_files_invalid(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     certs = _cert_facts(ctx)
     if isinstance(certs, Verdict):
         return certs
@@ -128,13 +119,11 @@ def tls_cert_files_invalid(ctx: Context) -> Verdict | None:
 
 
 @check("tls-unknown-authority", Link.TLS, "Server cert issued by ca.pem",
-       needs=gates.CERT_FILES)
+       needs=gates.CERT_FILES, applies=uses_tls, probes=("tls",))
 def tls_unknown_authority(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     tls = _tls_facts(ctx)
-    if tls is None or isinstance(tls, Verdict):
-        return tls
+    if tls is None:
+        return None
     certs = ctx.facts.certs
     server = tls.server_cert
     if server is None:
@@ -191,13 +180,11 @@ def san_covers(cert: CertInfo, host: str) -> bool:
 
 
 @check("tls-san-mismatch-custom-alias", Link.TLS, "Server cert names the host",
-       needs=gates.CERT_FILES)
+       needs=gates.CERT_FILES, applies=uses_tls, probes=("tls",))
 def tls_san_mismatch_custom_alias(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     tls = _tls_facts(ctx)
-    if tls is None or isinstance(tls, Verdict) or tls.server_cert is None:
-        return tls if isinstance(tls, Verdict) else None
+    if tls is None or tls.server_cert is None:
+        return None
     host = ctx.endpoint.host or ""
     server = tls.server_cert
     evidence: list[tuple[str, object]] = [
@@ -226,10 +213,9 @@ def _window(name: str, cert: CertInfo, now: datetime) -> tuple[str, str | None]:
     return line, None
 
 
-@check("clock-skew-cert-validity", Link.TLS, "Certificates valid now", needs=gates.CERT_FILES)
+@check("clock-skew-cert-validity", Link.TLS, "Certificates valid now", needs=gates.CERT_FILES,
+       applies=uses_tls)
 def clock_skew_cert_validity(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     certs, tls = ctx.facts.certs, ctx.facts.tls
     named: list[tuple[str, CertInfo]] = []
     if tls is not None and tls.server_cert is not None:
@@ -263,13 +249,11 @@ def clock_skew_cert_validity(ctx: Context) -> Verdict | None:
 
 
 @check("tls-client-cert-rejected", Link.TLS, "Daemon accepts the client cert",
-       needs=(*gates.CERT_FILES, "tls-unknown-authority"))
+       needs=(*gates.CERT_FILES, "tls-unknown-authority"), applies=uses_tls, probes=("tls",))
 def tls_client_cert_rejected(ctx: Context) -> Verdict | None:
-    if not uses_tls(ctx):
-        return None
     tls = _tls_facts(ctx)
-    if tls is None or isinstance(tls, Verdict):
-        return tls
+    if tls is None:
+        return None
     evidence: list[tuple[str, object]] = [
         ("endpoint", f"{tls.host}:{tls.port}"),
         ("TLS version", tls.tls_version),

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from ..model import Link
-from .base import Context, Verdict, check, error, info, ok, probe_error, warn
+from .base import Context, Verdict, check, error, info, ok, warn
 
 SHIM = ("printf '#!/bin/sh\\nexec docker compose \"$@\"\\n' > /usr/local/bin/docker-compose "
         "&& chmod +x /usr/local/bin/docker-compose")
 
 
-@check("compose-missing", Link.TOOLS, "Docker Compose")
+@check("compose-missing", Link.TOOLS, "Docker Compose", probes=("tools",))
 def compose_missing(ctx: Context) -> Verdict | None:
-    failed = probe_error(ctx, "tools")
-    if failed:
-        return failed
     tools = ctx.facts.tools
     if tools is None:
         return error("The client tools were not examined.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from ..facts import ClientFact, Facts
 from ..model import Endpoint
-from . import transports as t
+from . import transports
 from .transports import Transport
 
 # client name -> (label, the source its rule follows)
@@ -73,22 +73,22 @@ def transport_for(name: str, env: Mapping[str, str], facts: Facts, endpoint: End
     props = facts.clients.tc_properties if facts.clients else {}
     home = facts.env.home
     if name in ("docker-py", "docker-compose-v1", "testcontainers-python"):
-        found = _docker_py_measured(facts) or t.docker_py(env, home)
+        found = _docker_py_measured(facts) or transports.docker_py(env, home)
     elif name in ("go-sdk", "testcontainers-go"):
-        found = t.go_sdk(env)
+        found = transports.go_sdk(env)
     elif name in ("docker-java", "testcontainers-java"):
-        found = t.docker_java(env, props)
+        found = transports.docker_java(env, props)
     elif name in ("dockerode", "testcontainers-node"):
         url = env.get("DOCKER_HOST") or props.get("docker.host")
-        found = t.docker_modem(env, url)
+        found = transports.docker_modem(env, url)
     elif name in ("testcontainers-dotnet", "docker-dotnet"):
-        found = t.dotnet(env, props, home)
+        found = transports.dotnet(env, props, home)
     else:
-        found = t.cli(endpoint)
+        found = transports.cli(endpoint)
     if name == "testcontainers-python" and props.get("tc.host"):
         # get_docker_host(): tc.host, else DOCKER_HOST, with no fallback. Java, Go and Node try
         # tc.host first and move on to DOCKER_HOST when it does not answer.
-        found = t.with_host(found, props["tc.host"])
+        found = transports.with_host(found, props["tc.host"])
     if name == "docker-compose-v1":
         found = replace(found, error=found.error or _compose_v1_error(facts))
     return found
@@ -102,8 +102,8 @@ def _docker_py_measured(facts: Facts) -> Transport | None:
         return None
     if python.docker_py_error:
         return Transport("tcp", error=python.docker_py_error)
-    url = python.docker_py_base_url or t.DEFAULT_UNIX
-    scheme, host, port, socket = t.parse_host(url)
+    url = python.docker_py_base_url or transports.DEFAULT_UNIX
+    scheme, host, port, socket = transports.parse_host(url)
     cert = python.docker_py_cert or python.docker_py_ca
     cert_path = cert.rsplit("/", 1)[0] if cert else None
     error = None
@@ -184,7 +184,7 @@ def views(facts: Facts, endpoint: Endpoint) -> list[ClientView]:
     if facts.clients is None:
         return []
     env = job_env(facts, endpoint)
-    cli = t.cli(endpoint)
+    cli = transports.cli(endpoint)
     works = cli_works(facts)
     result: list[ClientView] = []
     for client in used_clients(facts):

@@ -15,6 +15,7 @@ from .output import (
     add_output_arguments,
     add_report_file_arguments,
     emit_report,
+    save_facts,
     wants_report_files,
 )
 
@@ -88,13 +89,8 @@ def run(args: argparse.Namespace) -> int:
     except FactsFormatError as exc:
         print(f"dind-doctor: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.save_facts:
-        try:
-            facts.save(args.save_facts)
-        except OSError as exc:
-            print(f"dind-doctor: cannot write {args.save_facts}: {exc.strerror}",
-                  file=sys.stderr)
-            return EXIT_USAGE
+    if args.save_facts and not save_facts(facts, args.save_facts):
+        return EXIT_USAGE
     return emit_report(args, build_report(facts), facts)
 
 

@@ -74,6 +74,16 @@ def write_report_files(args: argparse.Namespace, report: Report, facts: Facts) -
     return None
 
 
+def save_facts(facts: Facts, path: str) -> bool:
+    """``--save-facts``: write the facts to ``path``; say why on stderr when that fails."""
+    try:
+        facts.save(path)
+    except OSError as exc:
+        print(f"dind-doctor: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
 def emit_report(args: argparse.Namespace, report: Report, facts: Facts, *,
                 prog: str = "dind-doctor", exit_code: int | None = None, header: str = "",
                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

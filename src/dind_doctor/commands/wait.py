@@ -11,7 +11,7 @@ import asyncio
 import sys
 
 from ..argtypes import seconds_up_to
-from .output import EXIT_FAILED, EXIT_OK, add_output_arguments, emit_report
+from .output import EXIT_FAILED, EXIT_OK, add_output_arguments, emit_report, save_facts
 
 DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 3600.0
@@ -69,11 +69,7 @@ def _diagnose(args: argparse.Namespace) -> int:
 
     facts = asyncio.run(collect(DIAGNOSIS_TIMEOUT, None, alias=args.alias))
     if args.save_facts:
-        try:
-            facts.save(args.save_facts)
-        except OSError as exc:
-            print(f"dind-doctor: cannot write {args.save_facts}: {exc.strerror}",
-                  file=sys.stderr)
+        save_facts(facts, args.save_facts)  # the wait's verdict stands without the file
     report = build_report(facts)
     ready = facts.api is not None and facts.api.ping_ok
     if not ready:

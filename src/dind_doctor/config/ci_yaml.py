@@ -35,7 +35,7 @@ class TooComplex(ValueError):
     """The document expands beyond :data:`MAX_NODES` or nests too deeply."""
 
 
-class LMap(dict):  # type: ignore[type-arg]
+class LMap(dict[str, Any]):
     """A plain mapping that remembers the line of each key (1-based; None if unknown)."""
 
     line: int | None = None
@@ -45,7 +45,7 @@ class LMap(dict):  # type: ignore[type-arg]
         self.lines: dict[str, int | None] = {}
 
 
-class LList(list):  # type: ignore[type-arg]
+class LList(list[Any]):
     """A plain list that remembers the line of each item."""
 
     line: int | None = None
@@ -86,6 +86,11 @@ def yaml_error(exc: BaseException) -> tuple[str, int | None]:
 def _mark(exc: MarkedYAMLError) -> str:
     mark = exc.problem_mark
     return f"at line {mark.line + 1}" if mark is not None else ""
+
+
+def plain(root: Any) -> Any:
+    """A loaded YAML document as LMap/LList/scalars, ``!reference`` resolved."""
+    return _Converter(root).plain(root)
 
 
 class _Converter:
@@ -210,13 +215,14 @@ def parse_ci_yaml(text: str, facts: CiFileFacts) -> None:
 
 
 def _kind(value: Any) -> str:
-    return {LList: "a list", str: "a string"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {LList: "a list", str: "a string"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _fill(doc: LMap, facts: CiFileFacts) -> None:
     facts.includes = _includes(doc.get("include"))
     facts.variables, facts.variable_lines = _variables(doc.get("variables"))
-    default = doc.get("default") if isinstance(doc.get("default"), LMap) else LMap()
+    default = found if isinstance(found := doc.get("default"), LMap) else LMap()
     for key in DEFAULT_KEYS:
         if key not in default and key in doc:  # deprecated global form
             default[key] = doc[key]
@@ -274,7 +280,7 @@ def deep_merge(base: LMap, top: LMap) -> LMap:
 
 def _job(name: str, raw: LMap, job: LMap, default: LMap, facts: CiFileFacts,
          unresolved: list[str], line: int | None) -> JobDecl:
-    inherit = job.get("inherit") if isinstance(job.get("inherit"), LMap) else LMap()
+    inherit = found if isinstance(found := job.get("inherit"), LMap) else LMap()
     use_default = _inherits(inherit.get("default"), DEFAULT_KEYS)
     use_vars = _inherits(inherit.get("variables"), tuple(facts.variables))
     decl = JobDecl(name=name, line=line,
@@ -299,7 +305,6 @@ def _job(name: str, raw: LMap, job: LMap, default: LMap, facts: CiFileFacts,
     own, own_lines = _variables(job.get("variables"))
     decl.variables.update(own)
     decl.variable_lines.update(own_lines)
-    decl.job_variable_names = list(own)
     if "tags" in job or "tags" in _inherits(inherit.get("default"), (*DEFAULT_KEYS, "tags")):
         tags = job["tags"] if "tags" in job else default.get("tags")
         decl.tags = [t for t in _str_list(tags) or [] if t]

@@ -45,7 +45,6 @@ class JobDecl:
     services: list[ServiceDecl] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # global overlaid by the job's own
     variable_lines: dict[str, int] = field(default_factory=dict)
-    job_variable_names: list[str] = field(default_factory=list)  # defined in the job itself
     uses_docker: bool = False  # a script line runs docker / docker compose / docker-compose
     tags: list[str] = field(default_factory=list)  # tags: (own or default:), as written
     extends: list[str] = field(default_factory=list)

@@ -77,7 +77,7 @@ def runner_comments(text: str, count: int) -> dict[int, list[str]]:
     """Comment lines per runner index: those inside its block, the comment block right above
     its ``[[runners]]`` header, and the file's leading comments when there is one runner."""
     found: dict[int, list[str]] = {}
-    runner, pending = -1, []
+    runner, pending = -1, list[str]()
     for line in text.splitlines():
         header = _HEADER.match(line)
         if header and header.group(1) == "[[" and \

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from ..checks import cifile, runner
+from ..checks import cifile, runner_config
 from ..checks.base import Context
-from ..config import declared as d
+from ..config import declared
 from ..config.ci_yaml import parse_ci_yaml
 from ..config.filefacts import CiFileFacts, RunnerConfigFacts
 from ..config.helm import parse_helm_values, runner_config_text
@@ -27,6 +28,9 @@ from .yaml_fix import YamlEditor, plain_yaml, replace_block
 
 TomlFixer = Callable[[Context, TomlEditor], list[str]]
 YamlFixer = Callable[[Context, YamlEditor], list[str]]
+
+
+E = TypeVar("E", TomlEditor, YamlEditor)  # the editor a fixer works on
 
 
 @dataclass
@@ -128,8 +132,8 @@ def _plan_ci(ctx: Context, source: FileText, wanted: set[str], plan: FixPlan) ->
     plan.patches.append(FilePatch(source, after, changes))
 
 
-def _run(fixers: Mapping[str, Callable[[Context, object], list[str]]], wanted: set[str],
-         ctx: Context, editor: object, plan: FixPlan) -> list[str]:
+def _run(fixers: Mapping[str, Callable[[Context, E], list[str]]], wanted: set[str],
+         ctx: Context, editor: E, plan: FixPlan) -> list[str]:
     changes: list[str] = []
     for finding_id, fixer in fixers.items():
         if finding_id not in wanted:
@@ -150,11 +154,12 @@ def _run(fixers: Mapping[str, Callable[[Context, object], list[str]]], wanted: s
 def fix_privileged(ctx: Context, editor: TomlEditor) -> list[str]:
     changes = []
     ci = ctx.facts.ci_file
-    for r in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
-        images = d.declared_dind_images(ci, r, ctx.env)
+    for r in declared.runners_in_scope(ctx.facts.runner_config, ctx.env):
+        images = declared.declared_dind_images(ci, r, ctx.env)
         if not images and ci is not None and ci.parsed:
             continue
-        denied = [i for i in images or ["docker:dind"] if not runner._service_privilege(r, i)[0]]
+        denied = [i for i in images or ["docker:dind"]
+                  if not runner_config.service_privilege(r, i)[0]]
         if not denied:
             continue
         if r.kubernetes:
@@ -173,7 +178,7 @@ def fix_privileged(ctx: Context, editor: TomlEditor) -> list[str]:
         allowed = r.allowed_privileged_services
         if allowed:
             for image in denied:
-                if not any(d.glob_match(p, image) for p in allowed):
+                if not any(declared.glob_match(p, image) for p in allowed):
                     editor.append_to_array(r.index, "docker", "allowed_privileged_services",
                                            image)
                     changes.append(f"{r.name}: allow {image} in allowed_privileged_services")
@@ -184,10 +189,11 @@ def fix_certs_volume(ctx: Context, editor: TomlEditor) -> list[str]:
     changes = []
     ci = ctx.facts.ci_file
     known = ci is not None and ci.parsed
-    wanted = sorted({p for p, _ in runner._tls_certdirs(ctx)}) if known else [d.CERTS_CLIENT]
-    for r in d.runners_in_scope(ctx.facts.runner_config, ctx.env):
+    wanted = (sorted({p for p, _ in runner_config.tls_certdirs(ctx)}) if known
+              else [declared.CERTS_CLIENT])
+    for r in declared.runners_in_scope(ctx.facts.runner_config, ctx.env):
         for path in wanted:
-            if d.mounts(r, path):
+            if declared.mounts(r, path):
                 continue
             if r.kubernetes:
                 editor.add_k8s_empty_dir(r.index, "docker-certs", path)
@@ -202,11 +208,11 @@ def fix_certs_volume(ctx: Context, editor: TomlEditor) -> list[str]:
 
 def fix_tls_port(ctx: Context, editor: YamlEditor) -> list[str]:
     changes = []
-    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
-        raw, _, port = d.docker_host(job)
-        if raw is None or d.command_drops_defaults(svc):
+    for job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
+        raw, _, port = declared.docker_host(job)
+        if raw is None or declared.command_drops_defaults(svc):
             continue
-        tls = d.dind_tls(job, svc)
+        tls = declared.dind_tls(job, svc)
         old, new = (":2375", ":2376") if tls else (":2376", ":2375")
         if port != int(old[1:]):
             continue
@@ -223,8 +229,8 @@ def fix_tls_port(ctx: Context, editor: YamlEditor) -> list[str]:
 
 def fix_alias(ctx: Context, editor: YamlEditor) -> list[str]:
     changes = []
-    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
-        _, host, _ = d.docker_host(job)
+    for job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
+        _, host, _ = declared.docker_host(job)
         if (host or "docker") != "docker" or "docker" in svc.hostnames or svc.alias:
             continue
         if not _first_time(editor, "alias", svc.line):
@@ -236,7 +242,7 @@ def fix_alias(ctx: Context, editor: YamlEditor) -> list[str]:
 
 def _fix_client_vars(ctx: Context, editor: YamlEditor, *, kubernetes: bool) -> list[str]:
     changes = []
-    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
+    for job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
         if kubernetes and job.variables.get("FF_KUBERNETES_HONOR_ENTRYPOINT", "").lower() \
                 == "true":
             continue
@@ -260,17 +266,17 @@ def _fix_client_vars(ctx: Context, editor: YamlEditor, *, kubernetes: bool) -> l
 
 
 def fix_k8s_vars(ctx: Context, editor: YamlEditor) -> list[str]:
-    return _fix_client_vars(ctx, editor, kubernetes=True) if cifile._kubernetes(ctx) else []
+    return _fix_client_vars(ctx, editor, kubernetes=True) if ctx.kubernetes_executor else []
 
 
 def fix_entrypoint_vars(ctx: Context, editor: YamlEditor) -> list[str]:
-    return [] if cifile._kubernetes(ctx) else _fix_client_vars(ctx, editor, kubernetes=False)
+    return [] if ctx.kubernetes_executor else _fix_client_vars(ctx, editor, kubernetes=False)
 
 
 def fix_vfs(ctx: Context, editor: YamlEditor) -> list[str]:
     changes = []
-    for job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
-        if d.service_env(job, svc).get("DOCKER_DRIVER", "").strip().lower() != "vfs":
+    for job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
+        if declared.service_env(job, svc).get("DOCKER_DRIVER", "").strip().lower() != "vfs":
             continue
         if "DOCKER_DRIVER" in svc.variables:
             raise FixError(f"job {job.name}: DOCKER_DRIVER is set in the service's variables")
@@ -283,11 +289,11 @@ def fix_vfs(ctx: Context, editor: YamlEditor) -> list[str]:
 
 
 def fix_mtu(ctx: Context, editor: YamlEditor) -> list[str]:
-    mtu, _ = cifile._path_mtu(ctx)
+    mtu, _ = cifile.path_mtu(ctx)
     if mtu is None:
         return []
     changes = []
-    for _job, svc in d.dind_jobs(ctx.facts.ci_file, ctx.env):
+    for _job, svc in declared.dind_jobs(ctx.facts.ci_file, ctx.env):
         if svc.command is not None:
             if not any(c.startswith("--mtu") for c in svc.command):
                 raise FixError(f"{svc.name} already has a command; add --mtu={mtu} to it")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from ..config.ci_yaml import TooComplex, _Converter, load_yaml
+from ..config.ci_yaml import TooComplex, load_yaml, plain
 from .guard import unexpected_changes
 from .patch import FixError
 
@@ -23,7 +23,7 @@ def plain_yaml(text: str) -> Any:
     """The document as plain data, service strings normalised to ``{"name": ...}``."""
     try:
         root, _ = load_yaml(text)
-        return _normalise(_Converter(root).plain(root))
+        return _normalise(plain(root))
     except (YAMLError, RecursionError, TooComplex, ValueError) as exc:
         raise FixError(f"the YAML does not parse: {type(exc).__name__}") from None
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+V = TypeVar("V")  # what a thread hands over: a result or an exception
 
 
 class Deadline:
@@ -36,11 +37,11 @@ async def in_thread(fn: Callable[[], T], timeout: float) -> T:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(setter: Callable[[object], None], value: object) -> None:
+    def settle(setter: Callable[[V], None], value: V) -> None:
         if not future.done():
             setter(value)
 
-    def hand_over(setter: Callable[[object], None], value: object) -> None:
+    def hand_over(setter: Callable[[V], None], value: V) -> None:
         # RuntimeError: the run already ended and nobody waits for this answer
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, setter, value)

@@ -23,8 +23,10 @@ _VERIFY_CODES = {
 }
 
 
-def _context(certs: CertDir | None, *, verify: bool, host: str,
+def _context(certs: CertDir | None, *, verify: bool,
              sessions: TlsSessions | None = None) -> ssl.SSLContext:
+    """A client context for ``certs`` (shared through ``sessions`` when given); the server
+    name is the caller's, at wrap time."""
     path = certs.path if certs is not None else None
     pair = certs is not None and certs.has_client_pair
     if sessions is not None:
@@ -40,11 +42,11 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
     started = time.perf_counter()
     facts = TlsFacts(host=host, port=port, attempted=True)
     try:
-        ctx = _context(certs, verify=False, host=host)
+        ctx = _context(certs, verify=False)
         facts.client_cert_sent = certs is not None and certs.has_client_pair
     except (ssl.SSLError, OSError) as exc:
         facts.error = f"cannot load the client certificate: {exc}"
-        ctx = _context(None, verify=False, host=host)
+        ctx = _context(None, verify=False)
     server_der = await _exchange(facts, address, port, ctx, host, deadline)
     if server_der is not None:
         facts.server_cert, server = cert_info_der(server_der)
@@ -112,7 +114,7 @@ async def _verify(certs: CertDir | None, address: str, port: int, host: str,
     if certs is None or certs.ca is None:
         return "no-ca-file"
     try:
-        ctx = _context(certs, verify=True, host=host, sessions=sessions)
+        ctx = _context(certs, verify=True, sessions=sessions)
     except (ssl.SSLError, OSError) as exc:
         return f"error: {_ssl_text(exc)}"
     budget = deadline.budget(HANDSHAKE_TIMEOUT)

@@ -10,9 +10,10 @@ import os
 import shutil
 from pathlib import Path
 
-from .runs import Progress, RunReport, RunResult, live_run, replay_run, run_from_args
+from .runs import Progress, ReportRunner, RunResult, live_run, replay_run, run_from_args
 
-__all__ = ["Progress", "RunReport", "RunResult", "live_run", "replay_run", "run_app", "terminal_ok"]
+__all__ = ["Progress", "ReportRunner", "RunResult", "live_run", "replay_run", "run_app",
+           "terminal_ok"]
 
 MIN_SIZE = (60, 16)
 
@@ -26,7 +27,7 @@ def terminal_ok() -> bool:
     return size.columns >= MIN_SIZE[0] and size.lines >= MIN_SIZE[1]
 
 
-def run_app(args: argparse.Namespace | None = None, *, run: RunReport | None = None,
+def run_app(args: argparse.Namespace | None = None, *, run: ReportRunner | None = None,
             mode: str = "live", export_dir: Path | None = None,
             strict: bool | None = None) -> int | None:
     """Run the app until the user quits; returns the exit code.

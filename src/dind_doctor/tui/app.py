@@ -18,7 +18,7 @@ from ..facts import Facts
 from ..fix.plan import FixPlan
 from ..model import Report, Status
 from .messages import ProbeProgress, RunFailed, RunFinished
-from .runs import PROBE_LINKS, RunReport, RunResult
+from .runs import PROBE_LINKS, ReportRunner, RunResult
 from .screens.apply_fix import ApplyFixScreen, OffersPatch
 from .screens.finding import FindingScreen
 from .screens.fix_tree import FixTreeScreen
@@ -50,7 +50,7 @@ class DoctorApp(App[int]):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    def __init__(self, run: RunReport, *, mode: str = "live", export_dir: Path | None = None,
+    def __init__(self, run: ReportRunner, *, mode: str = "live", export_dir: Path | None = None,
                  strict: bool = False, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.run_report = run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Finding, Status
+from ..model import SEVERITY, Finding, Status
 
 GLYPH: dict[Status, str] = {
     Status.OK: "✓",
@@ -14,23 +14,13 @@ GLYPH: dict[Status, str] = {
 }
 PENDING = "·"
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-_SEVERITY = [Status.SKIP, Status.OK, Status.INFO, Status.WARN, Status.ERROR, Status.FAIL]
 
 
 def worst(findings: list[Finding]) -> Status | None:
     """The status that best summarises several findings of one link."""
     if not findings:
         return None
-    return max((f.status for f in findings), key=_SEVERITY.index)
-
-
-def styled(status: Status) -> str:
-    """Rich markup for a status glyph, coloured with theme variables."""
-    colour = {
-        Status.OK: "$success", Status.INFO: "$primary", Status.WARN: "$warning",
-        Status.FAIL: "$error", Status.SKIP: "$text-muted", Status.ERROR: "$error",
-    }[status]
-    return f"[{colour}]{GLYPH[status]}[/]"
+    return min((f.status for f in findings), key=SEVERITY.index)
 
 
 def duration(ms: float) -> str:

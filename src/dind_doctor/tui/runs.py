@@ -1,6 +1,6 @@
 """Where the app's reports come from: the contract between the app and the probe engine.
 
-The app never probes. It is given a :data:`RunReport`: an async callable that receives a
+The app never probes. It is given a :data:`ReportRunner`: an async callable that receives a
 :data:`Progress` callback and returns a :class:`~dind_doctor.model.Report`. The callable
 reports each probe as ``progress(name, "start")`` and ``progress(name, "done")`` (the same
 signature as :func:`dind_doctor.probes.engine.collect`), may call it from the event loop or
@@ -39,7 +39,7 @@ class RunResult:
     facts: Facts
 
 
-RunReport = Callable[[Progress], Awaitable[Report | RunResult]]
+ReportRunner = Callable[[Progress], Awaitable[Report | RunResult]]
 """An async callable producing one report; see the module docstring."""
 
 PROBE_LINKS: dict[str, tuple[str, ...]] = {
@@ -56,7 +56,7 @@ PROBE_LINKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def replay_run(facts: Facts) -> RunReport:
+def replay_run(facts: Facts) -> ReportRunner:
     """Replay saved facts: every run rebuilds the same report from them. No file patches are
     offered: the files the facts name were read elsewhere, maybe on another machine."""
 
@@ -73,7 +73,7 @@ def replay_run(facts: Facts) -> RunReport:
 
 def live_run(timeout: float, *, settle: float | None = None, alias: str = "docker",
              save_facts: str | Path | None = None,
-             config_files: ConfigFiles | None = None) -> RunReport:
+             config_files: ConfigFiles | None = None) -> ReportRunner:
     """Probe the real chain with the engine's ``collect`` (imported when first run).
     ``config_files``: the .gitlab-ci.yml / runner config / Helm values named on the command
     line, joined with what the probes see exactly as in the text report."""
@@ -92,7 +92,7 @@ def live_run(timeout: float, *, settle: float | None = None, alias: str = "docke
     return run
 
 
-def run_from_args(args: argparse.Namespace) -> tuple[RunReport, str]:
+def run_from_args(args: argparse.Namespace) -> tuple[ReportRunner, str]:
     """The run callable and a mode label for the CLI's parsed arguments.
 
     A ``--replay`` file is loaded here, before the app starts, so a bad file surfaces as

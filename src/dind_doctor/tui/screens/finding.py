@@ -77,11 +77,11 @@ class FindingScreen(OffersPatch):
         evidence.update(table)
         evidence.display = bool(f.evidence)
         views = self.query_one("#client-views", Static)
-        table = (client_views_table(getattr(self.app, "facts", None))
-                 if f.id in CLIENT_FINDINGS else None)
-        views.display = table is not None
-        if table is not None:
-            views.update(table)
+        views_table = (client_views_table(getattr(self.app, "facts", None))
+                       if f.id in CLIENT_FINDINGS else None)
+        views.display = views_table is not None
+        if views_table is not None:
+            views.update(views_table)
         self.query_one("#about", Static).update(_about(self.entry))
 
     def action_open_fix(self) -> None:

@@ -100,7 +100,7 @@ class FixTreeScreen(OffersPatch):
         top, bottom = detail.scroll_y, detail.scroll_y + detail.scrollable_content_region.height
         in_view = [v for v in views
                    if v.virtual_region.y < bottom and v.virtual_region.bottom > top]
-        return (in_view or views or [None])[0]
+        return next(iter(in_view or views), None)
 
     def _cycle(self, step: int) -> None:
         views = self.query_one(FixDetail).snippets

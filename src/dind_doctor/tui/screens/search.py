@@ -8,6 +8,7 @@ log, failing step, executor).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.markup import escape
@@ -159,7 +160,7 @@ class SearchScreen(Screen[None]):
         ], candidates)
         self._status(escape(_status_text(explanation, one_line)))
 
-    def _fill(self, prompts: list[str], matches: list[Candidate]) -> None:
+    def _fill(self, prompts: list[str], matches: Sequence[Candidate]) -> None:
         self.matches = list(matches)
         options = self.query_one(OptionList)
         options.clear_options()

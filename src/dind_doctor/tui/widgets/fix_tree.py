@@ -25,15 +25,15 @@ class FixTree(Tree[FixNode]):
         self.situation = frozenset(situation)
         super().__init__(self._label(root), data=root, **kwargs)  # type: ignore[arg-type]
         self.guide_depth = 3
-        self._add_children(self.root, root)
+        self._add_fix_nodes(self.root, root)
         self.root.expand()
 
-    def _add_children(self, parent: TreeNode[FixNode], node: FixNode) -> None:
+    def _add_fix_nodes(self, parent: TreeNode[FixNode], node: FixNode) -> None:
         for child in node.children:
             if child.is_fix:
                 parent.add_leaf(self._label(child), data=child)
             else:
-                self._add_children(parent.add(self._label(child), data=child), child)
+                self._add_fix_nodes(parent.add(self._label(child), data=child), child)
 
     def focus_node(self, node_id: str) -> None:
         """Expand the path to ``node_id`` and put the cursor on it."""

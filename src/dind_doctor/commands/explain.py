@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..commands.output import add_output_arguments
+from .output import add_output_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_BYTES = 32 * 1024 * 1024  # GitLab's default job log limit is 4 MiB; leave room
@@ -63,9 +63,9 @@ def read_input(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..explain.analyse import explain_log
+    from ..explain.present import explanation_dict, render_explanation
     from ..render.style import use_color
-    from .analyse import explain_log
-    from .present import explanation_dict, render_explanation
 
     if getattr(args, "evaluate", None):
         return run_evaluation(args)
