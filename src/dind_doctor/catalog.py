@@ -210,25 +210,6 @@ class Catalog(Mapping[str, Entry]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def match_error_line(self, text: str, *, limit: int = 10) -> list[SymptomMatch]:
-        """Entries that a pasted error line (or excerpt) points to, best first.
-
-        This is the ranking of ``dind-doctor explain`` (:func:`dind_doctor.explain.explain_log`),
-        so a line finds the same answer in both: whole symptoms (wildcards allowed), or, for a
-        short paste, a fragment of at least 16 characters that sits inside a symptom. Text that
-        is not a DinD failure (a bare ``Error response from daemon:``, a refused ``docker
-        login``, a succeeded job) matches nothing.
-        """
-        from .explain.analyse import explain_log  # the ranker builds on this module
-
-        return [SymptomMatch(c.entry, c.best.symptom, c.score, c.chosen.id)
-                for c in explain_log(text, self).candidates[:limit]]
-
-
-def match_error_line(text: str, *, limit: int = 10) -> list[SymptomMatch]:
-    """Rank the packaged catalog's entries against one pasted error line."""
-    return load_catalog().match_error_line(text, limit=limit)
-
 
 def catalog_dir() -> Path:
     """Where the catalog lives: inside the installed package, or ``checks/`` of a checkout."""

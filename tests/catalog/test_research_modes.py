@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.catalog import Entry, load_catalog, match_error_line
+from dind_doctor.catalog import Entry, load_catalog
+from dind_doctor.explain import match_error_line
 
 from .ranked_modes import RANKED_MODES
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.catalog import load_catalog, match_error_line
+from dind_doctor.catalog import load_catalog
+from dind_doctor.explain import match_error_line
 
 CASES = [
     # (pasted line, expected best entry, expected node or None for "any")
@@ -80,7 +81,7 @@ def test_every_symptom_finds_its_own_entry() -> None:
     for entry in catalog.values():
         for symptom in entry.symptoms:
             line = symptom.match.replace("*", "x")
-            ids = [m.entry.id for m in catalog.match_error_line(line, limit=50)]
+            ids = [m.entry.id for m in match_error_line(line, catalog, limit=50)]
             if symptom.weak:
                 assert entry.id not in ids, f"{entry.id}: weak {symptom.match!r} names it"
             else:

@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import OptionList
 
 from dind_doctor.catalog import load_catalog
-from dind_doctor.explain import explain_log
+from dind_doctor.explain import explain_log, match_error_line
 from dind_doctor.tui.app import DoctorApp
 from dind_doctor.tui.screens.fix_tree import FixTreeScreen
 from dind_doctor.tui.screens.search import QueryBox, SearchScreen, is_log
@@ -83,7 +83,7 @@ async def test_one_pasted_line_is_ranked_as_explain_ranks_it(tmp_path: Path) -> 
         screen = await _search(app, pilot, line + "\n")
         assert [m.entry.id for m in screen.matches] == [
             c.entry.id for c in explain_log(line).candidates] == [
-            m.entry.id for m in load_catalog().match_error_line(line)]
+            m.entry.id for m in match_error_line(line)]
         assert "matching entr" in _status(screen)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from typing import cast
 
 from .output import add_output_arguments
 
@@ -44,7 +46,8 @@ def read_input(name: str) -> str:
 
     ``read1`` returns what one read brought and ``b""`` only at the end of input, so on a
     terminal a single Ctrl-D ends the paste (``read(n)`` would wait for a second one)."""
-    stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    stream = cast(io.BufferedReader,
+                  sys.stdin.buffer if name == "-" else open(name, "rb"))  # noqa: SIM115
     data = bytearray()
     cut = False
     try:
@@ -91,7 +94,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
     """``--evaluate DIR``: the accuracy report; exit 2 when DIR holds no labelled log."""
     from pathlib import Path
 
-    from .evaluate import evaluate, load_cases, render_scores
+    from ..explain.evaluate import evaluate, load_cases, render_scores
 
     cases = load_cases(Path(args.evaluate)) if Path(args.evaluate).is_dir() else []
     if not cases:

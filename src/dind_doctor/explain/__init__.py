@@ -8,6 +8,6 @@ imports Textual or probes anything.
 
 from __future__ import annotations
 
-from .analyse import Explanation, Verdict, explain_log
+from .analyse import Explanation, Verdict, explain_log, match_error_line
 
-__all__ = ["Explanation", "Verdict", "explain_log"]
+__all__ = ["Explanation", "Verdict", "explain_log", "match_error_line"]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, SymptomMatch, load_catalog
 from .context import JobContext, Outcome, job_context
 from .logtext import LogLine, Origin, ParsedLog, ServiceWarning, parse_log
 from .matcher import Candidate, matcher_for, ordered
@@ -109,3 +109,18 @@ def _failed_elsewhere(candidates: list[Candidate], shows: list[Shown], failing: 
         return False
     return not any(h.line.number in failing and not h.symptom.weak
                    for c in candidates for h in c.hits)
+
+
+def match_error_line(text: str, catalog: Catalog | None = None, *,
+                     limit: int = 10) -> list[SymptomMatch]:
+    """Entries that a pasted error line (or excerpt) points to, best first.
+
+    The same ranking as :func:`explain_log`, so a line finds the same answer in ``explain -``
+    and in the interactive search: whole symptoms (wildcards allowed), or, for a short paste, a
+    fragment of at least 16 characters that sits inside a symptom. Text that is not a DinD
+    failure (a bare ``Error response from daemon:``, a refused ``docker login``, a succeeded
+    job) matches nothing.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    return [SymptomMatch(c.entry, c.best.symptom, c.score, c.chosen.id)
+            for c in explain_log(text, catalog).candidates[:limit]]

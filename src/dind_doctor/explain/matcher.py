@@ -17,7 +17,7 @@ whole symptom may be a fragment of one: it then counts for the symptoms it sits 
 executor).
 
 This is the one ranker: ``explain``, the interactive ``/`` search and
-:meth:`Catalog.match_error_line` all go through it.
+:func:`~dind_doctor.explain.match_error_line` all go through it.
 """
 
 from __future__ import annotations
