@@ -34,7 +34,7 @@ def test_a_healthy_report_reads_as_healthy() -> None:
     assert _titles("healthy-plain")["client-plain-http-to-tls-port"] == (
         Status.OK, "Client protocol fits the port")
     assert _titles("healthy-tls")["daemon-plain-client-expects-tls"] == (
-        Status.OK, "Daemon speaks the client's protocol")
+        Status.OK, "Daemon protocol matches")
 
 
 def test_the_problem_title_names_the_problem_when_it_is_there() -> None:

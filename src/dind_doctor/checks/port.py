@@ -91,7 +91,7 @@ def daemon_unreachable(ctx: Context) -> Verdict | None:
     return fail(summary, *evidence, fix=DEAD_DAEMON_FIX)
 
 
-@check("daemon-not-ready-race", Link.PORT, "Daemon ready before the job", needs=gates.PORT,
+@check("daemon-not-ready-race", Link.PORT, "Daemon ready when probed", needs=gates.PORT,
        applies=over_tcp, probes=("ports",))
 def daemon_not_ready_race(ctx: Context) -> Verdict | None:
     late = [(p, p.opened_after_ms / 1000) for p in ctx.facts.ports

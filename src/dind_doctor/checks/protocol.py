@@ -38,7 +38,7 @@ def client_plain_http_to_tls_port(ctx: Context) -> Verdict | None:
 
 
 @check("daemon-plain-client-expects-tls", Link.PROTOCOL, "TLS client, plain daemon",
-       passing="Daemon speaks the client's protocol",
+       passing="Daemon protocol matches",
        needs=gates.PORT,
        applies=lambda ctx: over_tcp(ctx) and ctx.endpoint.tls, probes=("ports",))
 def daemon_plain_client_expects_tls(ctx: Context) -> Verdict | None:
