@@ -1,0 +1,85 @@
+"""Error wordings of different Docker/CLI versions and tools, with hosts, ports, versions and
+addresses other than the real-log corpus's, each naming its failure mode first; and logs with
+several symptoms, where the root cause or the ordinary failure of the failing step wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from dind_doctor.explain import Verdict, explain_log
+
+WORDINGS = [
+    ("daemon-tls-client-plain-2375",
+     "Cannot connect to the Docker daemon at tcp://docker:2375/. Is the docker daemon running?"),
+    ("alias-unresolvable", "error during connect: Get http://docker:2375/v1.40/info: dial tcp: "
+                           "lookup docker on 169.254.169.254:53: no such host"),
+    ("alias-unresolvable", "dial tcp: lookup docker: Temporary failure in name resolution"),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://10.1.2.3:5000/v2/"'
+                                    ": http: server gave HTTP response to HTTPS client"),
+    ("inner-daemon-registry-trust", "Get https://registry.local/v2/: tls: failed to verify "
+                                    "certificate: x509: certificate signed by unknown authority"),
+    ("registry-rate-limit", "Error response from daemon: toomanyrequests: Too Many Requests."),
+    ("registry-rate-limit", "429 Too Many Requests - Server message: toomanyrequests: You have "
+                            "reached your unauthenticated pull rate limit."),
+    ("docker-host-unset-unix-socket", 'error during connect: Get "http://%2Fvar%2Frun%2Fdocker.'
+                                      'sock/v1.24/info": dial unix /var/run/docker.sock: '
+                                      "connect: no such file or directory"),
+    ("compose-missing", "unknown shorthand flag: 'f' in -f"),
+    ("disk-space-exhaustion", "ERROR: failed to solve: failed to copy files: copy file range "
+                              "failed: no space left on device"),
+    ("python-strict-x509-dind-ca", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED]"
+                                   " certificate verify failed: Basic Constraints of CA cert not "
+                                   "marked critical (_ssl.c:1028)"),
+    ("tls-san-mismatch-custom-alias", "tls: failed to verify certificate: x509: certificate is "
+                                      "valid for 7d2f1c9a, docker, localhost, not docker-dind"),
+    ("api-version-skew", "Error response from daemon: client version 1.40 is too old. Minimum "
+                         "supported API version is 1.44, please upgrade your client"),
+]
+
+
+@pytest.mark.parametrize(("expected", "line"), WORDINGS)
+def test_a_wording_names_its_mode_first(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+SERVICE_BLOCK = """*** WARNING: Service runner-x-project-1-concurrent-0-docker-0 probably didn't \
+start properly.
+
+Health check error:
+service "runner-x-project-1-concurrent-0-docker-0-wait-for-service" timeout
+
+Service container logs:
+2023-01-01T00:00:00.000000000Z {line}
+
+*********
+"""
+
+
+def test_the_service_logs_start_up_error_outranks_the_clients_connection_error() -> None:
+    log = SERVICE_BLOCK.format(line="mount: permission denied (are you root?)") + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "privileged-missing"
+
+
+def test_modprobe_noise_alone_does_not_name_privileged_missing() -> None:
+    log = SERVICE_BLOCK.format(
+        line="modprobe: can't change directory to '/lib/modules': No such file or directory")
+    assert "privileged-missing" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+@pytest.mark.parametrize("failing_step", [
+    "$ npm test\nnpm ERR! Test failed.  See above for more details.\n",
+    "$ pytest\n==== 3 failed, 10 passed in 2.1s ====\n",
+    "$ ./gradlew build\nKilled\n",
+    "$ docker pull myorg/app:1.2.3\nError response from daemon: manifest for myorg/app:1.2.3 "
+    "not found: manifest unknown: manifest unknown\n",
+])
+def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str) -> None:
+    log = ("$ docker pull node:18\nError response from daemon: toomanyrequests: You have reached "
+           "your pull rate limit. You may increase the limit by authenticating and upgrading\n"
+           "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
+           + failing_step + "ERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
