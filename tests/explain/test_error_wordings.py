@@ -83,3 +83,37 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
            "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
            + failing_step + "ERROR: Job failed: exit code 1\n")
     assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("line", [
+    "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
+    "Error: connect ECONNREFUSED 127.0.0.1:49154",
+])
+def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "published-port-localhost"
+
+
+@pytest.mark.parametrize("line", [
+    "dial tcp: lookup lordgaav__dind-options on 10.0.1.12:53: no such host",
+    "dial tcp: lookup docker-svc on 127.0.0.11:53: server misbehaving",
+])
+def test_a_one_label_name_that_does_not_resolve_is_a_service_alias(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "alias-unresolvable"
+
+
+def test_a_refusal_while_the_runner_pulls_the_job_image_is_not_dind() -> None:
+    log = ("Using Docker executor with image registry.gitlab.com/group/proj/builder:latest ...\n"
+           "Pulling docker image registry.gitlab.com/group/proj/builder:latest ...\n"
+           "ERROR: Job failed: Error response from daemon: Get https://registry.gitlab.com/v2/"
+           "group/proj/builder/manifests/latest: denied: access forbidden\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+def test_a_refusal_of_the_inner_daemons_pull_in_the_script_is_dind() -> None:
+    log = ("Pulling docker image docker:24 ...\n$ docker-compose up\n"
+           "Get https://registry.gitlab.com//example/app: denied: access forbidden\n"
+           "ERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "registry-auth-not-inherited"

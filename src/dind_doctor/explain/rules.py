@@ -23,6 +23,10 @@ _CONSEQUENCES = ("alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-n
                  "daemon-unreachable", "daemon-plain-client-expects-tls", "daemon-api",
                  "k8s-executor-wiring")
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
+_RUNNER_PULL = re.compile(r"^Pulling docker image ")
+# modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
+# runner's own credentials, not DinD's
+_INNER_PULL_MODES = ("registry-auth-not-inherited",)
 
 
 def listen_ports(lines: list[LogLine]) -> set[int]:
@@ -42,6 +46,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _kubernetes(candidates, ctx, catalog)
     _service_died(candidates)
     _resolver(candidates, ctx)
+    _runner_pull(candidates, parsed)
 
 
 def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
@@ -128,3 +133,14 @@ def _resolver(candidates: dict[str, Candidate], ctx: JobContext) -> None:
         where = f"on {ctx.resolver.ip}" if ctx.resolver.ip else "locally"
         alias.reasons.append(f"resolver {where}: {ctx.resolver.meaning}")
 
+
+
+def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """A registry refusal printed while the runner pulls the job's or a service's image (before
+    the script's first command) comes from the runner's host daemon, not from dind."""
+    if not any(_RUNNER_PULL.match(line.text) for line in parsed.lines):
+        return
+    for mode in _INNER_PULL_MODES:
+        candidate = candidates.get(mode)
+        if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
+            del candidates[mode]

@@ -7,7 +7,9 @@
 - a path under a ``docker run -v <src>:<dst>`` target that the container cannot find: the
   daemon resolved ``<src>`` in its own (the service's) file system;
 - ``lookup <name>`` failing, in a daemon's answer, for a host name with dots
-  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias.
+  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias;
+- ``lookup <name>`` failing for a name without dots (``dind``, ``docker-svc``) when nothing
+  else named the lookup: a service alias that does not resolve, whatever the alias is called.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -32,9 +34,9 @@ _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succee
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
                         re.IGNORECASE)
-_EPHEMERAL_REFUSED = re.compile(
-    r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b.*?"
-    r"(?:connection refused|ECONNREFUSED)", re.IGNORECASE)
+_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
+                         re.IGNORECASE)
+_REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
 _MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+):(?P<dst>/[^\s:'\"]*)")
 _MISSING = re.compile(r"(?P<path>/[^\s:\"'\\]+)\\?\"?:? (?:no such file or directory"
@@ -54,6 +56,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _ephemeral_port_refused(candidates, lines, catalog)
     _bind_mount_missing(candidates, lines, catalog)
     _outside_name(candidates, lines, catalog)
+    _alias_lookup(candidates, lines, catalog)
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
@@ -88,7 +91,7 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
 def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
                             catalog: Catalog) -> None:
     for line in lines:
-        found = _EPHEMERAL_REFUSED.search(line.text)
+        found = _LOCAL_PORT.search(line.text) if _REFUSED.search(line.text) else None
         if found and int(found.group("port")) in _EPHEMERAL:
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost at an ephemeral port",
@@ -141,3 +144,22 @@ def _outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
         alias.hits = [h for h in alias.hits if h.line.number not in outside]
         if not alias.hits:
             del candidates["alias-unresolvable"]
+
+
+_NAMED_LOOKUP = ("alias-unresolvable", "gitlab-saas-runner-specifics", "k8s-executor-wiring",
+                 "nested-dns", "proxy-not-propagated")
+
+
+def _alias_lookup(candidates: dict[str, Candidate], lines: list[LogLine],
+                  catalog: Catalog) -> None:
+    """A failed lookup of a one-label name (``dind``, ``lordgaav__dind-options``) is a service
+    alias, whatever it is called, when no symptom already named the lookup."""
+    if any(mode in candidates for mode in _NAMED_LOOKUP):
+        return
+    for line in lines:
+        found = _LOOKUP.search(line.text)
+        if found and "." not in found.group("name") and found.group("name") != "localhost":
+            _add(candidates, catalog, "alias-unresolvable", line, "lookup <service alias> failed",
+                 f"{found.group('name')} is a one-label name, a service alias: the service is "
+                 "missing, named differently, or exited")
+            return
