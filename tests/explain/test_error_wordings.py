@@ -117,3 +117,21 @@ def test_a_refusal_of_the_inner_daemons_pull_in_the_script_is_dind() -> None:
            "ERROR: Job failed: exit code 1\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id == "registry-auth-not-inherited"
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("alias-unresolvable", "Error: getaddrinfo ENOTFOUND docker"),
+    ("client-tls-env-semantics", "Enabled TLS verification (DOCKER_TLS_VERIFY=1) but certifate "
+                                 "path (DOCKER_CERT_PATH) '/certs/client' doesn't exist."),
+    ("python-strict-x509-dind-ca", "certificate verify failed: Missing Authority Key Identifier "
+                                   "(_ssl.c:1020)"),
+])
+def test_client_library_wordings_name_their_mode(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_a_package_registry_that_does_not_resolve_is_no_service_alias() -> None:
+    line = ("npm ERR! request to https://registry.npmjs.org/x failed, reason: getaddrinfo "
+            "ENOTFOUND registry.npmjs.org")
+    assert explain_log(line).top is None
