@@ -135,3 +135,26 @@ def test_a_package_registry_that_does_not_resolve_is_no_service_alias() -> None:
     line = ("npm ERR! request to https://registry.npmjs.org/x failed, reason: getaddrinfo "
             "ENOTFOUND registry.npmjs.org")
     assert explain_log(line).top is None
+
+
+@pytest.mark.parametrize(("expected", "daemon_lines"), [
+    ("privileged-missing", "mount: permission denied (are you root?)\n"
+                           "Could not mount /sys/kernel/security.\n"),
+    ("iptables-backend-mismatch",
+     "failed to start daemon: Error initializing network controller: error obtaining controller "
+     "instance: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: "
+     "iptables v1.8.10 (nf_tables): Could not fetch rule set generation id: Invalid argument\n"),
+])
+def test_daemon_lines_pasted_without_the_service_block_outrank_the_client(
+        expected: str, daemon_lines: str) -> None:
+    log = daemon_lines + ("$ docker info\nerror during connect: Get \"http://docker:2375/v1.24/"
+                          "info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n"
+                          "ERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_a_refused_registry_login_is_not_dind() -> None:
+    line = ("Error response from daemon: login attempt to https://registry-1.docker.io/v2/ "
+            "failed with status: 401 Unauthorized\nERROR: Job failed: exit code 1\n")
+    assert explain_log(line).verdict is Verdict.NOT_DIND

@@ -36,7 +36,8 @@ KINDS: tuple[Kind, ...] = (
           "password or token, or an empty variable)",
           r"incorrect username or password", r"HTTP Basic: Access denied",
           r"Cannot perform an interactive login from a non TTY device",
-          r"unauthorized: authentication failed", r"invalid username/password"),
+          r"unauthorized: authentication failed", r"invalid username/password",
+          r"login attempt to \S+ failed with status: 401"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
           "or a platform it was not built for), or one the credentials may not read",

@@ -108,9 +108,10 @@ def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
 
 
 def _service_died(candidates: dict[str, Candidate]) -> None:
-    """A start-up error in the service's own log outranks what the client saw afterwards."""
+    """A start-up error of the daemon outranks what the client saw afterwards: in the service's
+    own log, or daemon lines pasted next to the job's (a daemon-log symptom, wherever it sits)."""
     died = [c for i, c in candidates.items() if i not in _NOT_FATAL and any(
-        h.line.origin is Origin.SERVICE and h.symptom.variant == "service-log" for h in c.hits)]
+        h.symptom.variant == "service-log" and not h.symptom.weak for h in c.hits)]
     if not died:
         return
     cause = max(died, key=lambda c: c.score)
