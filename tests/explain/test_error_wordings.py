@@ -158,3 +158,12 @@ def test_a_refused_registry_login_is_not_dind() -> None:
     line = ("Error response from daemon: login attempt to https://registry-1.docker.io/v2/ "
             "failed with status: 401 Unauthorized\nERROR: Job failed: exit code 1\n")
     assert explain_log(line).verdict is Verdict.NOT_DIND
+
+
+def test_a_missing_daemon_on_the_shell_executor_is_the_shell_executors_mode() -> None:
+    log = ("Running with gitlab-runner 15.0.0 (abc)\nPreparing the \"shell\" executor\n"
+           "Using Shell executor...\n$ docker info\nCannot connect to the Docker daemon at "
+           "unix:///var/run/docker.sock. Is the docker daemon running?\n"
+           "ERROR: Job failed: exit status 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "shell-executor-specifics"

@@ -22,6 +22,10 @@ _CONNECTION_MODES = ("alias-unresolvable", "client-plain-http-to-tls-port",
 _CONSEQUENCES = ("alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
                  "daemon-unreachable", "daemon-plain-client-expects-tls", "daemon-api",
                  "k8s-executor-wiring")
+# what a shell-executor job sees when it copies a dind setup: no service, maybe no host daemon
+_SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
+                 "alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
+                 "daemon-plain-client-expects-tls")
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
@@ -44,6 +48,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _plain_listener(candidates, ports)
     _certs_race(candidates, ctx)
     _kubernetes(candidates, ctx, catalog)
+    _shell(candidates, ctx, catalog)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
@@ -96,6 +101,25 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
         wiring.bonus += strongest - wiring.score + 1
     wiring.reasons.append(f"{why}: services share the pod, aliases come from HostAliases and "
                           "the image entrypoint may not run")
+
+
+def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
+    """On the shell executor there are no services: connection errors are the host's daemon
+    (missing, or a socket the runner user may not open) or dind variables copied over."""
+    if (ctx.executor or "").casefold() != "shell" or "shell-executor-specifics" not in catalog:
+        return
+    causes = [candidates[i] for i in _SHELL_CAUSES if i in candidates]
+    if not causes:
+        return
+    shell = candidates.setdefault("shell-executor-specifics",
+                                  Candidate(catalog["shell-executor-specifics"]))
+    strongest = max(c.score for c in causes)
+    for cause in causes:
+        shell.hits.extend(h for h in cause.hits if h not in shell.hits)
+    if shell.score <= strongest:
+        shell.bonus += strongest - shell.score + 1
+    shell.reasons.append("the job runs on the shell executor: services (and so dind) are not "
+                         "started; the script talks to the host's daemon as the runner user")
 
 
 def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
