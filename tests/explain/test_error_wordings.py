@@ -167,3 +167,24 @@ def test_a_missing_daemon_on_the_shell_executor_is_the_shell_executors_mode() ->
            "ERROR: Job failed: exit status 1\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id == "shell-executor-specifics"
+
+
+@pytest.mark.parametrize(("command", "error"), [
+    ('docker run --rm -v "$PWD":/src python:3.12 python /src/main.py',
+     "python: can't open file '/src/main.py': [Errno 2] No such file or directory"),
+    ("docker run --rm -v $(pwd):/app node:20 node /app/index.js",
+     "Error: Cannot find module '/app/index.js'"),
+    ("docker run --rm --mount type=bind,source=$CI_PROJECT_DIR,target=/work alpine cat "
+     "/work/config.yml", "cat: can't open '/work/config.yml': No such file or directory"),
+])
+def test_a_file_missing_under_a_bind_mount_target_is_the_daemons_file_system(
+        command: str, error: str) -> None:
+    top = explain_log(f"$ {command}\n{error}\nERROR: Job failed: exit code 1\n").top
+    assert top is not None and top.entry.id == "bind-mount-path-not-in-dind"
+
+
+def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> None:
+    log = ("$ docker run --rm -v \"$PWD\":/src alpine ls /src\n"
+           "cat: can't open '/etc/app.conf': No such file or directory\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert "bind-mount-path-not-in-dind" not in [c.entry.id for c in explain_log(log).candidates]

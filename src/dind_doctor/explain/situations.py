@@ -38,9 +38,14 @@ _LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P
                          re.IGNORECASE)
 _REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
-_MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+):(?P<dst>/[^\s:'\"]*)")
+_MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+)['\"]?:(?P<dst>/[^\s:'\",]*)"
+                    r"|--mount[ =]\S*(?:target|destination|dst)=(?P<target>/[^\s,'\"]*)")
 _MISSING = re.compile(r"(?P<path>/[^\s:\"'\\]+)\\?\"?:? (?:no such file or directory"
                       r"|not found)", re.IGNORECASE)
+# a file-not-found message that names the path anywhere on the line (python, php, node, sh)
+_NOT_FOUND = re.compile(r"no such file or directory|not found|cannot find module|could not open "
+                        r"input file|can't open|does not exist", re.IGNORECASE)
+_PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
                      r": (?:no such host|Try again|server misbehaving|i/o timeout)")
 _GETADDRINFO = re.compile(r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<name>[A-Za-z0-9_.-]+)")
@@ -103,13 +108,15 @@ def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLin
 
 def _bind_mount_missing(candidates: dict[str, Candidate], lines: list[LogLine],
                         catalog: Catalog) -> None:
-    targets = {m.group("dst").rstrip("/") or "/" for line in lines
-               for m in _MOUNT.finditer(line.text) if m.group("dst") != "/"}
+    targets = {dst.rstrip("/") for line in lines for m in _MOUNT.finditer(line.text)
+               for dst in [m.group("dst") or m.group("target")] if dst and dst != "/"}
     if not targets:
         return
     for line in lines:
-        for missing in _MISSING.finditer(line.text):
-            path = missing.group("path")
+        paths = [m.group("path") for m in _MISSING.finditer(line.text)]
+        if not paths and _NOT_FOUND.search(line.text) and not _MOUNT.search(line.text):
+            paths = [m.group("path") for m in _PATH.finditer(line.text)]
+        for path in paths:
             target = next((t for t in targets if path == t or path.startswith(t + "/")), None)
             if target is not None:
                 _add(candidates, catalog, "bind-mount-path-not-in-dind", line,
