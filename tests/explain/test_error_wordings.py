@@ -188,3 +188,14 @@ def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> N
            "cat: can't open '/etc/app.conf': No such file or directory\n"
            "ERROR: Job failed: exit code 1\n")
     assert "bind-mount-path-not-in-dind" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+@pytest.mark.parametrize("line", [
+    "Error response from daemon: Get https://registry-1.docker.io/v2/: net/http: request canceled "
+    "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
+    "54.236.113.205:443: i/o timeout",
+])
+def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "proxy-not-propagated"

@@ -47,7 +47,8 @@ _NOT_FOUND = re.compile(r"no such file or directory|not found|cannot find module
                         r"input file|can't open|does not exist", re.IGNORECASE)
 _PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
-                     r": (?:no such host|Try again|server misbehaving|i/o timeout)")
+                     r": (?:read udp \S+: )?(?:no such host|Try again|server misbehaving"
+                     r"|i/o timeout)")
 _GETADDRINFO = re.compile(r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<name>[A-Za-z0-9_.-]+)")
 _IP = re.compile(r"^[0-9.]+$")
 # the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
