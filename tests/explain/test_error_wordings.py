@@ -199,3 +199,25 @@ def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> N
 def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
     top = explain_log(line).top
     assert top is not None and top.entry.id == "proxy-not-propagated"
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("docker-host-unset-unix-socket", "Error: connect ENOENT /var/run/docker.sock"),
+    ("daemon-tls-client-plain-2375",
+     "requests.exceptions.ConnectionError: HTTPConnectionPool(host='docker', port=2375): Max "
+     "retries exceeded with url: /version (Caused by NewConnectionError('<urllib3.connection."
+     "HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] "
+     "Connection refused'))"),
+    ("daemon-tls-client-plain-2375", "org.apache.hc.client5.http.HttpHostConnectException: "
+                                     "Connect to http://docker:2375 [docker/172.17.0.3] failed: "
+                                     "Connection refused"),
+    ("alias-unresolvable", "java.net.UnknownHostException: docker: Name or service not known"),
+    ("alias-unresolvable", "Failed to resolve 'docker' ([Errno -2] Name or service not known)"),
+])
+def test_sdk_wordings_of_the_common_modes(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_an_unknown_outside_host_is_no_service_alias() -> None:
+    assert explain_log("java.net.UnknownHostException: repo.maven.apache.org").top is None

@@ -49,7 +49,9 @@ _PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
                      r": (?:read udp \S+: )?(?:no such host|Try again|server misbehaving"
                      r"|i/o timeout)")
-_GETADDRINFO = re.compile(r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<name>[A-Za-z0-9_.-]+)")
+# other clients' words for a name that does not resolve (Node, Java, Python's urllib3)
+_UNRESOLVED = re.compile(r"(?:getaddrinfo (?:ENOTFOUND|EAI_AGAIN) |UnknownHostException: "
+                         r"|Failed to resolve ')(?P<name>[A-Za-z0-9_.-]+)")
 _IP = re.compile(r"^[0-9.]+$")
 # the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
 _BY_DAEMON = re.compile(r"Error response from daemon|/v[12]/|docker\.io", re.IGNORECASE)
@@ -166,7 +168,7 @@ def _alias_lookup(candidates: dict[str, Candidate], lines: list[LogLine],
     if any(mode in candidates for mode in _NAMED_LOOKUP):
         return
     for line in lines:
-        found = _LOOKUP.search(line.text) or _GETADDRINFO.search(line.text)
+        found = _LOOKUP.search(line.text) or _UNRESOLVED.search(line.text)
         if found and "." not in found.group("name") and found.group("name") != "localhost":
             _add(candidates, catalog, "alias-unresolvable", line, "lookup <service alias> failed",
                  f"{found.group('name')} is a one-label name, a service alias: the service is "
