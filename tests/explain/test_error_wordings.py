@@ -221,3 +221,18 @@ def test_sdk_wordings_of_the_common_modes(expected: str, line: str) -> None:
 
 def test_an_unknown_outside_host_is_no_service_alias() -> None:
     assert explain_log("java.net.UnknownHostException: repo.maven.apache.org").top is None
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("iptables-backend-mismatch", "iptables -t nat -N DOCKER: iptables v1.8.10 (nf_tables): "
+                                  "Could not fetch rule set generation id: Invalid argument"),
+    ("privileged-missing", "iptables v1.8.10 (nf_tables): Could not fetch rule set generation "
+                           "id: Permission denied (you must be root)"),
+    ("disk-space-exhaustion", "The node was low on resource: ephemeral-storage. Threshold "
+                              "quantity: 1Gi, available: 500Mi."),
+    ("registry-rate-limit", "unexpected status from HEAD request to https://registry-1.docker.io"
+                            "/v2/library/node/manifests/18: 429 Too Many Requests"),
+])
+def test_daemon_and_registry_wordings(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
