@@ -236,3 +236,15 @@ def test_an_unknown_outside_host_is_no_service_alias() -> None:
 def test_daemon_and_registry_wordings(expected: str, line: str) -> None:
     top = explain_log(line).top
     assert top is not None and top.entry.id == expected
+
+
+@pytest.mark.parametrize(("certdir", "expected"), [
+    ('""', "daemon-not-ready-race"),
+    ('"/certs"', "daemon-tls-client-plain-2375"),
+])
+def test_the_pasted_tls_setting_decides_a_refused_2375(certdir: str, expected: str) -> None:
+    log = (f"variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_TLS_CERTDIR: {certdir}\n"
+           "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the "
+           "docker daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == expected

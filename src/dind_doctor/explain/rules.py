@@ -26,6 +26,8 @@ _CONSEQUENCES = ("alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-n
 _SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
                  "alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
                  "daemon-plain-client-expects-tls")
+# the job's variables, pasted with the log, turn dind's TLS off: the daemon serves plain 2375
+_TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
@@ -46,6 +48,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     ports = listen_ports(parsed.lines)
     _tls_listener(candidates, ports)
     _plain_listener(candidates, ports)
+    _tls_disabled(candidates, parsed, ports)
     _certs_race(candidates, ctx)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
@@ -77,6 +80,21 @@ def _plain_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
             race.bonus += RULE_BONUS
             race.reasons.append("dockerd listens on 2375, but the client was refused: "
                                 "it asked before the daemon was up")
+
+
+def _tls_disabled(candidates: dict[str, Candidate], parsed: ParsedLog, ports: set[int]) -> None:
+    tls = candidates.get("daemon-tls-client-plain-2375")
+    if tls is None or ports or not any(_TLS_OFF.search(line.text.strip())
+                                        for line in parsed.lines):
+        return
+    tls.bonus -= RULE_BONUS
+    tls.reasons.append('the job sets DOCKER_TLS_CERTDIR to "": dind serves plain 2375, so the '
+                       "port is right")
+    race = candidates.get("daemon-not-ready-race")
+    if race is not None:
+        race.bonus += RULE_BONUS
+        race.reasons.append("TLS is off, yet 2375 refused the client: the daemon was not up yet "
+                            "(or exited: read the service log)")
 
 
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
