@@ -248,3 +248,11 @@ def test_the_pasted_tls_setting_decides_a_refused_2375(certdir: str, expected: s
            "docker daemon running?\nERROR: Job failed: exit code 1\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id == expected
+
+
+def test_an_api_floor_error_from_testcontainers_is_its_embedded_client() -> None:
+    log = ("[main] INFO org.testcontainers.DockerClientFactory - Testcontainers version: 1.19.0\n"
+           "Error response from daemon: client version 1.41 is too old. Minimum supported API "
+           "version is 1.44, please upgrade your client to a newer version\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "testcontainers-api-too-old"

@@ -28,6 +28,7 @@ _SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects"
                  "daemon-plain-client-expects-tls")
 # the job's variables, pasted with the log, turn dind's TLS off: the daemon serves plain 2375
 _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
+_TESTCONTAINERS = re.compile(r"testcontainers", re.IGNORECASE)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
@@ -52,6 +53,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _certs_race(candidates, ctx)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
+    _testcontainers_api(candidates, parsed, catalog)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
@@ -95,6 +97,22 @@ def _tls_disabled(candidates: dict[str, Candidate], parsed: ParsedLog, ports: se
         race.bonus += RULE_BONUS
         race.reasons.append("TLS is off, yet 2375 refused the client: the daemon was not up yet "
                             "(or exited: read the service log)")
+
+
+def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
+                        catalog: Catalog) -> None:
+    """An API floor error printed by Testcontainers is its embedded client's API version."""
+    skew = candidates.get("api-version-skew")
+    mode = "testcontainers-api-too-old"
+    if skew is None or mode not in catalog or not any(
+            _TESTCONTAINERS.search(line.text) for line in parsed.lines):
+        return
+    tc = candidates.setdefault(mode, Candidate(catalog[mode]))
+    tc.hits.extend(h for h in skew.hits if h not in tc.hits)
+    if tc.score <= skew.score:
+        tc.bonus += skew.score - tc.score + 1
+    tc.reasons.append("Testcontainers printed it: its own Docker client asks for an API version "
+                      "the daemon no longer serves")
 
 
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
