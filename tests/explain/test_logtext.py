@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dind_doctor.catalog import match_error_line
-from dind_doctor.explain import explain_log
+from dind_doctor.explain import explain_log, match_error_line
 from dind_doctor.explain.context import classify_resolver
 from dind_doctor.explain.logtext import Origin, clean, parse_log
 

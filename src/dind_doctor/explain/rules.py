@@ -22,7 +22,18 @@ _CONNECTION_MODES = ("alias-unresolvable", "client-plain-http-to-tls-port",
 _CONSEQUENCES = ("alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
                  "daemon-unreachable", "daemon-plain-client-expects-tls", "daemon-api",
                  "k8s-executor-wiring")
+# what a shell-executor job sees when it copies a dind setup: no service, maybe no host daemon
+_SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
+                 "alias-unresolvable", "daemon-tls-client-plain-2375", "daemon-not-ready-race",
+                 "daemon-plain-client-expects-tls")
+# the job's variables, pasted with the log, turn dind's TLS off: the daemon serves plain 2375
+_TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
+_TESTCONTAINERS = re.compile(r"testcontainers", re.IGNORECASE)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
+_RUNNER_PULL = re.compile(r"^Pulling docker image ")
+# modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
+# runner's own credentials, not DinD's
+_INNER_PULL_MODES = ("registry-auth-not-inherited",)
 
 
 def listen_ports(lines: list[LogLine]) -> set[int]:
@@ -38,10 +49,14 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     ports = listen_ports(parsed.lines)
     _tls_listener(candidates, ports)
     _plain_listener(candidates, ports)
+    _tls_disabled(candidates, parsed, ports)
     _certs_race(candidates, ctx)
     _kubernetes(candidates, ctx, catalog)
+    _shell(candidates, ctx, catalog)
+    _testcontainers_api(candidates, parsed, catalog)
     _service_died(candidates)
     _resolver(candidates, ctx)
+    _runner_pull(candidates, parsed)
 
 
 def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
@@ -69,6 +84,37 @@ def _plain_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
                                 "it asked before the daemon was up")
 
 
+def _tls_disabled(candidates: dict[str, Candidate], parsed: ParsedLog, ports: set[int]) -> None:
+    tls = candidates.get("daemon-tls-client-plain-2375")
+    if tls is None or ports or not any(_TLS_OFF.search(line.text.strip())
+                                        for line in parsed.lines):
+        return
+    tls.bonus -= RULE_BONUS
+    tls.reasons.append('the job sets DOCKER_TLS_CERTDIR to "": dind serves plain 2375, so the '
+                       "port is right")
+    race = candidates.get("daemon-not-ready-race")
+    if race is not None:
+        race.bonus += RULE_BONUS
+        race.reasons.append("TLS is off, yet 2375 refused the client: the daemon was not up yet "
+                            "(or exited: read the service log)")
+
+
+def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
+                        catalog: Catalog) -> None:
+    """An API floor error printed by Testcontainers is its embedded client's API version."""
+    skew = candidates.get("api-version-skew")
+    mode = "testcontainers-api-too-old"
+    if skew is None or mode not in catalog or not any(
+            _TESTCONTAINERS.search(line.text) for line in parsed.lines):
+        return
+    tc = candidates.setdefault(mode, Candidate(catalog[mode]))
+    tc.hits.extend(h for h in skew.hits if h not in tc.hits)
+    if tc.score <= skew.score:
+        tc.bonus += skew.score - tc.score + 1
+    tc.reasons.append("Testcontainers printed it: its own Docker client asks for an API version "
+                      "the daemon no longer serves")
+
+
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
     if not ctx.kubernetes:
         return
@@ -93,6 +139,25 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
                           "the image entrypoint may not run")
 
 
+def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
+    """On the shell executor there are no services: connection errors are the host's daemon
+    (missing, or a socket the runner user may not open) or dind variables copied over."""
+    if (ctx.executor or "").casefold() != "shell" or "shell-executor-specifics" not in catalog:
+        return
+    causes = [candidates[i] for i in _SHELL_CAUSES if i in candidates]
+    if not causes:
+        return
+    shell = candidates.setdefault("shell-executor-specifics",
+                                  Candidate(catalog["shell-executor-specifics"]))
+    strongest = max(c.score for c in causes)
+    for cause in causes:
+        shell.hits.extend(h for h in cause.hits if h not in shell.hits)
+    if shell.score <= strongest:
+        shell.bonus += strongest - shell.score + 1
+    shell.reasons.append("the job runs on the shell executor: services (and so dind) are not "
+                         "started; the script talks to the host's daemon as the runner user")
+
+
 def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
     race = candidates.get("daemon-not-ready-race")
     if race is None or ctx.kubernetes or "ca.pem" not in race.best.symptom.match:
@@ -103,9 +168,10 @@ def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
 
 
 def _service_died(candidates: dict[str, Candidate]) -> None:
-    """A start-up error in the service's own log outranks what the client saw afterwards."""
+    """A start-up error of the daemon outranks what the client saw afterwards: in the service's
+    own log, or daemon lines pasted next to the job's (a daemon-log symptom, wherever it sits)."""
     died = [c for i, c in candidates.items() if i not in _NOT_FATAL and any(
-        h.line.origin is Origin.SERVICE and h.symptom.variant == "service-log" for h in c.hits)]
+        h.symptom.variant == "service-log" and not h.symptom.weak for h in c.hits)]
     if not died:
         return
     cause = max(died, key=lambda c: c.score)
@@ -128,3 +194,14 @@ def _resolver(candidates: dict[str, Candidate], ctx: JobContext) -> None:
         where = f"on {ctx.resolver.ip}" if ctx.resolver.ip else "locally"
         alias.reasons.append(f"resolver {where}: {ctx.resolver.meaning}")
 
+
+
+def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """A registry refusal printed while the runner pulls the job's or a service's image (before
+    the script's first command) comes from the runner's host daemon, not from dind."""
+    if not any(_RUNNER_PULL.match(line.text) for line in parsed.lines):
+        return
+    for mode in _INNER_PULL_MODES:
+        candidate = candidates.get(mode)
+        if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
+            del candidates[mode]

@@ -7,7 +7,9 @@
 - a path under a ``docker run -v <src>:<dst>`` target that the container cannot find: the
   daemon resolved ``<src>`` in its own (the service's) file system;
 - ``lookup <name>`` failing, in a daemon's answer, for a host name with dots
-  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias.
+  (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias;
+- ``lookup <name>`` failing for a name without dots (``dind``, ``docker-svc``) when nothing
+  else named the lookup: a service alias that does not resolve, whatever the alias is called.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -32,15 +34,24 @@ _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succee
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
                         re.IGNORECASE)
-_EPHEMERAL_REFUSED = re.compile(
-    r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b.*?"
-    r"(?:connection refused|ECONNREFUSED)", re.IGNORECASE)
+_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
+                         re.IGNORECASE)
+_REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
-_MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+):(?P<dst>/[^\s:'\"]*)")
+_MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+)['\"]?:(?P<dst>/[^\s:'\",]*)"
+                    r"|--mount[ =]\S*(?:target|destination|dst)=(?P<target>/[^\s,'\"]*)")
 _MISSING = re.compile(r"(?P<path>/[^\s:\"'\\]+)\\?\"?:? (?:no such file or directory"
                       r"|not found)", re.IGNORECASE)
+# a file-not-found message that names the path anywhere on the line (python, php, node, sh)
+_NOT_FOUND = re.compile(r"no such file or directory|not found|cannot find module|could not open "
+                        r"input file|can't open|does not exist", re.IGNORECASE)
+_PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
-                     r": (?:no such host|Try again|server misbehaving|i/o timeout)")
+                     r": (?:read udp \S+: )?(?:no such host|Try again|server misbehaving"
+                     r"|i/o timeout)")
+# other clients' words for a name that does not resolve (Node, Java, Python's urllib3)
+_UNRESOLVED = re.compile(r"(?:getaddrinfo (?:ENOTFOUND|EAI_AGAIN) |UnknownHostException: "
+                         r"|Failed to resolve ')(?P<name>[A-Za-z0-9_.-]+)")
 _IP = re.compile(r"^[0-9.]+$")
 # the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
 _BY_DAEMON = re.compile(r"Error response from daemon|/v[12]/|docker\.io", re.IGNORECASE)
@@ -54,6 +65,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _ephemeral_port_refused(candidates, lines, catalog)
     _bind_mount_missing(candidates, lines, catalog)
     _outside_name(candidates, lines, catalog)
+    _alias_lookup(candidates, lines, catalog)
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
@@ -88,7 +100,7 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
 def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
                             catalog: Catalog) -> None:
     for line in lines:
-        found = _EPHEMERAL_REFUSED.search(line.text)
+        found = _LOCAL_PORT.search(line.text) if _REFUSED.search(line.text) else None
         if found and int(found.group("port")) in _EPHEMERAL:
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost at an ephemeral port",
@@ -99,13 +111,15 @@ def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLin
 
 def _bind_mount_missing(candidates: dict[str, Candidate], lines: list[LogLine],
                         catalog: Catalog) -> None:
-    targets = {m.group("dst").rstrip("/") or "/" for line in lines
-               for m in _MOUNT.finditer(line.text) if m.group("dst") != "/"}
+    targets = {dst.rstrip("/") for line in lines for m in _MOUNT.finditer(line.text)
+               for dst in [m.group("dst") or m.group("target")] if dst and dst != "/"}
     if not targets:
         return
     for line in lines:
-        for missing in _MISSING.finditer(line.text):
-            path = missing.group("path")
+        paths = [m.group("path") for m in _MISSING.finditer(line.text)]
+        if not paths and _NOT_FOUND.search(line.text) and not _MOUNT.search(line.text):
+            paths = [m.group("path") for m in _PATH.finditer(line.text)]
+        for path in paths:
             target = next((t for t in targets if path == t or path.startswith(t + "/")), None)
             if target is not None:
                 _add(candidates, catalog, "bind-mount-path-not-in-dind", line,
@@ -141,3 +155,22 @@ def _outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
         alias.hits = [h for h in alias.hits if h.line.number not in outside]
         if not alias.hits:
             del candidates["alias-unresolvable"]
+
+
+_NAMED_LOOKUP = ("alias-unresolvable", "gitlab-saas-runner-specifics", "k8s-executor-wiring",
+                 "nested-dns", "proxy-not-propagated")
+
+
+def _alias_lookup(candidates: dict[str, Candidate], lines: list[LogLine],
+                  catalog: Catalog) -> None:
+    """A failed lookup of a one-label name (``dind``, ``lordgaav__dind-options``) is a service
+    alias, whatever it is called, when no symptom already named the lookup."""
+    if any(mode in candidates for mode in _NAMED_LOOKUP):
+        return
+    for line in lines:
+        found = _LOOKUP.search(line.text) or _UNRESOLVED.search(line.text)
+        if found and "." not in found.group("name") and found.group("name") != "localhost":
+            _add(candidates, catalog, "alias-unresolvable", line, "lookup <service alias> failed",
+                 f"{found.group('name')} is a one-label name, a service alias: the service is "
+                 "missing, named differently, or exited")
+            return

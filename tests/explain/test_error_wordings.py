@@ -1,0 +1,258 @@
+"""Error wordings of different Docker/CLI versions and tools, with hosts, ports, versions and
+addresses other than the real-log corpus's, each naming its failure mode first; and logs with
+several symptoms, where the root cause or the ordinary failure of the failing step wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from dind_doctor.explain import Verdict, explain_log
+
+WORDINGS = [
+    ("daemon-tls-client-plain-2375",
+     "Cannot connect to the Docker daemon at tcp://docker:2375/. Is the docker daemon running?"),
+    ("alias-unresolvable", "error during connect: Get http://docker:2375/v1.40/info: dial tcp: "
+                           "lookup docker on 169.254.169.254:53: no such host"),
+    ("alias-unresolvable", "dial tcp: lookup docker: Temporary failure in name resolution"),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://10.1.2.3:5000/v2/"'
+                                    ": http: server gave HTTP response to HTTPS client"),
+    ("inner-daemon-registry-trust", "Get https://registry.local/v2/: tls: failed to verify "
+                                    "certificate: x509: certificate signed by unknown authority"),
+    ("registry-rate-limit", "Error response from daemon: toomanyrequests: Too Many Requests."),
+    ("registry-rate-limit", "429 Too Many Requests - Server message: toomanyrequests: You have "
+                            "reached your unauthenticated pull rate limit."),
+    ("docker-host-unset-unix-socket", 'error during connect: Get "http://%2Fvar%2Frun%2Fdocker.'
+                                      'sock/v1.24/info": dial unix /var/run/docker.sock: '
+                                      "connect: no such file or directory"),
+    ("compose-missing", "unknown shorthand flag: 'f' in -f"),
+    ("disk-space-exhaustion", "ERROR: failed to solve: failed to copy files: copy file range "
+                              "failed: no space left on device"),
+    ("python-strict-x509-dind-ca", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED]"
+                                   " certificate verify failed: Basic Constraints of CA cert not "
+                                   "marked critical (_ssl.c:1028)"),
+    ("tls-san-mismatch-custom-alias", "tls: failed to verify certificate: x509: certificate is "
+                                      "valid for 7d2f1c9a, docker, localhost, not docker-dind"),
+    ("api-version-skew", "Error response from daemon: client version 1.40 is too old. Minimum "
+                         "supported API version is 1.44, please upgrade your client"),
+]
+
+
+@pytest.mark.parametrize(("expected", "line"), WORDINGS)
+def test_a_wording_names_its_mode_first(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+SERVICE_BLOCK = """*** WARNING: Service runner-x-project-1-concurrent-0-docker-0 probably didn't \
+start properly.
+
+Health check error:
+service "runner-x-project-1-concurrent-0-docker-0-wait-for-service" timeout
+
+Service container logs:
+2023-01-01T00:00:00.000000000Z {line}
+
+*********
+"""
+
+
+def test_the_service_logs_start_up_error_outranks_the_clients_connection_error() -> None:
+    log = SERVICE_BLOCK.format(line="mount: permission denied (are you root?)") + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "privileged-missing"
+
+
+def test_modprobe_noise_alone_does_not_name_privileged_missing() -> None:
+    log = SERVICE_BLOCK.format(
+        line="modprobe: can't change directory to '/lib/modules': No such file or directory")
+    assert "privileged-missing" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+@pytest.mark.parametrize("failing_step", [
+    "$ npm test\nnpm ERR! Test failed.  See above for more details.\n",
+    "$ pytest\n==== 3 failed, 10 passed in 2.1s ====\n",
+    "$ ./gradlew build\nKilled\n",
+    "$ docker pull myorg/app:1.2.3\nError response from daemon: manifest for myorg/app:1.2.3 "
+    "not found: manifest unknown: manifest unknown\n",
+])
+def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str) -> None:
+    log = ("$ docker pull node:18\nError response from daemon: toomanyrequests: You have reached "
+           "your pull rate limit. You may increase the limit by authenticating and upgrading\n"
+           "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
+           + failing_step + "ERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("line", [
+    "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
+    "Error: connect ECONNREFUSED 127.0.0.1:49154",
+])
+def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "published-port-localhost"
+
+
+@pytest.mark.parametrize("line", [
+    "dial tcp: lookup lordgaav__dind-options on 10.0.1.12:53: no such host",
+    "dial tcp: lookup docker-svc on 127.0.0.11:53: server misbehaving",
+])
+def test_a_one_label_name_that_does_not_resolve_is_a_service_alias(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "alias-unresolvable"
+
+
+def test_a_refusal_while_the_runner_pulls_the_job_image_is_not_dind() -> None:
+    log = ("Using Docker executor with image registry.gitlab.com/group/proj/builder:latest ...\n"
+           "Pulling docker image registry.gitlab.com/group/proj/builder:latest ...\n"
+           "ERROR: Job failed: Error response from daemon: Get https://registry.gitlab.com/v2/"
+           "group/proj/builder/manifests/latest: denied: access forbidden\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+def test_a_refusal_of_the_inner_daemons_pull_in_the_script_is_dind() -> None:
+    log = ("Pulling docker image docker:24 ...\n$ docker-compose up\n"
+           "Get https://registry.gitlab.com//example/app: denied: access forbidden\n"
+           "ERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "registry-auth-not-inherited"
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("alias-unresolvable", "Error: getaddrinfo ENOTFOUND docker"),
+    ("client-tls-env-semantics", "Enabled TLS verification (DOCKER_TLS_VERIFY=1) but certifate "
+                                 "path (DOCKER_CERT_PATH) '/certs/client' doesn't exist."),
+    ("python-strict-x509-dind-ca", "certificate verify failed: Missing Authority Key Identifier "
+                                   "(_ssl.c:1020)"),
+])
+def test_client_library_wordings_name_their_mode(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_a_package_registry_that_does_not_resolve_is_no_service_alias() -> None:
+    line = ("npm ERR! request to https://registry.npmjs.org/x failed, reason: getaddrinfo "
+            "ENOTFOUND registry.npmjs.org")
+    assert explain_log(line).top is None
+
+
+@pytest.mark.parametrize(("expected", "daemon_lines"), [
+    ("privileged-missing", "mount: permission denied (are you root?)\n"
+                           "Could not mount /sys/kernel/security.\n"),
+    ("iptables-backend-mismatch",
+     "failed to start daemon: Error initializing network controller: error obtaining controller "
+     "instance: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: "
+     "iptables v1.8.10 (nf_tables): Could not fetch rule set generation id: Invalid argument\n"),
+])
+def test_daemon_lines_pasted_without_the_service_block_outrank_the_client(
+        expected: str, daemon_lines: str) -> None:
+    log = daemon_lines + ("$ docker info\nerror during connect: Get \"http://docker:2375/v1.24/"
+                          "info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n"
+                          "ERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_a_refused_registry_login_is_not_dind() -> None:
+    line = ("Error response from daemon: login attempt to https://registry-1.docker.io/v2/ "
+            "failed with status: 401 Unauthorized\nERROR: Job failed: exit code 1\n")
+    assert explain_log(line).verdict is Verdict.NOT_DIND
+
+
+def test_a_missing_daemon_on_the_shell_executor_is_the_shell_executors_mode() -> None:
+    log = ("Running with gitlab-runner 15.0.0 (abc)\nPreparing the \"shell\" executor\n"
+           "Using Shell executor...\n$ docker info\nCannot connect to the Docker daemon at "
+           "unix:///var/run/docker.sock. Is the docker daemon running?\n"
+           "ERROR: Job failed: exit status 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "shell-executor-specifics"
+
+
+@pytest.mark.parametrize(("command", "error"), [
+    ('docker run --rm -v "$PWD":/src python:3.12 python /src/main.py',
+     "python: can't open file '/src/main.py': [Errno 2] No such file or directory"),
+    ("docker run --rm -v $(pwd):/app node:20 node /app/index.js",
+     "Error: Cannot find module '/app/index.js'"),
+    ("docker run --rm --mount type=bind,source=$CI_PROJECT_DIR,target=/work alpine cat "
+     "/work/config.yml", "cat: can't open '/work/config.yml': No such file or directory"),
+])
+def test_a_file_missing_under_a_bind_mount_target_is_the_daemons_file_system(
+        command: str, error: str) -> None:
+    top = explain_log(f"$ {command}\n{error}\nERROR: Job failed: exit code 1\n").top
+    assert top is not None and top.entry.id == "bind-mount-path-not-in-dind"
+
+
+def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> None:
+    log = ("$ docker run --rm -v \"$PWD\":/src alpine ls /src\n"
+           "cat: can't open '/etc/app.conf': No such file or directory\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert "bind-mount-path-not-in-dind" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+@pytest.mark.parametrize("line", [
+    "Error response from daemon: Get https://registry-1.docker.io/v2/: net/http: request canceled "
+    "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
+    "54.236.113.205:443: i/o timeout",
+])
+def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == "proxy-not-propagated"
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("docker-host-unset-unix-socket", "Error: connect ENOENT /var/run/docker.sock"),
+    ("daemon-tls-client-plain-2375",
+     "requests.exceptions.ConnectionError: HTTPConnectionPool(host='docker', port=2375): Max "
+     "retries exceeded with url: /version (Caused by NewConnectionError('<urllib3.connection."
+     "HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] "
+     "Connection refused'))"),
+    ("daemon-tls-client-plain-2375", "org.apache.hc.client5.http.HttpHostConnectException: "
+                                     "Connect to http://docker:2375 [docker/172.17.0.3] failed: "
+                                     "Connection refused"),
+    ("alias-unresolvable", "java.net.UnknownHostException: docker: Name or service not known"),
+    ("alias-unresolvable", "Failed to resolve 'docker' ([Errno -2] Name or service not known)"),
+])
+def test_sdk_wordings_of_the_common_modes(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_an_unknown_outside_host_is_no_service_alias() -> None:
+    assert explain_log("java.net.UnknownHostException: repo.maven.apache.org").top is None
+
+
+@pytest.mark.parametrize(("expected", "line"), [
+    ("iptables-backend-mismatch", "iptables -t nat -N DOCKER: iptables v1.8.10 (nf_tables): "
+                                  "Could not fetch rule set generation id: Invalid argument"),
+    ("privileged-missing", "iptables v1.8.10 (nf_tables): Could not fetch rule set generation "
+                           "id: Permission denied (you must be root)"),
+    ("disk-space-exhaustion", "The node was low on resource: ephemeral-storage. Threshold "
+                              "quantity: 1Gi, available: 500Mi."),
+    ("registry-rate-limit", "unexpected status from HEAD request to https://registry-1.docker.io"
+                            "/v2/library/node/manifests/18: 429 Too Many Requests"),
+])
+def test_daemon_and_registry_wordings(expected: str, line: str) -> None:
+    top = explain_log(line).top
+    assert top is not None and top.entry.id == expected
+
+
+@pytest.mark.parametrize(("certdir", "expected"), [
+    ('""', "daemon-not-ready-race"),
+    ('"/certs"', "daemon-tls-client-plain-2375"),
+])
+def test_the_pasted_tls_setting_decides_a_refused_2375(certdir: str, expected: str) -> None:
+    log = (f"variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_TLS_CERTDIR: {certdir}\n"
+           "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the "
+           "docker daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == expected
+
+
+def test_an_api_floor_error_from_testcontainers_is_its_embedded_client() -> None:
+    log = ("[main] INFO org.testcontainers.DockerClientFactory - Testcontainers version: 1.19.0\n"
+           "Error response from daemon: client version 1.41 is too old. Minimum supported API "
+           "version is 1.44, please upgrade your client to a newer version\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "testcontainers-api-too-old"
