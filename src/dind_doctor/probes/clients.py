@@ -223,35 +223,34 @@ async def probe_buildx(env: Mapping[str, str], home: str, deadline: Deadline) ->
     return tool
 
 
-def script_mentions(env: Mapping[str, str]) -> list[str]:
+def ci_file_text(env: Mapping[str, str]) -> str:
+    """The job's CI file (its first :data:`MAX_FILE` characters), or "" when unreadable."""
+    root = env.get("CI_PROJECT_DIR")
+    if not root:
+        return ""
+    try:
+        return Path(root, env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml").read_text(
+            encoding="utf-8", errors="replace")[:MAX_FILE]
+    except OSError:
+        return ""
+
+
+def script_mentions(env: Mapping[str, str], ci_text: str | None = None) -> list[str]:
     """buildx, context and compose commands the job's CI file runs (a plain text search),
     and :data:`COMPOSE_FILE` when the project holds a compose file."""
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return []
     found = [COMPOSE_FILE] if any(Path(root, n).is_file() for n in COMPOSE_FILES) else []
-    name = env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml"
-    try:
-        text = Path(root, name).read_text(encoding="utf-8", errors="replace")[:MAX_FILE]
-    except OSError:
-        return found
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"\s+", " ", ci_file_text(env) if ci_text is None else ci_text)
     return [m for m in _MENTIONS if m in flat] + found
 
 
-def _python_in_play(found: list[ClientFact], env: Mapping[str, str]) -> bool:
+def _python_in_play(found: list[ClientFact], env: Mapping[str, str], ci_text: str) -> bool:
     if any(c.language == "python" for c in found) or env.get("VIRTUAL_ENV"):
         return True
-    root = env.get("CI_PROJECT_DIR")
-    if not root:
-        return False
-    try:
-        text = Path(root, env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml").read_text(
-            encoding="utf-8", errors="replace")[:MAX_FILE]
-    except OSError:
-        return False
     return bool(re.search(r"\b(pip3?|pipx|poetry|uv|pytest|tox|python3?|docker-compose)\b",
-                          text))
+                          ci_text))
 
 
 def strict_handshake(host: str, port: int, cert_path: str, timeout: float) -> StrictTlsFact:
@@ -304,14 +303,15 @@ async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoin
         facts.docker_config_path = config
         facts.docker_config_registries, facts.docker_config_store = read_docker_config(config)
     found: list[ClientFact] = []
+    ci_text = ci_file_text(environ)  # read once: script mentions and whether Python is in play
     if facts.project_dir:
         root = facts.project_dir
         facts.files, found, facts.errors = await in_thread(
             lambda: _scan(root), deadline.budget(SCAN_TIMEOUT))
-        facts.script_mentions = script_mentions(environ)
+        facts.script_mentions = script_mentions(environ, ci_text)
     # the job's Python is asked only when Python is in play: a build file names a Python
     # Docker client, or the CI file installs or runs Python packages
-    pythons = python_candidates(environ) if _python_in_play(found, environ) else []
+    pythons = python_candidates(environ) if _python_in_play(found, environ, ci_text) else []
     python, buildx = await asyncio.gather(
         probe_python(pythons[0], environ, deadline) if pythons else _none(),
         probe_buildx(environ, home, deadline))
