@@ -125,37 +125,35 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
             fix = candidate.entry.fix_tree.matching_fix({"kubernetes"})
             if fix is not None:
                 candidate.node_id = fix.id
-    wiring_causes = [c for i, c in candidates.items() if i in _CONNECTION_MODES]
-    if not wiring_causes or "k8s-executor-wiring" not in catalog:
-        return
-    wiring = candidates.setdefault("k8s-executor-wiring",
-                                   Candidate(catalog["k8s-executor-wiring"]))
-    strongest = max(c.score for c in wiring_causes)
-    for cause in wiring_causes:
-        wiring.hits.extend(h for h in cause.hits if h not in wiring.hits)
-    if wiring.score <= strongest:
-        wiring.bonus += strongest - wiring.score + 1
-    wiring.reasons.append(f"{why}: services share the pod, aliases come from HostAliases and "
-                          "the image entrypoint may not run")
+    _lift(candidates, catalog, "k8s-executor-wiring",
+          [c for i, c in candidates.items() if i in _CONNECTION_MODES],
+          f"{why}: services share the pod, aliases come from HostAliases and the image "
+          "entrypoint may not run")
 
 
 def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
     """On the shell executor there are no services: connection errors are the host's daemon
     (missing, or a socket the runner user may not open) or dind variables copied over."""
-    if (ctx.executor or "").casefold() != "shell" or "shell-executor-specifics" not in catalog:
+    if (ctx.executor or "").casefold() != "shell":
         return
-    causes = [candidates[i] for i in _SHELL_CAUSES if i in candidates]
-    if not causes:
+    _lift(candidates, catalog, "shell-executor-specifics",
+          [candidates[i] for i in _SHELL_CAUSES if i in candidates],
+          "the job runs on the shell executor: services (and so dind) are not started; the "
+          "script talks to the host's daemon as the runner user")
+
+
+def _lift(candidates: dict[str, Candidate], catalog: Catalog, mode: str,
+          causes: list[Candidate], reason: str) -> None:
+    """Rank ``mode`` above the ``causes`` it explains, with their hits as its evidence."""
+    if not causes or mode not in catalog:
         return
-    shell = candidates.setdefault("shell-executor-specifics",
-                                  Candidate(catalog["shell-executor-specifics"]))
+    lifted = candidates.setdefault(mode, Candidate(catalog[mode]))
     strongest = max(c.score for c in causes)
     for cause in causes:
-        shell.hits.extend(h for h in cause.hits if h not in shell.hits)
-    if shell.score <= strongest:
-        shell.bonus += strongest - shell.score + 1
-    shell.reasons.append("the job runs on the shell executor: services (and so dind) are not "
-                         "started; the script talks to the host's daemon as the runner user")
+        lifted.hits.extend(h for h in cause.hits if h not in lifted.hits)
+    if lifted.score <= strongest:
+        lifted.bonus += strongest - lifted.score + 1
+    lifted.reasons.append(reason)
 
 
 def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
