@@ -180,11 +180,11 @@ def test_no_secrets(path: Path) -> None:
         assert not hit, f"{path.name}: looks like a credential: {hit.group(0)[:12]}..."
 
 
-def test_readme_lists_every_source() -> None:
-    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
-    for log in logs():
-        assert f"`{log.stem}`" in readme, f"{log.stem} missing from the SOURCES table"
-        assert sidecar(log)["source"] in readme
+def test_readme_tables_are_generated_from_the_sidecars() -> None:
+    """Run `python -m tests.support.corpus_tables --write` after adding excerpts."""
+    from tests.support.corpus_tables import README, readme_with_tables
+
+    assert README.read_text(encoding="utf-8") == readme_with_tables(RESEARCH_MODES)
 
 
 def test_secret_patterns_catch_what_they_should() -> None:
