@@ -27,6 +27,27 @@ async def _settled(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     await pilot.pause()  # the cursor move is scheduled after the refresh that shows the report
+    await _cursor_in_view(pilot)
+
+
+async def _cursor_in_view(pilot) -> None:  # type: ignore[no-untyped-def]
+    """On a loaded machine the scroll to the cursor row can land after two pauses: wait for
+    it, so a snapshot never catches the list before it scrolled."""
+    from dind_doctor.tui.widgets.check_list import CheckList
+
+    lists = pilot.app.screen.query(CheckList)
+    if not lists:
+        return
+    table = lists.first()
+    for _ in range(100):  # at most ~5 s
+        row = table._get_row_region(table.cursor_row)
+        first = row.y - table.header_height  # the row's line below the fixed header
+        top = table.scroll_offset.y
+        visible = table.scrollable_content_region.height - table.header_height
+        if row.height == 0 or top <= first <= first + row.height <= top + visible:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"cursor row {table.cursor_row} never scrolled into view")
 
 
 def _press(*keys: str):  # type: ignore[no-untyped-def]

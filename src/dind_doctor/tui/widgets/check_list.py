@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
@@ -31,6 +32,11 @@ class CheckList(DataTable[Text | str]):
         self.add_column(" ", key="status", width=1)
         self.add_column("Check", key="check", width=30)
         self.add_column("Result", key="result")
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Keep the cursor row in view when the list changes size (the headline above it
+        grows once the report arrives, after the cursor was placed)."""
+        self.call_after_refresh(self._scroll_cursor_into_view, animate=False)
 
     @property
     def selected_id(self) -> str | None:
