@@ -34,6 +34,23 @@ WORDINGS = [
                                       "valid for 7d2f1c9a, docker, localhost, not docker-dind"),
     ("api-version-skew", "Error response from daemon: client version 1.40 is too old. Minimum "
                          "supported API version is 1.44, please upgrade your client"),
+    # the same failures in the words of other clients
+    ("alias-unresolvable", "Error: getaddrinfo ENOTFOUND docker"),
+    ("alias-unresolvable", "Caused by: java.net.UnknownHostException: docker: Name or service "
+                           "not known"),
+    ("alias-unresolvable", "requests.exceptions.ConnectionError: HTTPConnectionPool(host='docker'"
+                           ", port=2375): Max retries exceeded with url: /version (Caused by "
+                           "NameResolutionError(\"<urllib3.connection.HTTPConnection object at "
+                           "0x7f>: Failed to resolve 'docker' ([Errno -3] Temporary failure in "
+                           "name resolution)\"))"),
+    ("daemon-tls-client-plain-2375", "curl: (7) Failed to connect to docker port 2375 after 3 ms:"
+                                     " Couldn't connect to server"),
+    ("certs-client-not-shared", "ERROR: TLS configuration is invalid - make sure your "
+                                "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are set correctly."),
+    ("shell-executor-specifics", "connect EACCES /var/run/docker.sock"),
+    ("api-version-skew", "Error response from daemon: request returned Bad Request for API route "
+                         "and version http://docker:2375/v1.47/containers/json, check if the "
+                         "server supports the requested API version"),
 ]
 
 
@@ -76,6 +93,10 @@ def test_modprobe_noise_alone_does_not_name_privileged_missing() -> None:
     "$ ./gradlew build\nKilled\n",
     "$ docker pull myorg/app:1.2.3\nError response from daemon: manifest for myorg/app:1.2.3 "
     "not found: manifest unknown: manifest unknown\n",
+    "$ docker build -t app .\nERROR: failed to solve: failed to compute cache key: failed to "
+    "calculate checksum of ref 1a2b::3c4d: \"/requirements.txt\": not found\n",
+    "$ docker compose up --exit-code-from tests\ndependency failed to start: container "
+    "app-db-1 is unhealthy\n",
 ])
 def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str) -> None:
     log = ("$ docker pull node:18\nError response from daemon: toomanyrequests: You have reached "
@@ -101,6 +122,14 @@ def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line
 def test_a_one_label_name_that_does_not_resolve_is_a_service_alias(line: str) -> None:
     top = explain_log(line).top
     assert top is not None and top.entry.id == "alias-unresolvable"
+
+
+def test_a_job_that_hit_its_timeout_in_its_tests_is_not_dind() -> None:
+    log = ("$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
+           "$ docker run --rm app pytest -x\n..........\n"
+           "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
 
 
 def test_a_refusal_while_the_runner_pulls_the_job_image_is_not_dind() -> None:

@@ -63,12 +63,26 @@ KINDS: tuple[Kind, ...] = (
           r"Could not fetch URL", r"No matching distribution found",
           r"Failed to fetch http", r"Connection timed out", r"timed out after \d+",
           r"Could not transfer artifact", r"Could not resolve dependencies"),
+    _kind("job-timeout", "the job ran longer than its timeout",
+          r"execution took longer than \S+ seconds", r"Job execution will continue but no "
+          r"more output will be collected"),
+    _kind("app-unhealthy",
+          "a container of the application (not the Docker daemon) failed its own health "
+          "check or exited",
+          r"dependency failed to start: container \S+ is unhealthy",
+          r"Container \S+ is unhealthy", r"\S+ exited with code [1-9]\d*$"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
-          r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+"),
+          r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
+          r"error building image: error building stage"),
+    _kind("build-context", "the Dockerfile or a file it copies is missing or malformed",
+          r"COPY failed: ", r"failed to compute cache key", r"dockerfile parse error",
+          r"unknown instruction: ", r"failed to read dockerfile",
+          r"unable to prepare context"),
     _kind("script-error", "a command of the job script failed",
           r": command not found", r": not found$", r"syntax error", r"\bTraceback \(most "
           r"recent call last\)", r"^\S*Error: ", r"^error(?:\[\w+\])?: ", r"npm ERR! code ",
           r"make: \*\*\* .* Error \d+", r"No such file or directory",
+          r"FAILURE: Build failed with an exception", r"^\[ERROR\] BUILD FAILURE",
           r"exit status \d+$", r"^ERROR: Job failed: exit code \d+"),
 )
 
