@@ -9,9 +9,10 @@ from dind_doctor.explain import match_error_line
 
 from .ranked_modes import RANKED_MODES
 
-# Modes whose research records no error text at all: the user only sees wrong results (an empty
-# bind mount). Such an entry explains the mode but has no symptoms and stays 'detected: false'.
-NO_ERROR_TEXT = frozenset({"bind-mount-path-not-in-dind"})
+# Modes no public error text is known for (the user only sees wrong results). Such an entry
+# explains the mode but has no symptoms and stays 'detected: false'. Empty since the empty bind
+# mount's daemon-side wording ("bind source path does not exist") turned up in real logs.
+NO_ERROR_TEXT: frozenset[str] = frozenset()
 
 # Lines from CI failures that are not DinD failures, and generic lines that appear in them.
 # No catalog symptom may match them: a match would call an ordinary failure a DinD failure.

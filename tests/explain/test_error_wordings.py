@@ -45,7 +45,7 @@ WORDINGS = [
                            "name resolution)\"))"),
     ("daemon-tls-client-plain-2375", "curl: (7) Failed to connect to docker port 2375 after 3 ms:"
                                      " Couldn't connect to server"),
-    ("certs-client-not-shared", "ERROR: TLS configuration is invalid - make sure your "
+    ("client-tls-env-semantics", "ERROR: TLS configuration is invalid - make sure your "
                                 "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are set correctly."),
     ("shell-executor-specifics", "connect EACCES /var/run/docker.sock"),
     ("api-version-skew", "Error response from daemon: request returned Bad Request for API route "

@@ -50,7 +50,7 @@ KINDS: tuple[Kind, ...] = (
           r"npm ERR! Test failed", r"^\s*Tests?:?\s+\d+ failed", r"^--- FAIL:",
           r"^FAIL\s+\S", r"^=+ .*\d+ failed", r"FAILED \((?:failures|errors)=\d+",
           r"Tests run: \d+, Failures: [1-9]", r"There (?:was|were) \d+ failures?:",
-          r"Test Suites: \d+ failed", r"\bAssertionError\b", r"^FAILED \S+::",
+          r"Test Suites: \d+ failed", r"There are test failures", r"\bAssertionError\b", r"^FAILED \S+::",
           r"\d+ (?:examples|tests?), \d+ failures?"),
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
@@ -82,7 +82,7 @@ KINDS: tuple[Kind, ...] = (
           r": command not found", r": not found$", r"syntax error", r"\bTraceback \(most "
           r"recent call last\)", r"^\S*Error: ", r"^error(?:\[\w+\])?: ", r"npm ERR! code ",
           r"make: \*\*\* .* Error \d+", r"No such file or directory",
-          r"FAILURE: Build failed with an exception", r"^\[ERROR\] BUILD FAILURE",
+          r"FAILURE: Build failed with an exception", r"\bBUILD FAILURE\b",
           r"exit status \d+$", r"^ERROR: Job failed: exit code \d+"),
 )
 

@@ -31,6 +31,18 @@ _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
 _TESTCONTAINERS = re.compile(r"testcontainers", re.IGNORECASE)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
+# the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
+_DAEMON_ANSWERED = re.compile(r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)")
+# what a client prints when it could not reach a daemon (yet)
+_UNREACHED = ("daemon-tls-client-plain-2375", "docker-host-unset-unix-socket",
+              "alias-unresolvable", "daemon-unreachable", "k8s-executor-wiring")
+_UNREACHED_LINE = re.compile(r"cannot connect|failed to connect|connection refused|no such host|"
+                             r"is the docker daemon running|econnrefused|enotfound|"
+                             r"try again|temporary failure", re.IGNORECASE)
+# a client that cannot load its certificate files: a cause; connection errors after it follow
+_CERT_FILES = ("certs-client-not-shared", "client-tls-env-semantics", "tls-cert-files-invalid")
+_AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "daemon-unreachable",
+                     "daemon-plain-client-expects-tls")
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
@@ -51,6 +63,8 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _plain_listener(candidates, ports)
     _tls_disabled(candidates, parsed, ports)
     _certs_race(candidates, ctx)
+    _answered_later(candidates, parsed, catalog)
+    _cert_files_first(candidates, ctx, catalog)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
     _testcontainers_api(candidates, parsed, catalog)
@@ -154,6 +168,40 @@ def _lift(candidates: dict[str, Candidate], catalog: Catalog, mode: str,
     if lifted.score <= strongest:
         lifted.bonus += strongest - lifted.score + 1
     lifted.reasons.append(reason)
+
+
+def _answered_later(candidates: dict[str, Candidate], parsed: ParsedLog,
+                    catalog: Catalog) -> None:
+    """Connection errors and, after them, the daemon answering: it was not up yet when the
+    first commands ran."""
+    answered = [line.number for line in parsed.lines if line.origin is Origin.JOB
+                and _DAEMON_ANSWERED.match(line.text)]
+    if not answered:
+        return
+    early = [c for i, c in candidates.items() if i in _UNREACHED
+             and any(h.line.number < answered[-1] and _UNREACHED_LINE.search(h.line.text)
+                     for h in c.hits)]
+    _lift(candidates, catalog, "daemon-not-ready-race", early,
+          "the daemon answered later in the same log: the first commands ran before it was up")
+
+
+def _cert_files_first(candidates: dict[str, Candidate], ctx: JobContext,
+                      catalog: Catalog) -> None:
+    """A client that could not load its certificate files never reached the daemon: the
+    connection errors printed after it are consequences (outside Kubernetes, where the pod
+    wiring has its own rule)."""
+    if ctx.kubernetes:
+        return
+    loaded = [c for i, c in candidates.items() if i in _CERT_FILES and c.specific]
+    if not loaded:
+        return
+    cause = max(loaded, key=lambda c: c.score)
+    after = [candidates[i] for i in _AFTER_CERT_FILES if i in candidates]
+    strongest = max((c.score for c in after), default=0.0)
+    if after and strongest >= cause.score:
+        cause.bonus += strongest - cause.score + 1
+        cause.reasons.append("the client could not load its certificate files, so the "
+                             "connection errors after it follow from that")
 
 
 def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
