@@ -66,6 +66,27 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _bind_mount_missing(candidates, lines, catalog)
     _outside_name(candidates, lines, catalog)
     _alias_lookup(candidates, lines, catalog)
+    _driver_on_snapshotter(candidates, parsed.lines, catalog)
+
+
+_DRIVER_FROM_ENV = re.compile(r"Setting the storage driver from the \$DOCKER_DRIVER environment "
+                              r"variable \((?P<driver>overlay2?|aufs|devicemapper|btrfs|zfs)\)")
+_SNAPSHOTTER_ON = re.compile(r"containerd snapshotter integration enabled|"
+                             r"containerd-snapshotter=true")
+
+
+def _driver_on_snapshotter(candidates: dict[str, Candidate], lines: list[LogLine],
+                           catalog: Catalog) -> None:
+    """dind took a graph driver from the job's ``DOCKER_DRIVER`` while the containerd image
+    store is on: the store has no such snapshotter (failure-modes §28, §17)."""
+    forced = next((line for line in lines if _DRIVER_FROM_ENV.search(line.text)), None)
+    if forced is None or not any(_SNAPSHOTTER_ON.search(line.text) for line in lines):
+        return
+    _add(candidates, catalog, "overlay-on-overlay", forced,
+         "a graph driver forced by DOCKER_DRIVER with the containerd image store on",
+         "the job's DOCKER_DRIVER reached the dind service and names a graph driver, but the "
+         "daemon runs the containerd image store, whose snapshotters have other names: unset "
+         "DOCKER_DRIVER (or disable the containerd snapshotter)")
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
