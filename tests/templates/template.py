@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,19 @@ def load_template() -> dict[str, Any]:
 
 def script_lines(section: str) -> list[str]:
     return list(load_template()[JOB][section])
+
+
+def dind_doctor_commands(lines: list[str]) -> list[list[str]]:
+    """Every ``dind-doctor ...`` command in script ``lines``, as argv after the program name
+    (lists split at ``&&``, ``||`` and ``;``; redirections dropped; the wait timeout filled in)."""
+    commands = []
+    for line in lines:
+        line = line.replace('"$DIND_DOCTOR_WAIT_TIMEOUT"', "60")
+        for part in re.split(r"&&|\|\||;", line):
+            words = shlex.split(part.split(">", 1)[0].strip().removeprefix("then "))
+            if words[:1] == ["dind-doctor"]:
+                commands.append(words[1:])
+    return commands
 
 
 def readme_block(marker: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import subprocess
 import sys
 
@@ -15,7 +14,7 @@ from dind_doctor.cli import build_parser
 
 from . import gitlab_inputs
 from .gitlab_inputs import InputError, dump
-from .template import COMPONENT, README, render_component, script_lines
+from .template import COMPONENT, README, dind_doctor_commands, render_component, script_lines
 
 INPUTS = {"stage", "wait_timeout", "package", "fail_job", "image", "dind_image"}
 
@@ -97,13 +96,8 @@ def test_install_and_report_lines_are_the_plain_templates():
 
 def test_every_dind_doctor_command_in_the_component_parses(capsys):
     rendered = job()
-    lines = rendered["before_script"] + rendered["script"] + rendered["after_script"]
-    commands = []
-    for line in lines:
-        for part in re.split(r"&&|\|\||;", line):
-            words = shlex.split(part.split(">", 1)[0].strip().removeprefix("then "))
-            if words[:1] == ["dind-doctor"]:
-                commands.append(words[1:])
+    commands = dind_doctor_commands(
+        rendered["before_script"] + rendered["script"] + rendered["after_script"])
     assert [c[0] for c in commands] == ["wait", "--text", "--replay"]
     for argv in commands:
         build_parser().parse_args(argv)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ from dind_doctor.cli import build_parser
 from .template import (
     JOB,
     as_local_pipeline,
+    dind_doctor_commands,
     load_template,
     readme_block,
     readme_examples,
@@ -40,20 +40,8 @@ def test_the_readme_quotes_the_script_lines_exactly(section):
     assert readme_block(section).splitlines() == script_lines(section)
 
 
-def _dind_doctor_commands() -> list[list[str]]:
-    """Every ``dind-doctor ...`` command in the template, as argv (variables filled in)."""
-    commands = []
-    for line in script_lines("before_script") + script_lines("after_script"):
-        line = line.replace('"$DIND_DOCTOR_WAIT_TIMEOUT"', "60")
-        for part in line.replace(";", "&&").replace("||", "&&").split("&&"):
-            words = shlex.split(part.split(">", 1)[0].strip().removeprefix("then "))
-            if words[:1] == ["dind-doctor"]:
-                commands.append(words[1:])
-    return commands
-
-
 def test_every_dind_doctor_command_in_the_template_parses(capsys):
-    commands = _dind_doctor_commands()
+    commands = dind_doctor_commands(script_lines("before_script") + script_lines("after_script"))
     assert [c[0] for c in commands] == ["wait", "--text", "--replay"]
     parser = build_parser()
     for argv in commands:
