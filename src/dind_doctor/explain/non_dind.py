@@ -50,6 +50,13 @@ KINDS: tuple[Kind, ...] = (
           "the registry answered with a server error (trouble on the registry's side)",
           r"received unexpected HTTP status: 5\d\d", r"\b50[234] (?:Bad Gateway|Service "
           r"Unavailable|Gateway Time-?out)\b"),
+    _kind("runner-lost-docker-host",
+          "the runner lost the Docker host it runs jobs on (a system failure of the runner or "
+          "its autoscaled machine, not the job's Docker-in-Docker)",
+          r"Job failed \(system failure\): (?:Cannot connect to the Docker daemon|failed to "
+          r"connect to the docker API)"),
+    _kind("source-fetch-failed", "fetching the repository failed (git)",
+          r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",
           r"npm ERR! Test failed", r"^\s*Tests?:?\s+\d+ failed", r"^--- FAIL:",
           r"^FAIL\s+\S", r"^=+ .*\d+ failed", r"FAILED \((?:failures|errors)=\d+",

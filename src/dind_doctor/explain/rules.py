@@ -71,6 +71,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
+    _runner_system_failure(candidates)
 
 
 def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
@@ -250,4 +251,22 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     for mode in _INNER_PULL_MODES:
         candidate = candidates.get(mode)
         if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
+            del candidates[mode]
+
+
+# the runner, not the job, could not reach the Docker host it runs the job's containers on
+_SYSTEM_FAILURE = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
+                             r"daemon|failed to connect to the docker API)", re.IGNORECASE)
+
+
+def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
+    """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
+    Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
+    no DinD mode."""
+    for mode, candidate in list(candidates.items()):
+        kept = [h for h in candidate.hits if not _SYSTEM_FAILURE.search(h.line.text)]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
             del candidates[mode]
