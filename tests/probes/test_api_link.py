@@ -6,7 +6,6 @@ Each situation is observed twice: by the probe and by the Docker SDK (the refere
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import socket
@@ -52,7 +51,7 @@ def observed(facts: ApiFacts) -> dict:
 
 
 def probe(endpoint: Endpoint) -> ApiFacts:
-    return asyncio.run(probe_api(endpoint, Deadline(TIMEOUT)))
+    return probe_api(endpoint, Deadline(TIMEOUT))
 
 
 def assert_same_as_sdk(endpoint: Endpoint) -> ApiFacts:

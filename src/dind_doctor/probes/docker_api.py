@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -52,7 +51,7 @@ def _query(endpoint: Endpoint, timeout: float, sessions: TlsSessions | None) -> 
         return result
 
 
-async def probe_api(endpoint: Endpoint, deadline: Deadline,
+def probe_api(endpoint: Endpoint, deadline: Deadline,
                     sessions: TlsSessions | None = None) -> ApiFacts:
     """What the API answers; ``sessions``: TLS contexts and sessions shared with the TLS probe."""
     started = time.perf_counter()
@@ -64,8 +63,8 @@ async def probe_api(endpoint: Endpoint, deadline: Deadline,
     facts.attempted = True
     budget = deadline.budget(API_TIMEOUT)
     try:
-        result = await in_thread(lambda: _query(endpoint, budget, sessions), budget + 0.5)
-    except asyncio.TimeoutError:
+        result = in_thread(lambda: _query(endpoint, budget, sessions), budget + 0.5)
+    except TimeoutError:
         facts.timed_out, facts.error = True, f"no answer within {budget:.1f} s"
     except Exception as exc:  # each failure is an observation
         facts.error = redact_text(_describe(exc))

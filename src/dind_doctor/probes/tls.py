@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import ssl
 import time
@@ -34,7 +33,7 @@ def _context(certs: CertDir | None, *, verify: bool,
     return client_context(path, verify=verify, client_pair=pair)
 
 
-async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
+def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
                     deadline: Deadline, sessions: TlsSessions | None = None) -> TlsFacts:
     """Handshake without verification (to see the server cert), then verify separately.
 
@@ -47,23 +46,23 @@ async def probe_tls(host: str, address: str, port: int, certs: CertDir | None,
     except (ssl.SSLError, OSError) as exc:
         facts.error = f"cannot load the client certificate: {exc}"
         ctx = _context(None, verify=False)
-    server_der = await _exchange(facts, address, port, ctx, host, deadline)
+    server_der = _exchange(facts, address, port, ctx, host, deadline)
     if server_der is not None:
         facts.server_cert, server = cert_info_der(server_der)
         if certs is not None and certs.ca is not None:
             certs.facts.server_signed_by_ca = signed_by(server, certs.ca)
-        facts.verify_error = await _verify(certs, address, port, host, deadline, sessions)
+        facts.verify_error = _verify(certs, address, port, host, deadline, sessions)
     facts.duration_ms = elapsed_ms(started)
     return facts
 
 
-async def _exchange(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLContext, host: str,
+def _exchange(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLContext, host: str,
                     deadline: Deadline) -> bytes | None:
     budget = deadline.budget(HANDSHAKE_TIMEOUT)
     try:
-        return await in_thread(lambda: _exchange_blocking(facts, address, port, ctx, host, budget),
-                               budget + READ_TIMEOUT + 0.5)
-    except asyncio.TimeoutError:
+        return in_thread(lambda: _exchange_blocking(facts, address, port, ctx, host, budget),
+                         budget + READ_TIMEOUT + 0.5)
+    except TimeoutError:
         facts.timed_out = True
         facts.error = f"no TLS handshake within {budget:.1f} s"
         return None
@@ -108,7 +107,7 @@ def _exchange_blocking(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLCon
             return der
 
 
-async def _verify(certs: CertDir | None, address: str, port: int, host: str,
+def _verify(certs: CertDir | None, address: str, port: int, host: str,
                   deadline: Deadline, sessions: TlsSessions | None = None) -> str | None:
     """What a verifying client (the docker CLI with DOCKER_TLS_VERIFY) would hit."""
     if certs is None or certs.ca is None:
@@ -134,8 +133,8 @@ async def _verify(certs: CertDir | None, address: str, port: int, host: str,
             return f"error: {_ssl_text(exc)}"
 
     try:
-        return await in_thread(handshake, budget + 0.5)
-    except asyncio.TimeoutError:
+        return in_thread(handshake, budget + 0.5)
+    except TimeoutError:
         return "error: verifying handshake timed out"
 
 
