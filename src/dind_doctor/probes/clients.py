@@ -14,9 +14,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
-import socket
-import ssl
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +23,8 @@ from ..facts import ClientFact, ClientsFacts, PythonFacts, StrictTlsFact, ToolFa
 from ..model import Endpoint
 from ..redact import redact_text, redact_var
 from .bounded import Background, Deadline, elapsed_ms, in_thread
+from .prestart import which
+from .tcp import connect
 from .tools import _output, plugin_dirs
 
 SCAN_TIMEOUT = 3.0
@@ -154,7 +153,7 @@ def python_candidates(env: Mapping[str, str]) -> list[str]:
         if "/shims" in directory:  # a version manager's shim starts a shell per call: skip
             continue
         for name in ("python3", "python"):
-            path = shutil.which(name, path=directory)
+            path = which(name, directory)
             if path:
                 found.append(path)
     return list(dict.fromkeys(found))
@@ -267,6 +266,8 @@ def strict_handshake(host: str, port: int, cert_path: str, timeout: float) -> St
 
 def _handshake(host: str, port: int, cert_path: str, ca: str, strict: bool,
                timeout: float) -> tuple[bool, str | None]:
+    import ssl  # loaded only when a TLS connection is made
+
     try:
         context = ssl.create_default_context(cafile=ca)
         if strict:
@@ -274,7 +275,7 @@ def _handshake(host: str, port: int, cert_path: str, ca: str, strict: bool,
         # the server's certificate is what is judged here: a missing client cert is no matter
         with contextlib.suppress(OSError, ssl.SSLError):
             context.load_cert_chain(f"{cert_path}/cert.pem", f"{cert_path}/key.pem")
-        with socket.create_connection((host, port), timeout=timeout) as raw, \
+        with connect(host, port, timeout) as raw, \
                 context.wrap_socket(raw, server_hostname=host):
             return True, None
     except ssl.SSLCertVerificationError as exc:

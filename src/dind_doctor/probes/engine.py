@@ -26,12 +26,11 @@ from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
 from .host import probe_host
 from .names import probe_name
-from .registry import probe_registry
+from .prestart import Started, take
 from .sockets import probe_socket
 from .tcp import probe_port
-from .tls import probe_tls
 from .tls_sessions import TlsSessions
-from .tools import Started, probe_tools
+from .tools import probe_tools
 
 DEFAULT_TIMEOUT = 8.0
 DEFAULT_SETTLE = 2.0
@@ -144,9 +143,12 @@ def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None, 
     ``progress(name, "start" | "done")`` is called from several threads.
     """
     # the real process: a debug shell may lack the entrypoint's exports
+    given = environ
     environ, inherited = effective_environ(environ)
     deadline = Deadline(timeout)
-    cli = Started(environ)  # the slowest command: it runs while everything else is prepared
+    # the slowest command: it runs while everything else is prepared (started by the
+    # command line already when it could)
+    cli = take(environ) if given is None else Started(environ)
     facts = Facts(tool_version=__version__, collected_at=_now(), timeout_s=timeout)
     run = _Run(facts, deadline, progress)
     try:
@@ -196,6 +198,8 @@ def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
     tls_port = next((p for p in results if p.protocol == "tls"
                      and (p.port == endpoint.port or p.port == 2376)), None)
     if tls_port is not None and address is not None:
+        from .tls import probe_tls  # loads ssl: only for a daemon that speaks TLS
+
         run.put("tls", run.step("tls", lambda: probe_tls(host, address, tls_port.port, certs,
                                                          run.deadline, run.tls_sessions)))
 
@@ -256,6 +260,8 @@ def _api(run: _Run, endpoint: Endpoint) -> None:
 
 def _registry(run: _Run, registry: str) -> None:
     if registry:
+        from .registry import probe_registry  # loads ssl: only when there is a registry
+
         run.put("registry", probe_registry(registry, run.deadline))
 
 

@@ -9,6 +9,7 @@ import time
 from ..facts import EnvFacts, NameFacts
 from .bounded import Deadline, elapsed_ms, in_thread
 from .dns_lite import Unsupported, query_a
+from .tcp import lookup_name
 
 DNS_TIMEOUT = 2.0
 
@@ -46,7 +47,7 @@ def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool
 
 def _system(facts: NameFacts, deadline: Deadline) -> None:
     def lookup() -> list[str]:
-        infos = socket.getaddrinfo(facts.host, None, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(lookup_name(facts.host), None, proto=socket.IPPROTO_TCP)
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
     try:

@@ -10,7 +10,7 @@ import time
 
 from ..facts import PortFacts, RegistryFacts
 from .bounded import Deadline, elapsed_ms, in_thread
-from .tcp import connect, sniff
+from .tcp import connect, lookup_name, sniff
 
 HTTPS_PORT = 443
 RESOLVE_TIMEOUT = 1.0
@@ -37,7 +37,8 @@ def probe_registry(registry: str, deadline: Deadline,
     host, port = split_registry(registry)
 
     def lookup() -> str:
-        return str(socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)[0][4][0])
+        return str(socket.getaddrinfo(lookup_name(host), port,
+                                      proto=socket.IPPROTO_TCP)[0][4][0])
 
     try:
         address: str | None = in_thread(lookup, deadline.budget(RESOLVE_TIMEOUT))

@@ -40,9 +40,16 @@ def probe_port(host: str, address: str | None, port: int, deadline: Deadline, *,
     return facts
 
 
-def connect(address: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to an address literal (no name lookup), or ``OSError``."""
-    return socket.create_connection((address, port), timeout=timeout)
+def lookup_name(host: str) -> str | bytes:
+    """``host`` as handed to the resolver: an ASCII name as bytes, which the resolver takes
+    as is (a ``str`` always goes through the ``idna`` codec, a slow import)."""
+    return host.encode("ascii") if host.isascii() else host
+
+
+def connect(host: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to ``host`` (a name or an address literal), or ``OSError``."""
+    address = (lookup_name(host), port)  # bytes: fine at runtime, not in the stubs
+    return socket.create_connection(address, timeout=timeout)  # type: ignore[arg-type]
 
 
 def _connect(address: str, port: int, deadline: Deadline) -> tuple[str, str | None]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import time
 
 from ..facts import TlsFacts
 from .bounded import Deadline, elapsed_ms, in_thread
 from .certfiles import CertDir, cert_info_der, signed_by
+from .tcp import connect
 from .tls_sessions import TlsSessions, client_context, wrap
 
 HANDSHAKE_TIMEOUT = 3.0
@@ -73,7 +73,7 @@ def _exchange_blocking(facts: TlsFacts, address: str, port: int, ctx: ssl.SSLCon
     """Handshake, keep the server cert at once (a TLS 1.3 server may reject the client cert
     right after the handshake), then ask for ``/_ping``."""
     try:
-        raw = socket.create_connection((address, port), timeout=timeout)
+        raw = connect(address, port, timeout)
     except OSError as exc:
         facts.error = _ssl_text(exc)
         facts.timed_out = isinstance(exc, TimeoutError)
@@ -120,7 +120,7 @@ def _verify(certs: CertDir | None, address: str, port: int, host: str,
 
     def handshake() -> str | None:
         try:
-            with socket.create_connection((address, port), timeout=budget) as raw, \
+            with connect(address, port, budget) as raw, \
                     wrap(sessions, ctx, raw, host, port) as conn:
                 if sessions is not None:
                     sessions.keep(ctx, host, port, conn)  # a TLS 1.2 session is kept at once

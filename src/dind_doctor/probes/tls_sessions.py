@@ -7,13 +7,18 @@ connection to the same host and port, so a second handshake is a short resumptio
 
 from __future__ import annotations
 
-import ssl
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 
 def client_context(cert_dir: str | None, *, verify: bool, client_pair: bool) -> ssl.SSLContext:
     """A context as the docker CLI makes it from ``cert_dir`` (``ca.pem``, ``cert.pem``,
     ``key.pem``). Raises ``ssl.SSLError`` / ``OSError`` for files that cannot be loaded."""
+    import ssl  # loaded only when a TLS connection is made
+
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if hasattr(ssl, "VERIFY_X509_STRICT"):  # the Go client is not strict about the CA's keyUsage

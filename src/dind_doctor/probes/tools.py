@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Mapping
 
 from ..facts import ToolFact, ToolsFacts
 from .bounded import Deadline, elapsed_ms, run_all
+from .prestart import Started, quiet_env, start, which
 
 RUN_TIMEOUT = 3.0
 _VERSION = re.compile(r"v?(\d+\.\d+(?:\.\d+)?(?:[-+.][\w.]+)?)")
@@ -22,12 +22,6 @@ def plugin_dirs(env: Mapping[str, str], home: str) -> list[str]:
     return [f"{config}/cli-plugins", "/usr/local/lib/docker/cli-plugins",
             "/usr/local/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins",
             "/usr/libexec/docker/cli-plugins"]
-
-
-def start(argv: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    """Start ``argv`` (stdout and stderr together, no stdin); ``OSError`` if it cannot run."""
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(env))
 
 
 def finish(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, str]:
@@ -71,33 +65,6 @@ def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
         tool.error = _unexpected(out)
 
 
-def quiet_env(env: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment without the Docker client variables: the version
-    commands only describe the client and must never reach a daemon."""
-    quiet = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
-    quiet["DOCKER_HOST"] = "unix:///nonexistent/dind-doctor.sock"
-    if env.get("DOCKER_CONFIG"):
-        quiet["DOCKER_CONFIG"] = env["DOCKER_CONFIG"]
-    return quiet
-
-
-class Started:
-    """``docker version`` started ahead of the tools probe (it is the slowest command, and
-    it runs while the rest of the diagnosis is prepared): the process, or why it did not
-    start. ``path`` is ``None`` when there is no docker CLI on the PATH."""
-
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self.path = shutil.which("docker")
-        self.argv = _cli_argv(self.path)
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.error: OSError | None = None
-        if self.path:
-            try:
-                self.proc = start(self.argv, quiet_env(env))
-            except OSError as exc:
-                self.error = exc
-
-
 def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline,
                 cli: Started | None = None) -> ToolsFacts:
     """``cli``: the ``docker version`` run started earlier (started here otherwise)."""
@@ -109,7 +76,7 @@ def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline,
     facts.docker_cli.path = cli.path
     if cli.path:
         jobs.append(lambda: _cli(facts.docker_cli, deadline, cli))
-    facts.compose_v1.path = shutil.which("docker-compose")
+    facts.compose_v1.path = which("docker-compose")
     if facts.compose_v1.path:
         argv = [facts.compose_v1.path, "version", "--short"]
         jobs.append(lambda: _version(facts.compose_v1, argv, deadline, quiet))
@@ -122,10 +89,6 @@ def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline,
     run_all(jobs)
     facts.duration_ms = elapsed_ms(started)
     return facts
-
-
-def _cli_argv(path: str | None) -> list[str]:
-    return [path or "docker", "version", "--format", "{{.Client.Version}} {{.Client.APIVersion}}"]
 
 
 def _cli(tool: ToolFact, deadline: Deadline, cli: Started) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 import ipaddress
 import re
 
@@ -286,6 +285,8 @@ class Certificate:
         self.extended_key_usage: list[str] = []
 
     def info(self) -> CertInfo:
+        import hashlib  # loaded when there is a certificate to describe
+
         stamp = "%Y-%m-%dT%H:%M:%SZ"
         return CertInfo(subject=_rfc4514(self.subject), issuer=_rfc4514(self.issuer),
                         serial=format(self.serial, "x"),
@@ -386,6 +387,8 @@ def signed_by(cert: Certificate, issuer: Certificate) -> bool:
     signature = int.from_bytes(cert.signature, "big")
     if len(cert.signature) != size or signature >= n:
         return False
+    import hashlib
+
     digest = hashlib.new(digest_name, cert.tbs).digest()
     suffix = _DIGEST_INFO[digest_name] + digest
     expected = b"\x00\x01" + b"\xff" * (size - len(suffix) - 3) + b"\x00" + suffix
