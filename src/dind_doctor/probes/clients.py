@@ -16,7 +16,6 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from pathlib import Path
 
 from ..clients.detect import merge, parser_for
 from ..facts import ClientFact, ClientsFacts, PythonFacts, StrictTlsFact, ToolFact
@@ -111,6 +110,8 @@ def read_clients(root: str, files: list[str]) -> tuple[list[ClientFact], list[st
 
 def read_properties(path: str) -> dict[str, str]:
     """A Java .properties file (key=value or key: value, # and ! comments)."""
+    from pathlib import Path
+
     props: dict[str, str] = {}
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE]
@@ -127,6 +128,8 @@ def read_properties(path: str) -> dict[str, str]:
 
 def read_docker_config(path: str) -> tuple[list[str], str | None]:
     """Registries ``config.json`` holds credentials or helpers for, and its credsStore."""
+    from pathlib import Path
+
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE])
     except (OSError, ValueError):
@@ -226,6 +229,8 @@ def ci_file_text(env: Mapping[str, str]) -> str:
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return ""
+    from pathlib import Path
+
     try:
         return Path(root, env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml").read_text(
             encoding="utf-8", errors="replace")[:MAX_FILE]
@@ -236,6 +241,8 @@ def ci_file_text(env: Mapping[str, str]) -> str:
 def script_mentions(env: Mapping[str, str], ci_text: str | None = None) -> list[str]:
     """buildx, context and compose commands the job's CI file runs (a plain text search),
     and :data:`COMPOSE_FILE` when the project holds a compose file."""
+    from pathlib import Path
+
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return []

@@ -9,8 +9,6 @@ are the same either way.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import ipaddress
 import re
@@ -220,6 +218,9 @@ def _pem_blocks(text: bytes, labels: tuple[str, ...]) -> tuple[str, bytes]:
     body = match.group(2)
     if b":" in body:  # Proc-Type / DEK-Info headers: an encrypted key
         raise Unsupported("PEM headers")
+    import base64  # loaded when there is a PEM file to read
+    import binascii
+
     try:
         return match.group(1).decode(), base64.b64decode(b"".join(body.split()), validate=True)
     except binascii.Error as exc:
