@@ -198,7 +198,12 @@ def _network(run: _Run, endpoint: Endpoint, certs: CertDir | None,
     tls_port = next((p for p in results if p.protocol == "tls"
                      and (p.port == endpoint.port or p.port == 2376)), None)
     if tls_port is not None and address is not None:
-        from .tls import probe_tls  # loads ssl: only for a daemon that speaks TLS
+        from .tls import HANDSHAKE_TIMEOUT, probe_tls  # loads ssl: only for a TLS daemon
+
+        if endpoint.scheme == "tcp" and endpoint.tls and tls_port.port == endpoint.port:
+            # the API probe's handshake with the same daemon is under way: resume its
+            # session rather than pay a second full handshake at the same time
+            run.tls_sessions.settled.wait(run.deadline.budget(HANDSHAKE_TIMEOUT))
 
         run.put("tls", run.step("tls", lambda: probe_tls(host, address, tls_port.port, certs,
                                                          run.deadline, run.tls_sessions)))
@@ -255,7 +260,10 @@ def _socket_call(path: str, deadline: Deadline) -> Callable[[], SocketFacts]:
 
 
 def _api(run: _Run, endpoint: Endpoint) -> None:
-    run.put("api", probe_api(endpoint, run.deadline, run.tls_sessions))
+    try:
+        run.put("api", probe_api(endpoint, run.deadline, run.tls_sessions))
+    finally:
+        run.tls_sessions.settled.set()  # no session to wait for any more
 
 
 def _registry(run: _Run, registry: str) -> None:

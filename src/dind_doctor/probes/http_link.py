@@ -148,7 +148,6 @@ class ApiLink:
             cause = f"{self._conn()}: Failed to establish a new connection: {exc}"
             raise LinkError("ConnectionError",
                             self._retries(path, f"NewConnectionError({cause!r})")) from None
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if ctx is not None:
             try:
                 sock = wrap(self.sessions, ctx, sock, self.host, self.port)

@@ -42,6 +42,9 @@ class TlsSessions:
         self._lock = threading.Lock()
         self._contexts: dict[tuple[str | None, bool, bool], ssl.SSLContext] = {}
         self._sessions: dict[tuple[int, str, int], ssl.SSLSession] = {}
+        # set once a session was kept (or nobody is going to keep one): a probe about to
+        # open a second connection to the same daemon may wait for it, to resume it
+        self.settled = threading.Event()
 
     def context(self, cert_dir: str | None, *, verify: bool, client_pair: bool) -> ssl.SSLContext:
         key = (cert_dir.rstrip("/") or "/" if cert_dir else None, verify, client_pair)
@@ -65,6 +68,7 @@ class TlsSessions:
         if session is not None and session.has_ticket:
             with self._lock:
                 self._sessions[(id(ctx), host, port)] = session
+            self.settled.set()
 
 
 def wrap(sessions: TlsSessions | None, ctx: ssl.SSLContext, raw: object, host: str,
