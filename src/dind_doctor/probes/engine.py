@@ -26,7 +26,7 @@ from .docker_api import probe_api
 from .environment import effective_environ, probe_environment
 from .host import probe_host
 from .names import probe_name
-from .prestart import Started, take
+from .prestart import Started, sessions, take
 from .sockets import probe_socket
 from .tcp import probe_port
 from .tls_sessions import TlsSessions
@@ -151,6 +151,8 @@ def collect(timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None, 
     cli = take(environ) if given is None else Started(environ)
     facts = Facts(tool_version=__version__, collected_at=_now(), timeout_s=timeout)
     run = _Run(facts, deadline, progress)
+    if given is None:  # the session of a handshake the command line made meanwhile
+        run.tls_sessions = sessions()
     try:
         env = run.step("env", lambda: probe_environment(environ))
         if env is not None:
