@@ -42,10 +42,14 @@ DENIED_STDLIB = ("http", "email", "xml", "urllib.request", "multiprocessing", "s
 TLS_ONLY = ("ssl", "_ssl")
 
 BOOTSTRAP = """
-import atexit, json, runpy, sys
+import json, os, runpy, sys
 before = set(sys.modules)
 out, sys.argv = sys.argv[1], ["dind-doctor", *sys.argv[2:]]
-atexit.register(lambda: json.dump(sorted(set(sys.modules) - before), open(out, "w")))
+exit_now = os._exit  # the command ends with it, skipping atexit: list the modules first
+def listed_exit(code):
+    json.dump(sorted(set(sys.modules) - before), open(out, "w"))
+    exit_now(code)
+os._exit = listed_exit
 runpy.run_module("dind_doctor", run_name="__main__", alter_sys=True)
 """
 
