@@ -115,8 +115,11 @@ class _Step:
         self.run._announce(self.name, "done")
 
     def wait(self) -> Any:
-        """The probe's result; ``None`` (and a ProbeError) for a crash or the deadline."""
-        if not self._job.wait(self.run.deadline.remaining() + 0.2):
+        """The probe's result; ``None`` (and a ProbeError) for a crash or the deadline.
+        A sequence (``announce=False``) is given a little longer, so that the probe in it
+        that overran is the one named."""
+        grace = 0.2 if self.announce else 0.25
+        if not self._job.wait(self.run.deadline.remaining() + grace):
             self.run.error(ProbeError(
                 self.name, f"did not finish before the {self.run.deadline.total:g} s deadline",
                 timed_out=True))
