@@ -46,8 +46,9 @@ import dind_doctor  # noqa: E402
 TOOL = [sys.executable, "-m", "dind_doctor"]
 DEADLINE = 8.0
 # the interpreter and the standard-library modules the probes cannot do without: what any
-# Python implementation of the diagnosis pays before its first line runs
-FLOOR = "asyncio, ssl, argparse, json, dataclasses"
+# Python implementation of the diagnosis pays before its first line runs (ssl: TLS only)
+FLOOR = "socket, threading, subprocess, argparse, json, dataclasses"
+FLOOR_TLS = FLOOR + ", ssl"
 HANG_SLACK = 0.5
 
 
@@ -192,8 +193,9 @@ def main() -> int:
                 argv = [*TOOL, output, "-q", "--timeout", str(DEADLINE)]
                 rows.append(paired(f"{label}, `dind-doctor {output}`", argv, env, host, port,
                                    is_tls, args.runs).row())
-            rows.append(paired(f"{label}, floor: `python -c 'import {FLOOR}'`",
-                               [sys.executable, "-c", f"import {FLOOR}"], env, host, port,
+            floor = FLOOR_TLS if is_tls else FLOOR
+            rows.append(paired(f"{label}, floor: `python -c 'import {floor}'`",
+                               [sys.executable, "-c", f"import {floor}"], env, host, port,
                                is_tls, args.runs).row())
     finally:
         tls.stop()

@@ -2,7 +2,8 @@
 
 Each case runs the real command in a fresh interpreter against a real daemon and lists
 ``sys.modules`` at exit. A module outside the allowed set fails the test: no Docker SDK,
-requests or urllib3, no Textual, no YAML/TOML parsers, no report-file renderers. A new
+requests or urllib3, no Textual, no YAML/TOML parsers, no report-file renderers, no asyncio
+(the probes are blocking calls in threads), and no ssl unless a TLS connection was made. A new
 module on these paths belongs in ``ALLOWED_OWN`` only if the default run really needs it.
 """
 
@@ -33,15 +34,22 @@ ALLOWED_OWN = (
     "dind_doctor.render", "dind_doctor.render.json", "dind_doctor.render.wrap",
     "dind_doctor.render.progress", "dind_doctor.render.style", "dind_doctor.render.text",
 )
-# standard-library packages that only a heavy client or a report file would pull in
+# standard-library packages that only a heavy client or a report file would pull in, and
+# the event-loop machinery the blocking, threaded probes do without
 DENIED_STDLIB = ("http", "email", "xml", "urllib.request", "multiprocessing", "sqlite3",
-                 "unittest", "tkinter", "pydoc", "doctest")
+                 "unittest", "tkinter", "pydoc", "doctest", "asyncio", "concurrent")
+# loaded only when a TLS connection is made
+TLS_ONLY = ("ssl", "_ssl")
 
 BOOTSTRAP = """
-import atexit, json, runpy, sys
+import json, os, runpy, sys
 before = set(sys.modules)
 out, sys.argv = sys.argv[1], ["dind-doctor", *sys.argv[2:]]
-atexit.register(lambda: json.dump(sorted(set(sys.modules) - before), open(out, "w")))
+exit_now = os._exit  # the command ends with it, skipping atexit: list the modules first
+def listed_exit(code):
+    json.dump(sorted(set(sys.modules) - before), open(out, "w"))
+    exit_now(code)
+os._exit = listed_exit
 runpy.run_module("dind_doctor", run_name="__main__", alter_sys=True)
 """
 
@@ -84,6 +92,7 @@ def test_json_on_a_healthy_tls_daemon(dockerd_tls, certs, tmp_path):
     modules, code = loaded_modules(["--json", "-q"], env, tmp_path)
     assert code in (0, 1)
     assert "dind_doctor.probes.http_link" in modules  # the API was really asked
+    assert "ssl" in modules  # the guard for the plain daemon below can see it
     assert unexpected(modules) == []
 
 
@@ -93,6 +102,7 @@ def test_json_and_text_on_a_healthy_plain_daemon(dockerd_plain, tmp_path):
         modules, _ = loaded_modules([output, "-q"], env, tmp_path)
         assert "dind_doctor.report" in modules
         assert unexpected(modules) == [], output
+        assert [m for m in TLS_ONLY if m in modules] == [], output  # no TLS on a plain link
 
 
 def test_wait_on_a_healthy_daemon(dockerd_plain, tmp_path):
@@ -100,6 +110,7 @@ def test_wait_on_a_healthy_daemon(dockerd_plain, tmp_path):
     modules, code = loaded_modules(["wait", "--timeout", "20", "-q"], env, tmp_path)
     assert code == 0
     assert unexpected(modules) == []
+    assert [m for m in TLS_ONLY if m in modules] == []
 
 
 def test_the_guard_sees_a_heavy_import(dockerd_plain, tmp_path):
@@ -108,5 +119,5 @@ def test_the_guard_sees_a_heavy_import(dockerd_plain, tmp_path):
     modules, _ = loaded_modules(["--json", "-q", "--junit", str(tmp_path / "j.xml")], env,
                                 tmp_path)
     assert "dind_doctor.render.junit" in unexpected(modules)
-    assert unexpected(["docker", "requests", "json", "dind_doctor.tui.app"]) == [
-        "docker", "requests", "dind_doctor.tui.app"]
+    assert unexpected(["docker", "requests", "json", "dind_doctor.tui.app", "asyncio.events"]) \
+        == ["docker", "requests", "dind_doctor.tui.app", "asyncio.events"]

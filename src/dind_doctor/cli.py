@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .commands import diagnose
-from .commands.output import EXIT_OK, EXIT_TOOL
 
 DESCRIPTION = """\
 Find the first broken link in a GitLab CI Docker-in-Docker (DinD) setup, and say how to fix it.
@@ -56,6 +54,27 @@ Examples:
   dind-doctor --save-facts facts.json  # keep the observations as a CI artifact
   dind-doctor --replay facts.json      # analyse them later, on a laptop
 """
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's layout at the terminal's width, read without loading :mod:`shutil` (argparse
+    would, for every parser it builds, even when no help is printed)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, the terminal's, else 80."""
+    columns = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 @dataclass(frozen=True)
@@ -142,7 +161,7 @@ def _attach_subcommands(parser: argparse.ArgumentParser, argv: Sequence[str] | N
     for sub in SUBCOMMANDS:
         sub_parser = subparsers.add_parser(
             sub.name, help=sub.help, description=sub.help,
-            formatter_class=argparse.RawDescriptionHelpFormatter)
+            formatter_class=_Formatter)
         if named is not None and sub.name not in named:
             continue
         module = importlib.import_module(sub.module)
@@ -155,10 +174,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The full parser; with ``argv``, only the sub-command it names is loaded."""
     parser = _Parser(
         prog="dind-doctor", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"dind-doctor {__version__}")
     _attach_subcommands(parser, argv)
+    from .commands import diagnose
+
     diagnose.add_arguments(parser)
     parser.late_defaults = {}
     for action in parser._actions:
@@ -168,10 +189,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _diagnoses_live(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` asks for the default command's live diagnosis (no sub-command, no
+    replay, help or version); a wrong guess costs one ``docker version`` run."""
+    commands = {sub.name for sub in SUBCOMMANDS}
+    return not any(arg in commands or arg in ("-h", "--help")
+                   or arg.startswith(("--rep", "--ve", "--he=", "--hel=")) for arg in argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _diagnoses_live(argv):
+        from .probes import prestart
+
+        prestart.begin()  # the slowest probe runs while the rest of the tool loads
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from .commands import diagnose
+    from .commands.output import EXIT_OK, EXIT_TOOL
+
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", diagnose.run)
     try:
         return handler(args)
@@ -183,8 +219,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         print(f"dind-doctor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         if os.environ.get("DIND_DOCTOR_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             print("dind-doctor: set DIND_DOCTOR_DEBUG=1 for details; please report this.",
                   file=sys.stderr)
         return EXIT_TOOL
+
+
+def run() -> None:
+    """The console entry point (and ``python -m dind_doctor``): :func:`main`, then exit at
+    once. The interpreter's teardown (collecting every module and object, about 10 ms) buys
+    nothing here: the output is flushed, files are closed, and a probe abandoned at the
+    deadline must not hold the exit up."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe or stream: nothing more to say there
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

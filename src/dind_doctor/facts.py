@@ -12,8 +12,10 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from .config.filefacts import CiFileFacts, RunnerConfigFacts
 
@@ -386,7 +388,8 @@ class Facts:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.dumps(), encoding="utf-8")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.dumps())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Facts:
@@ -406,7 +409,8 @@ class Facts:
     @classmethod
     def load(cls, path: str | Path) -> Facts:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except OSError as exc:
             raise FactsFormatError(f"cannot read facts file {path}: {exc.strerror}") from exc
         try:

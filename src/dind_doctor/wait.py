@@ -10,7 +10,6 @@ re-reads the environment and re-derives the endpoint exactly as the probe engine
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -90,15 +89,15 @@ def _pollable(endpoint: Endpoint) -> bool:
     return endpoint.scheme in ("tcp", "unix")
 
 
-async def poll_once(endpoint: Endpoint, budget: float) -> ApiFacts:
+def poll_once(endpoint: Endpoint, budget: float) -> ApiFacts:
     """One ``/_ping`` (+ version, info) through the engine's API probe, bounded by ``budget``."""
     from .probes.bounded import Deadline
     from .probes.docker_api import probe_api
 
-    return await probe_api(endpoint, Deadline(budget))
+    return probe_api(endpoint, Deadline(budget))
 
 
-async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None = None,
+def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None = None,
                           on_attempt: OnAttempt | None = None) -> WaitResult:
     """Poll until the daemon answers or ``timeout`` seconds passed. Never raises for I/O."""
     started = time.monotonic()
@@ -116,7 +115,7 @@ async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None =
         if _key(endpoint) != last_url:  # the endpoint changed: poll eagerly again
             last_url, delay = _key(endpoint), FIRST_DELAY
         budget = max(0.05, min(ATTEMPT_TIMEOUT, end - time.monotonic()))
-        api = await poll_once(endpoint, budget)
+        api = poll_once(endpoint, budget)
         attempt = Attempt(round(time.monotonic() - started, 2), _key(endpoint), api.ping_ok,
                           "" if api.ping_ok else describe_problem(api))
         result.attempts.append(attempt)
@@ -128,7 +127,7 @@ async def wait_for_daemon(timeout: float, *, environ: Mapping[str, str] | None =
         left = end - time.monotonic()
         if left <= 0:
             break
-        await asyncio.sleep(min(delay, left))
+        time.sleep(min(delay, left))
         delay = min(MAX_DELAY, delay * BACKOFF)
     result.elapsed = round(time.monotonic() - started, 2)
     return result

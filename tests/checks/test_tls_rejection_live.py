@@ -12,14 +12,14 @@ from tests.support.certs import make_client_cert
 pytestmark = pytest.mark.dockerd
 
 
-async def test_expired_client_cert_from_the_right_ca_points_at_validity(dockerd_tls, certs,
+def test_expired_client_cert_from_the_right_ca_points_at_validity(dockerd_tls, certs,
                                                                          tmp_path):
     client = tmp_path / "client"
     make_client_cert(certs, client, expired=True)
     environ = {"DOCKER_HOST": f"tcp://localhost:{dockerd_tls.tcp_port}",
                "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(client),
                "HOME": "/nonexistent"}
-    facts = await collect(6, environ=environ)
+    facts = collect(6, environ=environ)
     assert facts.tls is not None and facts.tls.client_cert_accepted is False, facts.tls
     report = build_report(facts)
     by_id = {f.id: f for f in report.findings}

@@ -3,7 +3,6 @@ tool's probes against the same environment, so a client view can be compared wit
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -73,7 +72,7 @@ def run_node(mode: str, env: Mapping[str, str], *args: str) -> dict:
 
 def diagnose(env: Mapping[str, str]) -> tuple[Facts, list[ClientView]]:
     """The tool's real probes in this environment, and the client views built from them."""
-    facts = asyncio.run(collect(8.0, environ=env, settle=0))
+    facts = collect(8.0, environ=env, settle=0)
     return facts, views(facts, Context(facts).endpoint)
 
 

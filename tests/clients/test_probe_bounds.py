@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def test_the_jobs_python_is_not_asked_when_no_python_is_in_play(tmp_path: Path) 
     Path(env["CI_PROJECT_DIR"], ".gitlab-ci.yml").write_text(
         "build:\n  script:\n    - docker build -t app .\n")
     started = time.monotonic()
-    facts = asyncio.run(probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8)))
+    facts = probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8))
     assert time.monotonic() - started < 1
     assert facts.python is None
 
@@ -38,7 +37,7 @@ def test_the_jobs_python_is_not_asked_when_no_python_is_in_play(tmp_path: Path) 
 def test_a_hanging_python_costs_one_timeout(tmp_path: Path) -> None:
     env = fake_python(tmp_path, "exec /bin/sleep 30")
     started = time.monotonic()
-    facts = asyncio.run(probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8)))
+    facts = probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8))
     assert time.monotonic() - started < 5
     assert facts.python is not None and "did not finish" in (facts.python.error or "")
     assert facts.clients == [] and facts.strict_tls is None
@@ -46,7 +45,7 @@ def test_a_hanging_python_costs_one_timeout(tmp_path: Path) -> None:
 
 def test_a_python_that_prints_nonsense(tmp_path: Path) -> None:
     env = fake_python(tmp_path, "echo 'not json'")
-    facts = asyncio.run(probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8)))
+    facts = probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8))
     assert facts.python is not None and facts.python.error.startswith("unexpected output")
 
 
@@ -57,6 +56,6 @@ def test_unreadable_and_huge_build_files(tmp_path: Path) -> None:
                                            b'", "dependencies": {"dockerode": "4.0.2"}}')
     (project / "pom.xml").mkdir()  # a directory named like a build file
     env = {"PATH": "", "HOME": str(tmp_path), "CI_PROJECT_DIR": str(project)}
-    facts = asyncio.run(probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8)))
+    facts = probe_clients(env, str(tmp_path), ENDPOINT, Deadline(8))
     assert facts.files == ["package.json"]
     assert facts.clients == []  # cut at 1 MiB: not valid JSON any more, so nothing is claimed

@@ -6,7 +6,6 @@ Each situation is observed twice: by the probe and by the Docker SDK (the refere
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import socket
@@ -52,7 +51,7 @@ def observed(facts: ApiFacts) -> dict:
 
 
 def probe(endpoint: Endpoint) -> ApiFacts:
-    return asyncio.run(probe_api(endpoint, Deadline(TIMEOUT)))
+    return probe_api(endpoint, Deadline(TIMEOUT))
 
 
 def assert_same_as_sdk(endpoint: Endpoint) -> ApiFacts:
@@ -213,7 +212,7 @@ def http_server() -> Iterator[Callable[[Callable[[str], bytes]], _Server]]:
         server.sock.close()
 
 
-def test_chunked_and_sized_bodies_over_one_connection(http_server):
+def test_chunked_and_sized_bodies_over_kept_alive_connections(http_server):
     def respond(path: str) -> bytes:
         if path.endswith("/_ping"):
             return b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
@@ -228,7 +227,7 @@ def test_chunked_and_sized_bodies_over_one_connection(http_server):
     assert facts.ping_ok, facts.error
     assert facts.version == {"Version": "29.1.0", "ApiVersion": "1.52"}
     assert facts.info == {"Driver": "overlay2"}
-    assert server.connections == 1
+    assert server.connections == 2  # /_ping, /version, the bridge on one; /info meanwhile
 
 
 def test_a_daemon_with_a_raised_api_floor_is_healthy(http_server):

@@ -86,22 +86,22 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-async def test_same_facts_as_dnspython(dns_server, case):
+def test_same_facts_as_dnspython(dns_server, case):
     server = dns_server(CASES[case])
     env = EnvFacts(resolv_nameservers=["127.0.0.1"])
-    ours = await probe_name("docker", env, Deadline(0.6), use_system=False,
-                            dns_port=server.port)
+    ours = probe_name("docker", env, Deadline(0.6), use_system=False,
+                      dns_port=server.port)
     reference = NameFacts(host="docker")
-    await names.dns_with_dnspython(reference, ["127.0.0.1"], Deadline(0.6), server.port)
+    names.dns_with_dnspython(reference, ["127.0.0.1"], Deadline(0.6), server.port)
     assert (ours.dns, ours.dns_error, ours.dns_server) == \
         (reference.dns, reference.dns_error, reference.dns_server)
     assert server.queries >= 2
 
 
-async def test_a_plain_answer_is_asked_once(dns_server):
+def test_a_plain_answer_is_asked_once(dns_server):
     """One query: dnspython (which would ask again) stays out of the common case."""
     server = dns_server(CASES["two-addresses"])
-    facts = await probe_name("docker", EnvFacts(resolv_nameservers=["127.0.0.1"]), Deadline(2),
-                             use_system=False, dns_port=server.port)
+    facts = probe_name("docker", EnvFacts(resolv_nameservers=["127.0.0.1"]), Deadline(2),
+                       use_system=False, dns_port=server.port)
     assert facts.dns == ["172.18.0.2", "172.18.0.3"] and facts.addresses
     assert server.queries == 1

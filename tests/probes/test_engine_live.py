@@ -20,8 +20,8 @@ def tls_env(port: int, client_dir, host: str = "localhost") -> dict[str, str]:
             "DOCKER_CERT_PATH": str(client_dir), "HOME": "/nonexistent"}
 
 
-async def test_plain_daemon(dockerd_plain):
-    facts = await collect(6, environ={"DOCKER_HOST": dockerd_plain.tcp_url})
+def test_plain_daemon(dockerd_plain):
+    facts = collect(6, environ={"DOCKER_HOST": dockerd_plain.tcp_url})
     port = facts.port(dockerd_plain.tcp_port)
     assert port.state == "open" and port.protocol == "http"
     assert "Api-Version" in port.protocol_detail
@@ -32,8 +32,8 @@ async def test_plain_daemon(dockerd_plain):
     assert facts.probe_errors == []
 
 
-async def test_tls_daemon_with_the_right_certs(dockerd_tls, certs):
-    facts = await collect(6, environ=tls_env(dockerd_tls.tcp_port, certs.client_dir))
+def test_tls_daemon_with_the_right_certs(dockerd_tls, certs):
+    facts = collect(6, environ=tls_env(dockerd_tls.tcp_port, certs.client_dir))
     port = facts.port(dockerd_tls.tcp_port)
     assert port.protocol == "tls"
     assert facts.tls.handshake_ok and facts.tls.client_cert_sent
@@ -46,71 +46,71 @@ async def test_tls_daemon_with_the_right_certs(dockerd_tls, certs):
     assert facts.api.ping_ok, facts.api.error
 
 
-async def test_plain_client_on_the_tls_port(dockerd_tls):
-    facts = await collect(6, environ={"DOCKER_HOST": dockerd_tls.tcp_url, "HOME": "/nonexistent"})
+def test_plain_client_on_the_tls_port(dockerd_tls):
+    facts = collect(6, environ={"DOCKER_HOST": dockerd_tls.tcp_url, "HOME": "/nonexistent"})
     assert facts.port(dockerd_tls.tcp_port).protocol == "tls"
     assert not facts.api.ping_ok
     assert "HTTP request to an HTTPS server" in facts.api.error
 
 
-async def test_tls_client_on_a_plain_port(dockerd_plain, certs):
-    facts = await collect(6, environ=tls_env(dockerd_plain.tcp_port, certs.client_dir,
-                                             host="127.0.0.1"))
+def test_tls_client_on_a_plain_port(dockerd_plain, certs):
+    facts = collect(6, environ=tls_env(dockerd_plain.tcp_port, certs.client_dir,
+                                       host="127.0.0.1"))
     assert facts.port(dockerd_plain.tcp_port).protocol == "http"
     assert facts.tls is None
     assert not facts.api.ping_ok and facts.api.error
 
 
-async def test_stale_ca_is_unknown_authority(dockerd_tls, certs, tmp_path):
+def test_stale_ca_is_unknown_authority(dockerd_tls, certs, tmp_path):
     other = make_ca(tmp_path / "other-ca")
     client = clone_certset(certs, tmp_path / "set").client_dir
     shutil.copy(other.cert if hasattr(other, "cert") else tmp_path / "other-ca" / "cert.pem",
                 client / "ca.pem")
-    facts = await collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
+    facts = collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
     assert facts.tls.verify_error == "unknown-authority"
     assert facts.certs.server_signed_by_ca is False
     assert facts.certs.cert_signed_by_ca is False
 
 
-async def test_name_not_in_server_cert(dockerd_factory, certs, tmp_path):
+def test_name_not_in_server_cert(dockerd_factory, certs, tmp_path):
     broken = clone_certset(certs, tmp_path / "set")
     issued = make_server_cert(certs, tmp_path / "srv", without=("localhost",))
     shutil.copy(issued.cert, broken.server_cert)
     shutil.copy(issued.key, broken.server_key)
     daemon = dockerd_factory(tcp="tls", certs=broken)
-    facts = await collect(6, environ=tls_env(daemon.tcp_port, broken.client_dir))
+    facts = collect(6, environ=tls_env(daemon.tcp_port, broken.client_dir))
     assert facts.tls.handshake_ok
     assert facts.tls.verify_error == "hostname-mismatch"
     assert "localhost" not in facts.tls.server_cert.sans_dns
 
 
-async def test_expired_server_cert(dockerd_factory, certs, tmp_path):
+def test_expired_server_cert(dockerd_factory, certs, tmp_path):
     broken = clone_certset(certs, tmp_path / "set")
     issued = make_server_cert(certs, tmp_path / "srv", expired=True)
     shutil.copy(issued.cert, broken.server_cert)
     shutil.copy(issued.key, broken.server_key)
     daemon = dockerd_factory(tcp="tls", certs=broken)
-    facts = await collect(6, environ=tls_env(daemon.tcp_port, broken.client_dir))
+    facts = collect(6, environ=tls_env(daemon.tcp_port, broken.client_dir))
     assert facts.tls.verify_error == "expired"
 
 
-async def test_client_without_cert_is_rejected(dockerd_tls, certs, tmp_path):
+def test_client_without_cert_is_rejected(dockerd_tls, certs, tmp_path):
     client = tmp_path / "only-ca"
     client.mkdir()
     shutil.copy(certs.client_ca, client / "ca.pem")
-    facts = await collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
+    facts = collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
     assert facts.tls is not None, (facts.ports, facts.probe_errors)
     assert facts.tls.client_cert_sent is False
     assert facts.tls.client_cert_accepted is False
 
 
-async def test_garbage_cert_files_are_findings_not_crashes(dockerd_tls, certs, tmp_path):
+def test_garbage_cert_files_are_findings_not_crashes(dockerd_tls, certs, tmp_path):
     client = clone_certset(certs, tmp_path / "set").client_dir
     write_garbage_pem(client / "cert.pem", "cert")
     write_garbage_pem(client / "key.pem", "text")
     (client / "ca.pem").unlink()
     (client / "ca.pem").mkdir()
-    facts = await collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
+    facts = collect(6, environ=tls_env(dockerd_tls.tcp_port, client))
     assert facts.certs.cert.parse_error and not facts.certs.cert.parsed
     assert facts.certs.key.parse_error
     assert "dir" in facts.certs.ca.parse_error
@@ -118,30 +118,30 @@ async def test_garbage_cert_files_are_findings_not_crashes(dockerd_tls, certs, t
     assert facts.probe_errors == []
 
 
-async def test_unix_socket_answers(dockerd_vfs):
-    facts = await collect(6, environ={"DOCKER_HOST": dockerd_vfs.unix_url}, alias="localhost")
+def test_unix_socket_answers(dockerd_vfs):
+    facts = collect(6, environ={"DOCKER_HOST": dockerd_vfs.unix_url}, alias="localhost")
     sock = facts.socket(str(dockerd_vfs.unix_socket))
     assert sock.ping == "ok" and sock.api_version
     assert facts.api.info["Driver"] == "vfs"
 
 
-async def test_socket_path_that_is_a_directory(tmp_path):
-    facts = await collect(3, environ={"DOCKER_HOST": f"unix://{tmp_path}"}, alias="localhost")
+def test_socket_path_that_is_a_directory(tmp_path):
+    facts = collect(3, environ={"DOCKER_HOST": f"unix://{tmp_path}"}, alias="localhost")
     assert facts.socket(str(tmp_path)).ping == "not-a-socket"
     assert not facts.api.ping_ok
 
 
-async def test_port_that_accepts_and_never_answers_is_bounded(black_hole_port):
+def test_port_that_accepts_and_never_answers_is_bounded(black_hole_port):
     started = time.monotonic()
-    facts = await collect(3, environ={"DOCKER_HOST": f"tcp://127.0.0.1:{black_hole_port}"},
-                          settle=0)
+    facts = collect(3, environ={"DOCKER_HOST": f"tcp://127.0.0.1:{black_hole_port}"},
+                    settle=0)
     elapsed = time.monotonic() - started
     assert facts.port(black_hole_port).protocol == "silent"
     assert not facts.api.ping_ok
     assert elapsed < 3.5
 
 
-async def test_daemon_that_opens_its_port_late_is_seen_as_a_race():
+def test_daemon_that_opens_its_port_late_is_seen_as_a_race():
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -156,7 +156,7 @@ async def test_daemon_that_opens_its_port_late_is_seen_as_a_race():
 
     threading.Thread(target=open_late, daemon=True).start()
     try:
-        facts = await collect(6, environ={"DOCKER_HOST": f"tcp://127.0.0.1:{port}"}, settle=3)
+        facts = collect(6, environ={"DOCKER_HOST": f"tcp://127.0.0.1:{port}"}, settle=3)
     finally:
         listener.close()
     first = facts.port(port)
@@ -164,7 +164,7 @@ async def test_daemon_that_opens_its_port_late_is_seen_as_a_race():
     assert first.opened_after_ms >= 700
 
 
-async def test_unparsable_docker_host():
-    facts = await collect(3, environ={"DOCKER_HOST": "tcp://[::1"}, alias="localhost")
+def test_unparsable_docker_host():
+    facts = collect(3, environ={"DOCKER_HOST": "tcp://[::1"}, alias="localhost")
     assert facts.api.attempted is False
     assert facts.probe_errors == []

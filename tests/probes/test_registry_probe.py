@@ -26,7 +26,7 @@ needs_netns = pytest.mark.skipif(
     reason="needs root, unshare(1) and ip(8) for a private network namespace")
 
 CHILD = r"""
-import asyncio, http.server, json, ssl, sys, threading
+import http.server, json, ssl, sys, threading
 from pathlib import Path
 from dind_doctor.checks.base import REGISTRY, run_all
 from dind_doctor.probes.bounded import Deadline
@@ -47,7 +47,7 @@ if mode == "tls":
     ctx.load_cert_chain(f"{certdir}/server/cert.pem", f"{certdir}/server/key.pem")
     server.socket = ctx.wrap_socket(server.socket, server_side=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
-probed = asyncio.run(probe_registry("10.99.0.1:5050", Deadline(8)))
+probed = probe_registry("10.99.0.1:5050", Deadline(8))
 info = json.loads(Path("tests/data/info/dockerd-20.10-plain.json").read_text())
 facts = FactsBuilder.healthy_tls().env(CI_REGISTRY="10.99.0.1:5050").build()
 facts.api.info = {k: info[k] for k in ("ServerVersion", "Driver", "RegistryConfig")}

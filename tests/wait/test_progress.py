@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 
@@ -77,7 +76,7 @@ def test_reasons_are_short_and_name_the_cause():
 def test_the_wait_ends_at_its_deadline_without_a_daemon():
     env = {"DOCKER_HOST": f"tcp://127.0.0.1:{unused_port()}", "HOME": "/root"}
     seen: list[Attempt] = []
-    result = asyncio.run(wait_for_daemon(1.5, environ=env, on_attempt=lambda a, _e: seen.append(a)))
+    result = wait_for_daemon(1.5, environ=env, on_attempt=lambda a, _e: seen.append(a))
     assert not result.ready and result.gave_up == ""
     assert 1.5 <= result.elapsed < 3.0
     assert len(seen) == len(result.attempts) >= 3  # backoff: several polls in 1.5 s
@@ -86,14 +85,14 @@ def test_the_wait_ends_at_its_deadline_without_a_daemon():
 
 
 def test_an_endpoint_that_cannot_be_polled_stops_at_once():
-    result = asyncio.run(wait_for_daemon(30, environ={"DOCKER_HOST": "ssh://user@host"}))
+    result = wait_for_daemon(30, environ={"DOCKER_HOST": "ssh://user@host"})
     assert not result.ready and result.attempts == []
     assert "ssh" in result.gave_up
 
 
 def test_a_missing_socket_is_named_as_such(tmp_path):
     env = {"DOCKER_HOST": f"unix://{tmp_path}/docker.sock", "HOME": str(tmp_path)}
-    result = asyncio.run(wait_for_daemon(0.3, environ=env))
+    result = wait_for_daemon(0.3, environ=env)
     assert result.attempts and not result.ready
     for attempt in result.attempts:
         assert attempt.problem.startswith("no socket at that path"), attempt.problem
@@ -106,7 +105,7 @@ def test_a_socket_nobody_listens_on_is_refused_not_closed(tmp_path):
     with socket.socket(socket.AF_UNIX) as bound:
         bound.bind(str(path))  # the file exists; nothing accepts on it
         env = {"DOCKER_HOST": f"unix://{path}", "HOME": str(tmp_path)}
-        result = asyncio.run(wait_for_daemon(0.3, environ=env))
+        result = wait_for_daemon(0.3, environ=env)
     assert result.attempts[0].problem.startswith("connection refused"), result.attempts[0]
 
 

@@ -8,7 +8,6 @@ link already failed (``blocked_by``), and turns a crashing check into an ``error
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -189,6 +188,8 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
     try:
         verdict = chk.judge(ctx)
     except Exception as exc:  # a crashing check is a result, not a crash of the tool
+        import traceback
+
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return Finding(
             chk.id, chk.link, Status.ERROR, chk.title,

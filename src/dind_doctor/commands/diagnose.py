@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import TYPE_CHECKING
 
@@ -64,9 +63,8 @@ def _load_or_collect(args: argparse.Namespace) -> Facts:
 
     progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
     try:
-        return asyncio.run(collect(args.timeout, progress, settle=max(0.0, args.settle),
-                                   alias=args.alias,
-                                   config_files=config_files(args)))
+        return collect(args.timeout, progress, settle=max(0.0, args.settle), alias=args.alias,
+                       config_files=config_files(args))
     finally:
         if progress is not None:
             progress.close()

@@ -7,7 +7,6 @@ report (the first broken link and its fix) goes to stdout; the exit code is then
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from ..argtypes import seconds_up_to
@@ -47,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from ..wait import WaitProgress, wait_for_daemon
 
     progress = None if args.quiet else WaitProgress(sys.stderr, args.timeout)
-    result = asyncio.run(wait_for_daemon(args.timeout, on_attempt=progress))
+    result = wait_for_daemon(args.timeout, on_attempt=progress)
     if result.ready:
         if progress is not None:
             progress.finish(f"dind-doctor: the Docker daemon answered at "
@@ -67,7 +66,7 @@ def _diagnose(args: argparse.Namespace) -> int:
     from ..probes.engine import collect
     from ..report import build_report
 
-    facts = asyncio.run(collect(DIAGNOSIS_TIMEOUT, None, alias=args.alias))
+    facts = collect(DIAGNOSIS_TIMEOUT, None, alias=args.alias)
     if args.save_facts:
         save_facts(facts, args.save_facts)  # the wait's verdict stands without the file
     report = build_report(facts)

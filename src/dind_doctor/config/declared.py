@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from .filefacts import CiFileFacts, JobDecl, RunnerConfigFacts, RunnerDecl, ServiceDecl
 from .images import parse_image
@@ -85,6 +84,8 @@ def docker_host(job: JobDecl) -> tuple[str | None, str | None, int | None]:
     value = expand(raw, job.variables).strip()
     if "$" in value or not value.startswith(("tcp://", "http://", "https://")):
         return raw, None, None
+    from urllib.parse import urlsplit  # loaded when a job declares a DOCKER_HOST
+
     try:
         parts = urlsplit(value)
         return raw, parts.hostname, parts.port

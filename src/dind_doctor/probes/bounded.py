@@ -1,16 +1,18 @@
-"""Time limits for probes, including blocking calls that must not outlive the run."""
+"""Time limits for probes, including blocking calls that must not outlive the run.
+
+Probes are plain blocking functions; concurrency is daemon threads. An abandoned daemon
+thread never delays interpreter exit, so a resolver or socket that never answers cannot
+hang the tool (unlike a thread pool, whose workers are joined at exit).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 T = TypeVar("T")
-V = TypeVar("V")  # what a thread hands over: a result or an exception
 
 
 class Deadline:
@@ -28,34 +30,58 @@ class Deadline:
         return max(0.05, min(wanted, self.remaining()))
 
 
-async def in_thread(fn: Callable[[], T], timeout: float) -> T:
-    """Run a blocking call in a daemon thread; give up after ``timeout`` seconds.
+class Background:
+    """One call running in a daemon thread; :meth:`result` waits for it, bounded."""
 
-    Unlike the default executor, an abandoned daemon thread never delays interpreter exit,
-    so a resolver or socket that never answers cannot hang the tool.
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
+    def __init__(self, fn: Callable[[], Any], name: str = "dind-doctor-probe",
+                 on_done: Callable[[], None] | None = None) -> None:
+        self._fn = fn
+        self._on_done = on_done
+        self._done = threading.Event()
+        self._value: Any = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._work, name=name, daemon=True).start()
 
-    def settle(setter: Callable[[V], None], value: V) -> None:
-        if not future.done():
-            setter(value)
-
-    def hand_over(setter: Callable[[V], None], value: V) -> None:
-        # RuntimeError: the run already ended and nobody waits for this answer
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, setter, value)
-
-    def work() -> None:
+    def _work(self) -> None:
         try:
-            result = fn()
-        except BaseException as exc:  # handed to the awaiting coroutine
-            hand_over(future.set_exception, exc)
-        else:
-            hand_over(future.set_result, result)
+            self._value = self._fn()
+        except BaseException as exc:  # handed to whoever waits for the result
+            self._error = exc
+        finally:
+            self._done.set()
+            if self._on_done is not None:
+                self._on_done()
 
-    threading.Thread(target=work, name="dind-doctor-probe", daemon=True).start()
-    return await asyncio.wait_for(future, timeout)
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether the call finished within ``timeout`` seconds (it runs on if not)."""
+        return self._done.wait(timeout)
+
+    def result(self, timeout: float | None = None) -> Any:
+        """The call's value, or its exception re-raised; ``TimeoutError`` when it has not
+        finished within ``timeout`` seconds (it then runs on, abandoned)."""
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"not finished within {timeout:g} s")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def in_thread(fn: Callable[[], T], timeout: float) -> T:
+    """Run a blocking call in a daemon thread; give up after ``timeout`` seconds
+    (``TimeoutError``). For calls that have no timeout of their own (the system resolver)
+    or whose own timeouts apply per operation only."""
+    value: T = Background(fn).result(timeout)
+    return value
+
+
+def run_all(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run self-bounded calls concurrently (the first in this thread); their results in
+    order. An exception of one is re-raised (the others run on)."""
+    if not calls:
+        return []
+    others = [Background(call) for call in calls[1:]]
+    first: list[T] = [calls[0]()]
+    return first + [job.result() for job in others]
 
 
 def elapsed_ms(started: float) -> float:

@@ -8,7 +8,6 @@ facts are the same.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING, Union
 
 from ..facts import CertDirFacts, CertFileFact, CertInfo
@@ -25,6 +24,8 @@ MAX_PEM = 256 * 1024
 
 def cert_info(cert: x509.Certificate) -> CertInfo:
     """The public, printable parts of a certificate."""
+    import hashlib
+
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.x509.oid import ExtensionOID

@@ -10,23 +10,20 @@ urllib3 >= 2.4 does).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import re
-import shutil
-import socket
-import ssl
 import time
 from collections.abc import Mapping
-from pathlib import Path
 
 from ..clients.detect import merge, parser_for
 from ..facts import ClientFact, ClientsFacts, PythonFacts, StrictTlsFact, ToolFact
 from ..model import Endpoint
 from ..redact import redact_text, redact_var
-from .bounded import Deadline, elapsed_ms, in_thread
+from .bounded import Background, Deadline, elapsed_ms, in_thread
+from .prestart import which
+from .tcp import connect
 from .tools import _output, plugin_dirs
 
 SCAN_TIMEOUT = 3.0
@@ -113,6 +110,8 @@ def read_clients(root: str, files: list[str]) -> tuple[list[ClientFact], list[st
 
 def read_properties(path: str) -> dict[str, str]:
     """A Java .properties file (key=value or key: value, # and ! comments)."""
+    from pathlib import Path
+
     props: dict[str, str] = {}
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE]
@@ -129,6 +128,8 @@ def read_properties(path: str) -> dict[str, str]:
 
 def read_docker_config(path: str) -> tuple[list[str], str | None]:
     """Registries ``config.json`` holds credentials or helpers for, and its credsStore."""
+    from pathlib import Path
+
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE])
     except (OSError, ValueError):
@@ -155,18 +156,18 @@ def python_candidates(env: Mapping[str, str]) -> list[str]:
         if "/shims" in directory:  # a version manager's shim starts a shell per call: skip
             continue
         for name in ("python3", "python"):
-            path = shutil.which(name, path=directory)
+            path = which(name, directory)
             if path:
                 found.append(path)
     return list(dict.fromkeys(found))
 
 
-async def probe_python(executable: str, env: Mapping[str, str],
+def probe_python(executable: str, env: Mapping[str, str],
                        deadline: Deadline) -> PythonFacts:
     facts = PythonFacts(executable=executable)
     tool = ToolFact("python", executable)
-    out = await _output(tool, [executable, "-c", PYTHON_SCRIPT, *PYTHON_PACKAGES], deadline,
-                        _job_env(env))
+    out = _output(tool, [executable, "-c", PYTHON_SCRIPT, *PYTHON_PACKAGES], deadline,
+                  _job_env(env))
     if out is None:
         facts.error = tool.error
         return facts
@@ -208,13 +209,13 @@ def python_clients(python: PythonFacts) -> list[ClientFact]:
             for dist, name in names.items() if dist in python.packages]
 
 
-async def probe_buildx(env: Mapping[str, str], home: str, deadline: Deadline) -> ToolFact | None:
+def probe_buildx(env: Mapping[str, str], home: str, deadline: Deadline) -> ToolFact | None:
     plugin = next((f"{d}/docker-buildx" for d in plugin_dirs(env, home)
                    if os.access(f"{d}/docker-buildx", os.X_OK)), None)
     if plugin is None:
         return None
     tool = ToolFact("docker buildx", plugin)
-    out = await _output(tool, [plugin, "version"], deadline, {"PATH": env.get("PATH", "")})
+    out = _output(tool, [plugin, "version"], deadline, {"PATH": env.get("PATH", "")})
     match = re.search(r"\bv?(\d+\.\d+(?:\.\d+)?)", out or "")
     if match:
         tool.version = match.group(1)
@@ -228,6 +229,8 @@ def ci_file_text(env: Mapping[str, str]) -> str:
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return ""
+    from pathlib import Path
+
     try:
         return Path(root, env.get("CI_CONFIG_PATH") or ".gitlab-ci.yml").read_text(
             encoding="utf-8", errors="replace")[:MAX_FILE]
@@ -238,6 +241,8 @@ def ci_file_text(env: Mapping[str, str]) -> str:
 def script_mentions(env: Mapping[str, str], ci_text: str | None = None) -> list[str]:
     """buildx, context and compose commands the job's CI file runs (a plain text search),
     and :data:`COMPOSE_FILE` when the project holds a compose file."""
+    from pathlib import Path
+
     root = env.get("CI_PROJECT_DIR")
     if not root:
         return []
@@ -268,6 +273,8 @@ def strict_handshake(host: str, port: int, cert_path: str, timeout: float) -> St
 
 def _handshake(host: str, port: int, cert_path: str, ca: str, strict: bool,
                timeout: float) -> tuple[bool, str | None]:
+    import ssl  # loaded only when a TLS connection is made
+
     try:
         context = ssl.create_default_context(cafile=ca)
         if strict:
@@ -275,7 +282,7 @@ def _handshake(host: str, port: int, cert_path: str, ca: str, strict: bool,
         # the server's certificate is what is judged here: a missing client cert is no matter
         with contextlib.suppress(OSError, ssl.SSLError):
             context.load_cert_chain(f"{cert_path}/cert.pem", f"{cert_path}/key.pem")
-        with socket.create_connection((host, port), timeout=timeout) as raw, \
+        with connect(host, port, timeout) as raw, \
                 context.wrap_socket(raw, server_hostname=host):
             return True, None
     except ssl.SSLCertVerificationError as exc:
@@ -288,7 +295,7 @@ def python_in_play(facts: ClientsFacts) -> bool:
     return any(c.language == "python" for c in facts.clients)
 
 
-async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoint,
+def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoint,
                         deadline: Deadline) -> ClientsFacts:
     started = time.perf_counter()
     facts = ClientsFacts(project_dir=environ.get("CI_PROJECT_DIR") or None)
@@ -306,15 +313,16 @@ async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoin
     ci_text = ci_file_text(environ)  # read once: script mentions and whether Python is in play
     if facts.project_dir:
         root = facts.project_dir
-        facts.files, found, facts.errors = await in_thread(
+        facts.files, found, facts.errors = in_thread(
             lambda: _scan(root), deadline.budget(SCAN_TIMEOUT))
         facts.script_mentions = script_mentions(environ, ci_text)
     # the job's Python is asked only when Python is in play: a build file names a Python
     # Docker client, or the CI file installs or runs Python packages
     pythons = python_candidates(environ) if _python_in_play(found, environ, ci_text) else []
-    python, buildx = await asyncio.gather(
-        probe_python(pythons[0], environ, deadline) if pythons else _none(),
-        probe_buildx(environ, home, deadline))
+    buildx_job = Background(lambda: probe_buildx(environ, home, deadline)) if pythons else None
+    python = probe_python(pythons[0], environ, deadline) if pythons else None
+    buildx: ToolFact | None = (buildx_job.result() if buildx_job is not None
+                               else probe_buildx(environ, home, deadline))
     facts.python, facts.buildx = python, buildx
     if python is not None:
         found += python_clients(python)
@@ -322,7 +330,7 @@ async def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoin
     if (python_in_play(facts) and endpoint.scheme == "tcp" and endpoint.tls
             and endpoint.host and endpoint.port and endpoint.cert_path):
         host, port, cert_path = endpoint.host, endpoint.port, endpoint.cert_path
-        facts.strict_tls = await in_thread(
+        facts.strict_tls = in_thread(
             lambda: strict_handshake(host, port, cert_path, TLS_TIMEOUT),
             deadline.budget(2 * TLS_TIMEOUT + 0.5))
     facts.duration_ms = elapsed_ms(started)
@@ -334,6 +342,3 @@ def _scan(root: str) -> tuple[list[str], list[ClientFact], list[str]]:
     clients, errors = read_clients(root, files)
     return files, clients, errors
 
-
-async def _none() -> None:
-    return None

@@ -7,9 +7,10 @@ malformed reply): the caller then asks with dnspython, which words those its own
 
 from __future__ import annotations
 
-import asyncio
 import os
+import socket
 import struct
+import time
 
 
 class Unsupported(Exception):
@@ -86,36 +87,26 @@ def parse(data: bytes, ident: int, server: str) -> Answer:
     return Answer("addresses", server, sorted(set(addresses)))
 
 
-class _Exchange(asyncio.DatagramProtocol):
-    def __init__(self, ident: int, server: str) -> None:
-        self.ident, self.server = ident, server
-        self.done: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-
-    def datagram_received(self, data: bytes, addr: object) -> None:
-        if self.done.done():
-            return
-        try:
-            self.done.set_result(parse(data, self.ident, self.server))
-        except ValueError:
-            pass  # someone else's answer
-        except Unsupported as exc:
-            self.done.set_exception(exc)
-
-    def error_received(self, exc: Exception) -> None:  # ICMP unreachable and the like
-        if not self.done.done():
-            self.done.set_exception(Unsupported(str(exc)))
-
-
-async def query_a(name: str, server: str, port: int, lifetime: float) -> Answer:
+def query_a(name: str, server: str, port: int, lifetime: float) -> Answer:
     """Ask ``server`` once; "timeout" when it does not answer within ``lifetime``."""
     ident, packet = _query(name)
-    loop = asyncio.get_running_loop()
-    transport, protocol = await loop.create_datagram_endpoint(
-        lambda: _Exchange(ident, server), remote_addr=(server, port))
-    try:
-        transport.sendto(packet)
-        return await asyncio.wait_for(protocol.done, lifetime)
-    except asyncio.TimeoutError:
-        return Answer("timeout", server)
-    finally:
-        transport.close()
+    end = time.monotonic() + lifetime
+    family = socket.AF_INET6 if ":" in server else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        sock.connect((server, port))
+        sock.send(packet)
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return Answer("timeout", server)
+            sock.settimeout(left)
+            try:
+                data = sock.recv(4096)
+            except TimeoutError:
+                return Answer("timeout", server)
+            except OSError as exc:  # ICMP unreachable and the like
+                raise Unsupported(str(exc)) from None
+            try:
+                return parse(data, ident, server)
+            except ValueError:
+                continue  # someone else's answer

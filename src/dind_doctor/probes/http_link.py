@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import os
 import socket
-import ssl
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import Endpoint
+from .tcp import connect
 from .tls_sessions import TlsSessions, wrap
+
+if TYPE_CHECKING:
+    import ssl
 
 MAX_LINE = 65536
 MAX_HEADERS = 100
@@ -127,10 +131,10 @@ class ApiLink:
             return
         try:
             ctx = self._tls_context() if self._tls else None
-        except (ssl.SSLError, OSError) as exc:
+        except OSError as exc:  # ssl.SSLError included
             raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            sock = connect(self.host, self.port, self.timeout)
         except socket.gaierror as exc:
             cause = f"{self._conn()}: Failed to resolve '{self.host}' ({exc})"
             raise LinkError("ConnectionError",
@@ -144,18 +148,17 @@ class ApiLink:
             cause = f"{self._conn()}: Failed to establish a new connection: {exc}"
             raise LinkError("ConnectionError",
                             self._retries(path, f"NewConnectionError({cause!r})")) from None
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if ctx is not None:
             try:
                 sock = wrap(self.sessions, ctx, sock, self.host, self.port)
             except TimeoutError:
                 sock.close()
                 raise self._read_timeout() from None
-            except ssl.SSLError as exc:
-                sock.close()
-                raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
             except OSError as exc:
                 sock.close()
+                if _is_ssl_error(exc):
+                    raise LinkError("SSLError",
+                                    self._retries(path, f"SSLError({exc!r})")) from None
                 raise LinkError("ConnectionError",
                                 f"('Connection aborted.', {exc!r})") from None
             self._ctx = ctx
@@ -219,14 +222,13 @@ class ApiLink:
         except TimeoutError:
             self.close()
             raise self._read_timeout() from None
-        except ssl.SSLError as exc:  # e.g. the daemon rejected the client cert (TLS 1.3)
-            self.close()
-            raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
         except OSError as exc:
-            raise _Aborted(exc) from None
-        if self._ctx is not None and self.sessions is not None \
-                and isinstance(self._sock, ssl.SSLSocket):
-            self.sessions.keep(self._ctx, self.host, self.port, self._sock)
+            if not _is_ssl_error(exc):
+                raise _Aborted(exc) from None
+            self.close()  # e.g. the daemon rejected the client cert (TLS 1.3)
+            raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
+        if self._ctx is not None and self.sessions is not None and self._sock is not None:
+            self.sessions.keep(self._ctx, self.host, self.port, self._sock)  # type: ignore[arg-type]
         connection = response.headers.get("connection", "").lower()
         if connection == "close" or (response.version == "HTTP/1.0" and connection != "keep-alive"):
             self.close()
@@ -316,6 +318,12 @@ class ApiLink:
         if explanation:
             message = f'{message} ("{explanation}")'
         return LinkError("NotFound" if response.status == 404 else "APIError", message)
+
+
+def _is_ssl_error(exc: BaseException) -> bool:
+    """``ssl.SSLError``, without loading :mod:`ssl` for a link that never used it."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, ssl.SSLError)
 
 
 class _RemoteDisconnected(ConnectionError):

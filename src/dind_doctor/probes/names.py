@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 import time
@@ -10,6 +9,7 @@ import time
 from ..facts import EnvFacts, NameFacts
 from .bounded import Deadline, elapsed_ms, in_thread
 from .dns_lite import Unsupported, query_a
+from .tcp import lookup_name
 
 DNS_TIMEOUT = 2.0
 
@@ -22,7 +22,7 @@ def is_ip(host: str) -> bool:
     return True
 
 
-async def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool = True,
+def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool = True,
                      dns_port: int = 53) -> NameFacts:
     """Resolve ``host``; which source answered tells the networking mode apart.
 
@@ -36,23 +36,23 @@ async def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system
         return facts
     facts.hosts_file = list(env.hosts_entries.get(host.lower(), []))
     if use_system:
-        await _system(facts, deadline)
+        _system(facts, deadline)
     if host.lower() == "localhost":
         facts.dns_error = "not-asked"
     else:
-        await _dns(facts, env.resolv_nameservers, deadline, dns_port)
+        _dns(facts, env.resolv_nameservers, deadline, dns_port)
     facts.duration_ms = elapsed_ms(started)
     return facts
 
 
-async def _system(facts: NameFacts, deadline: Deadline) -> None:
+def _system(facts: NameFacts, deadline: Deadline) -> None:
     def lookup() -> list[str]:
-        infos = socket.getaddrinfo(facts.host, None, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(lookup_name(facts.host), None, proto=socket.IPPROTO_TCP)
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
     try:
-        facts.system = await in_thread(lookup, deadline.budget(DNS_TIMEOUT + 0.5))
-    except asyncio.TimeoutError:
+        facts.system = in_thread(lookup, deadline.budget(DNS_TIMEOUT + 0.5))
+    except TimeoutError:
         facts.system_error = "timeout"
     except socket.gaierror as exc:
         facts.system_error = exc.strerror or str(exc)
@@ -60,7 +60,7 @@ async def _system(facts: NameFacts, deadline: Deadline) -> None:
         facts.system_error = str(exc)
 
 
-async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, port: int) -> None:
+def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, port: int) -> None:
     """Ask the first nameserver directly; dnspython only for the outcomes it words itself
     (a failing server, a truncated or odd reply), as it would have answered them all."""
     if not nameservers:
@@ -68,9 +68,9 @@ async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, por
         return
     facts.dns_server = nameservers[0]
     try:
-        answer = await query_a(facts.host, nameservers[0], port, deadline.budget(DNS_TIMEOUT))
+        answer = query_a(facts.host, nameservers[0], port, deadline.budget(DNS_TIMEOUT))
     except (Unsupported, OSError, UnicodeError):
-        await dns_with_dnspython(facts, nameservers, deadline, port)
+        dns_with_dnspython(facts, nameservers, deadline, port)
         return
     if answer.kind == "addresses":
         facts.dns = answer.addresses
@@ -78,20 +78,19 @@ async def _dns(facts: NameFacts, nameservers: list[str], deadline: Deadline, por
         facts.dns_error = answer.kind  # NXDOMAIN, no-answer, timeout
 
 
-async def dns_with_dnspython(facts: NameFacts, nameservers: list[str], deadline: Deadline,
+def dns_with_dnspython(facts: NameFacts, nameservers: list[str], deadline: Deadline,
                              port: int) -> None:
-    import dns.asyncresolver  # imported on demand: dnspython is a slow import
-    import dns.exception
+    import dns.exception  # imported on demand: dnspython is a slow import
     import dns.resolver
 
-    resolver = dns.asyncresolver.Resolver(configure=False)
+    resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = nameservers
     resolver.port = port
     resolver.lifetime = deadline.budget(DNS_TIMEOUT)
     resolver.timeout = resolver.lifetime
     facts.dns_server = nameservers[0]
     try:
-        answer = await resolver.resolve(facts.host, "A", search=False)
+        answer = resolver.resolve(facts.host, "A", search=False)
         facts.dns = sorted({rr.to_text() for rr in answer})
         if answer.nameserver:
             facts.dns_server = str(answer.nameserver)

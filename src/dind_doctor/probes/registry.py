@@ -4,14 +4,13 @@ does not speak TLS, one plain ``GET``."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import ssl
 import time
 
 from ..facts import PortFacts, RegistryFacts
 from .bounded import Deadline, elapsed_ms, in_thread
-from .tcp import _quiet_close, sniff
+from .tcp import connect, lookup_name, sniff
 
 HTTPS_PORT = 443
 RESOLVE_TIMEOUT = 1.0
@@ -30,43 +29,51 @@ def split_registry(registry: str) -> tuple[str, int]:
     return text, HTTPS_PORT
 
 
-async def probe_registry(registry: str, deadline: Deadline,
-                         context: ssl.SSLContext | None = None) -> RegistryFacts:
+def probe_registry(registry: str, deadline: Deadline,
+                   context: ssl.SSLContext | None = None) -> RegistryFacts:
     """``context``: the CA store to verify with (the system default when ``None``)."""
     started = time.perf_counter()
     facts = RegistryFacts(registry=registry)
     host, port = split_registry(registry)
 
     def lookup() -> str:
-        return str(socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)[0][4][0])
+        return str(socket.getaddrinfo(lookup_name(host), port,
+                                      proto=socket.IPPROTO_TCP)[0][4][0])
 
     try:
-        address: str | None = await in_thread(lookup, deadline.budget(RESOLVE_TIMEOUT))
-    except (OSError, asyncio.TimeoutError):
+        address: str | None = in_thread(lookup, deadline.budget(RESOLVE_TIMEOUT))
+    except OSError:  # TimeoutError included
         address = None
     facts.port = PortFacts(host=host, port=port, address=address, attempts=1)
     if address is None:
         facts.port.state = "unresolved"
     else:
-        await _speaks(facts.port, address, deadline=deadline)
+        _speaks(facts.port, address, deadline=deadline)
     if facts.port.protocol == "tls" and address is not None:
-        facts.verified, facts.verify_error = await _verify(
+        facts.verified, facts.verify_error = _verify(
             host, address, port, context or ssl.create_default_context(), deadline)
     facts.port.duration_ms = facts.duration_ms = elapsed_ms(started)
     return facts
 
 
-async def _speaks(facts: PortFacts, address: str, *, deadline: Deadline) -> None:
+def _handshake(address: str, port: int, context: ssl.SSLContext, server_hostname: str | None,
+               timeout: float) -> None:
+    """Connect and complete a TLS handshake within ``timeout`` seconds, then hang up."""
+    end = time.monotonic() + timeout
+    with connect(address, port, timeout) as raw:
+        raw.settimeout(max(0.01, end - time.monotonic()))
+        context.wrap_socket(raw, server_hostname=server_hostname).close()
+
+
+def _speaks(facts: PortFacts, address: str, *, deadline: Deadline) -> None:
     """TLS if a handshake (unverified) completes, else what a plain GET gets back. A TLS
     handshake first: a proxy in front of a registry may answer plain HTTP on its HTTPS port
     with an HTTP error page."""
     unverified = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
     try:
-        _, writer = await asyncio.wait_for(
-            asyncio.open_connection(address, facts.port, ssl=unverified),
-            deadline.budget(HANDSHAKE_TIMEOUT))
-    except asyncio.TimeoutError:
+        _handshake(address, facts.port, unverified, None, deadline.budget(HANDSHAKE_TIMEOUT))
+    except TimeoutError:
         facts.state, facts.error = "timeout", "no TCP or TLS handshake in time"
         return
     except ConnectionRefusedError:
@@ -74,26 +81,20 @@ async def _speaks(facts: PortFacts, address: str, *, deadline: Deadline) -> None
         return
     except ssl.SSLError:
         facts.state = "open"  # it answered, not with TLS: ask in plain HTTP
-        facts.protocol, facts.protocol_detail = await sniff(address, facts.port, deadline)
+        facts.protocol, facts.protocol_detail = sniff(address, facts.port, deadline)
         return
     except OSError as exc:
         facts.state, facts.error = "error", exc.strerror or str(exc)
         return
-    writer.close()
-    await _quiet_close(writer)
     facts.state, facts.protocol = "open", "tls"
 
 
-async def _verify(host: str, address: str, port: int, context: ssl.SSLContext,
-                  deadline: Deadline) -> tuple[bool | None, str | None]:
+def _verify(host: str, address: str, port: int, context: ssl.SSLContext,
+            deadline: Deadline) -> tuple[bool | None, str | None]:
     try:
-        _, writer = await asyncio.wait_for(
-            asyncio.open_connection(address, port, ssl=context, server_hostname=host),
-            deadline.budget(HANDSHAKE_TIMEOUT))
+        _handshake(address, port, context, host, deadline.budget(HANDSHAKE_TIMEOUT))
     except ssl.SSLCertVerificationError as exc:
         return False, exc.verify_message or str(exc)
-    except (OSError, asyncio.TimeoutError, ssl.SSLError) as exc:
+    except (OSError, ssl.SSLError) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:300]
-    writer.close()
-    await _quiet_close(writer)
     return True, None

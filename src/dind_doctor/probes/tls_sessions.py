@@ -7,13 +7,18 @@ connection to the same host and port, so a second handshake is a short resumptio
 
 from __future__ import annotations
 
-import ssl
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 
 def client_context(cert_dir: str | None, *, verify: bool, client_pair: bool) -> ssl.SSLContext:
     """A context as the docker CLI makes it from ``cert_dir`` (``ca.pem``, ``cert.pem``,
     ``key.pem``). Raises ``ssl.SSLError`` / ``OSError`` for files that cannot be loaded."""
+    import ssl  # loaded only when a TLS connection is made
+
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if hasattr(ssl, "VERIFY_X509_STRICT"):  # the Go client is not strict about the CA's keyUsage
@@ -37,6 +42,9 @@ class TlsSessions:
         self._lock = threading.Lock()
         self._contexts: dict[tuple[str | None, bool, bool], ssl.SSLContext] = {}
         self._sessions: dict[tuple[int, str, int], ssl.SSLSession] = {}
+        # set once a session was kept (or nobody is going to keep one): a probe about to
+        # open a second connection to the same daemon may wait for it, to resume it
+        self.settled = threading.Event()
 
     def context(self, cert_dir: str | None, *, verify: bool, client_pair: bool) -> ssl.SSLContext:
         key = (cert_dir.rstrip("/") or "/" if cert_dir else None, verify, client_pair)
@@ -60,6 +68,7 @@ class TlsSessions:
         if session is not None and session.has_ticket:
             with self._lock:
                 self._sessions[(id(ctx), host, port)] = session
+            self.settled.set()
 
 
 def wrap(sessions: TlsSessions | None, ctx: ssl.SSLContext, raw: object, host: str,

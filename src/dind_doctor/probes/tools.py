@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import shutil
+import subprocess
 import time
 from collections.abc import Mapping
 
 from ..facts import ToolFact, ToolsFacts
-from .bounded import Deadline, elapsed_ms
+from .bounded import Deadline, elapsed_ms, run_all
+from .prestart import Started, quiet_env, start, which
 
 RUN_TIMEOUT = 3.0
 _VERSION = re.compile(r"v?(\d+\.\d+(?:\.\d+)?(?:[-+.][\w.]+)?)")
@@ -24,26 +24,24 @@ def plugin_dirs(env: Mapping[str, str], home: str) -> list[str]:
             "/usr/libexec/docker/cli-plugins"]
 
 
-async def _run(argv: list[str], deadline: Deadline, env: Mapping[str, str]) -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT, env=dict(env),
-    )
+def finish(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, str]:
+    """Wait for a started command; killed and ``TimeoutError`` after ``timeout`` seconds."""
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), deadline.budget(RUN_TIMEOUT))
-    except asyncio.TimeoutError:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
         proc.kill()
-        await proc.wait()
-        raise
+        proc.wait()
+        raise TimeoutError from None
     return proc.returncode or 0, out.decode("utf-8", "replace")[:2000]
 
 
-async def _output(tool: ToolFact, argv: list[str], deadline: Deadline,
-                  env: Mapping[str, str]) -> str | None:
-    """What the command printed, or ``None`` with ``tool.error`` set."""
+def _output(tool: ToolFact, argv: list[str], deadline: Deadline,
+            env: Mapping[str, str], proc: subprocess.Popen[bytes] | None = None) -> str | None:
+    """What the command printed, or ``None`` with ``tool.error`` set. ``proc``: the
+    command, started earlier."""
     try:
-        return (await _run(argv, deadline, env))[1]
-    except asyncio.TimeoutError:
+        return finish(proc or start(argv, env), deadline.budget(RUN_TIMEOUT))[1]
+    except TimeoutError:
         tool.error = f"`{' '.join(argv[1:3])}` did not finish within {RUN_TIMEOUT:g} s"
     except OSError as exc:
         tool.error = exc.strerror or str(exc)
@@ -55,9 +53,9 @@ def _unexpected(out: str) -> str:
     return f"unexpected output: {first}"
 
 
-async def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
+def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
                    env: Mapping[str, str]) -> None:
-    out = await _output(tool, argv, deadline, env)
+    out = _output(tool, argv, deadline, env)
     if out is None:
         return
     match = _VERSION.search(out)
@@ -67,37 +65,37 @@ async def _version(tool: ToolFact, argv: list[str], deadline: Deadline,
         tool.error = _unexpected(out)
 
 
-async def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline) -> ToolsFacts:
+def probe_tools(env: Mapping[str, str], home: str, deadline: Deadline,
+                cli: Started | None = None) -> ToolsFacts:
+    """``cli``: the ``docker version`` run started earlier (started here otherwise)."""
     started = time.perf_counter()
     facts = ToolsFacts(plugin_dirs=plugin_dirs(env, home))
-    # never let the version commands reach a daemon: they only describe the client
-    quiet_env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
-    quiet_env["DOCKER_HOST"] = "unix:///nonexistent/dind-doctor.sock"
-    if env.get("DOCKER_CONFIG"):
-        quiet_env["DOCKER_CONFIG"] = env["DOCKER_CONFIG"]
+    quiet = quiet_env(env)
+    cli = cli or Started(env)
     jobs = []
-    facts.docker_cli.path = shutil.which("docker")
-    if facts.docker_cli.path:
-        jobs.append(_cli(facts.docker_cli, deadline, quiet_env))
-    facts.compose_v1.path = shutil.which("docker-compose")
+    facts.docker_cli.path = cli.path
+    if cli.path:
+        jobs.append(lambda: _cli(facts.docker_cli, deadline, cli))
+    facts.compose_v1.path = which("docker-compose")
     if facts.compose_v1.path:
-        jobs.append(_version(facts.compose_v1, [facts.compose_v1.path, "version", "--short"],
-                             deadline, quiet_env))
+        argv = [facts.compose_v1.path, "version", "--short"]
+        jobs.append(lambda: _version(facts.compose_v1, argv, deadline, quiet))
     plugin = next((f"{d}/docker-compose" for d in facts.plugin_dirs
                    if os.access(f"{d}/docker-compose", os.X_OK)), None)
     facts.compose_plugin.path = plugin
     if plugin:
-        jobs.append(_version(facts.compose_plugin, [plugin, "compose", "version", "--short"],
-                             deadline, quiet_env))
-    await asyncio.gather(*jobs)
+        argv_plugin = [plugin, "compose", "version", "--short"]
+        jobs.append(lambda: _version(facts.compose_plugin, argv_plugin, deadline, quiet))
+    run_all(jobs)
     facts.duration_ms = elapsed_ms(started)
     return facts
 
 
-async def _cli(tool: ToolFact, deadline: Deadline, env: Mapping[str, str]) -> None:
-    argv = [tool.path or "docker", "version", "--format",
-            "{{.Client.Version}} {{.Client.APIVersion}}"]
-    out = await _output(tool, argv, deadline, env)
+def _cli(tool: ToolFact, deadline: Deadline, cli: Started) -> None:
+    if cli.error is not None:
+        tool.error = cli.error.strerror or str(cli.error)
+        return
+    out = _output(tool, cli.argv, deadline, {}, cli.proc)
     if out is None:
         return
     match = re.search(r"^(\S+) (\d+\.\d+)\s*$", out, re.MULTILINE)

@@ -9,10 +9,7 @@ are the same either way.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
 import ipaddress
 import re
 
@@ -221,6 +218,9 @@ def _pem_blocks(text: bytes, labels: tuple[str, ...]) -> tuple[str, bytes]:
     body = match.group(2)
     if b":" in body:  # Proc-Type / DEK-Info headers: an encrypted key
         raise Unsupported("PEM headers")
+    import base64  # loaded when there is a PEM file to read
+    import binascii
+
     try:
         return match.group(1).decode(), base64.b64decode(b"".join(body.split()), validate=True)
     except binascii.Error as exc:
@@ -286,6 +286,8 @@ class Certificate:
         self.extended_key_usage: list[str] = []
 
     def info(self) -> CertInfo:
+        import hashlib  # loaded when there is a certificate to describe
+
         stamp = "%Y-%m-%dT%H:%M:%SZ"
         return CertInfo(subject=_rfc4514(self.subject), issuer=_rfc4514(self.issuer),
                         serial=format(self.serial, "x"),
@@ -386,6 +388,8 @@ def signed_by(cert: Certificate, issuer: Certificate) -> bool:
     signature = int.from_bytes(cert.signature, "big")
     if len(cert.signature) != size or signature >= n:
         return False
+    import hashlib
+
     digest = hashlib.new(digest_name, cert.tbs).digest()
     suffix = _DIGEST_INFO[digest_name] + digest
     expected = b"\x00\x01" + b"\xff" * (size - len(suffix) - 3) + b"\x00" + suffix

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -10,7 +11,8 @@ _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class ProgressLine:
-    """Receives (probe, "start"|"done") events and redraws one status line."""
+    """Receives (probe, "start"|"done") events and redraws one status line. Thread-safe:
+    the probes report from their own threads."""
 
     def __init__(self, stream: TextIO | None = None, *, timeout: float) -> None:
         self.stream = stream or sys.stderr
@@ -19,11 +21,16 @@ class ProgressLine:
         self.done: list[str] = []
         self.started = time.monotonic()
         self.frame = 0
+        self._lock = threading.Lock()
         if not self.live:
             self.stream.write(f"dind-doctor: probing the DinD chain (deadline {timeout:g} s)…\n")
             self.stream.flush()
 
     def __call__(self, probe: str, event: str) -> None:
+        with self._lock:
+            self._update(probe, event)
+
+    def _update(self, probe: str, event: str) -> None:
         if event == "start" and probe not in self.running:
             self.running.append(probe)
         elif event == "done":
@@ -39,6 +46,7 @@ class ProgressLine:
             self.stream.flush()
 
     def close(self) -> None:
-        if self.live:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
+        with self._lock:
+            if self.live:
+                self.stream.write("\r\x1b[2K")
+                self.stream.flush()

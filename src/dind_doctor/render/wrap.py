@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from typing import TextIO
 
 _OPEN = {"[": "]", "{": "}"}
@@ -24,6 +23,8 @@ def terminal_width(stream: TextIO) -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if getattr(stream, "isatty", lambda: False)():
+        import shutil
+
         return shutil.get_terminal_size().columns
     return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,14 +101,10 @@ class DoctorApp(App[int]):
 
     @work(exclusive=True, group="run")
     async def _run_worker(self) -> None:
-        loop_thread = threading.get_ident()
-
         def progress(name: str, event: str) -> None:
-            message = ProbeProgress(name, event, self.clock())
-            if threading.get_ident() == loop_thread:
-                self.post_message(message)
-            else:
-                self.call_from_thread(self.post_message, message)
+            # called from the engine's threads: post_message is thread-safe and never waits
+            with contextlib.suppress(RuntimeError):  # the app has quit meanwhile
+                self.post_message(ProbeProgress(name, event, self.clock()))
 
         try:
             result = await self.run_report(progress)

@@ -18,7 +18,7 @@ import argparse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..facts import Facts
 from ..model import Report
@@ -26,6 +26,7 @@ from ..model import Report
 if TYPE_CHECKING:
     from ..probes.engine import ConfigFiles
 
+T = TypeVar("T")
 Progress = Callable[[str, str], None]
 """``progress(probe_name, "start" | "done")``."""
 
@@ -82,14 +83,46 @@ def live_run(timeout: float, *, settle: float | None = None, alias: str = "docke
         from ..probes.engine import DEFAULT_SETTLE, collect
         from ..report import build_report
 
-        facts = await collect(timeout, progress,
-                              settle=DEFAULT_SETTLE if settle is None else settle, alias=alias,
-                              config_files=config_files)
+        facts = await off_the_loop(lambda: collect(
+            timeout, progress, settle=DEFAULT_SETTLE if settle is None else settle,
+            alias=alias, config_files=config_files))
         if save_facts:
             facts.save(save_facts)
         return RunResult(build_report(facts), facts)
 
     return run
+
+
+async def off_the_loop(fn: Callable[[], T]) -> T:
+    """Await a blocking call (the probe engine) run in a daemon thread. Unlike
+    ``asyncio.to_thread``, quitting the app mid-run does not wait for the call to end."""
+    import asyncio
+    import contextlib
+    import threading
+
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)  # type: ignore[arg-type]
+
+    def work() -> None:
+        value: T | None = None
+        error: BaseException | None = None
+        try:
+            value = fn()
+        except BaseException as exc:  # handed to the awaiting coroutine
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=work, name="dind-doctor-run", daemon=True).start()
+    return await future
 
 
 def run_from_args(args: argparse.Namespace) -> tuple[ReportRunner, str]:
