@@ -28,7 +28,7 @@ _SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects"
                  "daemon-plain-client-expects-tls")
 # the job's variables, pasted with the log, turn dind's TLS off: the daemon serves plain 2375
 _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
-_TESTCONTAINERS = re.compile(r"testcontainers", re.IGNORECASE)
+_TESTCONTAINERS = re.compile(r"testcontainers|ClientProviderStrategy", re.IGNORECASE)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
 # the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
