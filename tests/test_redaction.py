@@ -21,6 +21,7 @@ import pytest
 
 from dind_doctor.config.collect import collect_config_facts
 from dind_doctor.facts import Facts
+from dind_doctor.redact import redact_text
 from dind_doctor.render.json import render_json
 from dind_doctor.render.text import render_text
 from dind_doctor.report import build_report
@@ -252,3 +253,24 @@ async def test_the_interactive_view_as_svg(planted: Planted, saved_facts: Path, 
         assert f"127.0.0.1:{planted.port}" in screens[1]
     for number, svg in enumerate(screens):
         assert_clean(f"SVG screen {number}", svg)
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("ValueError: cannot parse token=hunter2hunter2 in the URL", "hunter2hunter2"),
+    ("GET /v2/token?service=registry&api_key=k3yk3yk3y", "k3yk3yk3y"),
+    ('password: "correct horse battery"', "correct horse battery"),
+    ("Authorization: Bearer eyJhbGciOi.payload.sig", "eyJhbGciOi.payload.sig"),
+    ("REGISTRY_PASSWORD=pa55w0rd-x docker login", "pa55w0rd-x"),
+])
+def test_free_text_loses_the_value_of_a_named_secret(text: str, secret: str):
+    """Crash messages and probe errors are free text: a named secret in them is cut out."""
+    cleaned = redact_text(text)
+    assert secret not in cleaned and "[redacted]" in cleaned
+
+
+@pytest.mark.parametrize("text", [
+    "no basic auth credentials", "DOCKER_TLS_VERIFY=1", "CI_JOB_TOKEN is not set",
+    "lookup docker on 10.0.0.2:53: no such host",
+])
+def test_free_text_without_a_secret_value_is_kept(text: str):
+    assert redact_text(text) == text
