@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,20 @@ def dind_doctor_commands(lines: list[str]) -> list[list[str]]:
             if words[:1] == ["dind-doctor"]:
                 commands.append(words[1:])
     return commands
+
+
+def assert_lints_clean(pipeline_text: str, workdir: Path) -> None:
+    """``dind-doctor lint --json`` on ``pipeline_text`` (as ``.gitlab-ci.yml`` in ``workdir``)
+    finds nothing failed or broken and exits 0."""
+    pipeline = workdir / ".gitlab-ci.yml"
+    pipeline.write_text(pipeline_text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "dind_doctor", "lint", "--json",
+                           "--ci-file", str(pipeline)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    report = json.loads(proc.stdout)
+    failed = [f["id"] for f in report["findings"] if f["status"] in ("fail", "error")]
+    assert failed == [], proc.stdout
+    assert proc.returncode == 0
 
 
 def readme_block(marker: str) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 from ruamel.yaml import YAML
@@ -14,7 +11,14 @@ from dind_doctor.cli import build_parser
 
 from . import gitlab_inputs
 from .gitlab_inputs import InputError, dump
-from .template import COMPONENT, README, dind_doctor_commands, render_component, script_lines
+from .template import (
+    COMPONENT,
+    README,
+    assert_lints_clean,
+    dind_doctor_commands,
+    render_component,
+    script_lines,
+)
 
 INPUTS = {"stage", "wait_timeout", "package", "fail_job", "image", "dind_image"}
 
@@ -105,15 +109,7 @@ def test_every_dind_doctor_command_in_the_component_parses(capsys):
 
 
 def test_the_rendered_component_lints_without_failures(tmp_path):
-    pipeline = tmp_path / ".gitlab-ci.yml"
-    pipeline.write_text(dump(render_component()), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "dind_doctor", "lint", "--json",
-                           "--ci-file", str(pipeline)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    report = json.loads(proc.stdout)
-    failed = [f["id"] for f in report["findings"] if f["status"] in ("fail", "error")]
-    assert failed == [], proc.stdout
-    assert proc.returncode == 0
+    assert_lints_clean(dump(render_component()), tmp_path)
 
 
 def component_examples() -> list[dict]:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from ruamel.yaml import YAML
 
@@ -14,6 +10,7 @@ from dind_doctor.cli import build_parser
 from .template import (
     JOB,
     as_local_pipeline,
+    assert_lints_clean,
     dind_doctor_commands,
     load_template,
     readme_block,
@@ -61,15 +58,7 @@ def test_the_readme_examples_extend_the_template_and_lint_without_failures(name,
     example = readme_examples()[name]
     jobs = {k: v for k, v in YAML(typ="safe").load(example).items() if k != "include"}
     assert [job["extends"] for job in jobs.values()] == [JOB]
-    pipeline = tmp_path / ".gitlab-ci.yml"
-    pipeline.write_text(as_local_pipeline(example), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "dind_doctor", "lint", "--json",
-                           "--ci-file", str(pipeline)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    report = json.loads(proc.stdout)
-    failed = [f["id"] for f in report["findings"] if f["status"] in ("fail", "error")]
-    assert failed == [], proc.stdout
-    assert proc.returncode == 0
+    assert_lints_clean(as_local_pipeline(example), tmp_path)
 
 
 def test_the_kubernetes_example_sets_what_the_entrypoint_would():
