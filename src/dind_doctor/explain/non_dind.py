@@ -29,6 +29,10 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
                                              re.IGNORECASE))
 
 
+# the runner, not the job, could not reach the Docker host it runs the job's containers on
+RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
+                              r"daemon|failed to connect to the docker API)", re.IGNORECASE)
+
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
     _kind("registry-login-refused",
@@ -53,8 +57,7 @@ KINDS: tuple[Kind, ...] = (
     _kind("runner-lost-docker-host",
           "the runner lost the Docker host it runs jobs on (a system failure of the runner or "
           "its autoscaled machine, not the job's Docker-in-Docker)",
-          r"Job failed \(system failure\): (?:Cannot connect to the Docker daemon|failed to "
-          r"connect to the docker API)"),
+          RUNNER_LOST_HOST.pattern),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",

@@ -11,6 +11,7 @@ from ..catalog import Catalog
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate
+from .non_dind import RUNNER_LOST_HOST
 from .situations import apply_situations
 
 RULE_BONUS = 15.0
@@ -124,8 +125,7 @@ def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
         return
     tc = candidates.setdefault(mode, Candidate(catalog[mode]))
     tc.hits.extend(h for h in skew.hits if h not in tc.hits)
-    if tc.score <= skew.score:
-        tc.bonus += skew.score - tc.score + 1
+    _rank_above(tc, [skew.score])
     tc.reasons.append("Testcontainers printed it: its own Docker client asks for an API version "
                       "the daemon no longer serves")
 
@@ -157,6 +157,16 @@ def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) 
           "script talks to the host's daemon as the runner user")
 
 
+def _rank_above(candidate: Candidate, scores: list[float]) -> bool:
+    """Give ``candidate`` just enough bonus to score above every one of ``scores``; True when
+    it needed some."""
+    strongest = max(scores, default=0.0)
+    if candidate.score > strongest:
+        return False
+    candidate.bonus += strongest - candidate.score + 1
+    return True
+
+
 def _lift(candidates: dict[str, Candidate], catalog: Catalog, mode: str,
           causes: list[Candidate], reason: str) -> None:
     """Rank ``mode`` above the ``causes`` it explains, with their hits as its evidence."""
@@ -166,8 +176,7 @@ def _lift(candidates: dict[str, Candidate], catalog: Catalog, mode: str,
     strongest = max(c.score for c in causes)
     for cause in causes:
         lifted.hits.extend(h for h in cause.hits if h not in lifted.hits)
-    if lifted.score <= strongest:
-        lifted.bonus += strongest - lifted.score + 1
+    _rank_above(lifted, [strongest])
     lifted.reasons.append(reason)
 
 
@@ -197,10 +206,7 @@ def _cert_files_first(candidates: dict[str, Candidate], ctx: JobContext,
     if not loaded:
         return
     cause = max(loaded, key=lambda c: c.score)
-    after = [candidates[i] for i in _AFTER_CERT_FILES if i in candidates]
-    strongest = max((c.score for c in after), default=0.0)
-    if after and strongest >= cause.score:
-        cause.bonus += strongest - cause.score + 1
+    if _rank_above(cause, [candidates[i].score for i in _AFTER_CERT_FILES if i in candidates]):
         cause.reasons.append("the client could not load its certificate files, so the "
                              "connection errors after it follow from that")
 
@@ -222,10 +228,7 @@ def _service_died(candidates: dict[str, Candidate]) -> None:
     if not died:
         return
     cause = max(died, key=lambda c: c.score)
-    consequences = [candidates[i] for i in _CONSEQUENCES if i in candidates]
-    strongest = max((c.score for c in consequences), default=0.0)
-    if strongest >= cause.score:
-        cause.bonus += strongest - cause.score + 1
+    _rank_above(cause, [candidates[i].score for i in _CONSEQUENCES if i in candidates])
     cause.reasons.append("the service's own log shows why dockerd did not start; the client's "
                          "connection errors follow from it")
     alias = candidates.get("alias-unresolvable")
@@ -254,17 +257,12 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
             del candidates[mode]
 
 
-# the runner, not the job, could not reach the Docker host it runs the job's containers on
-_SYSTEM_FAILURE = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
-                             r"daemon|failed to connect to the docker API)", re.IGNORECASE)
-
-
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
     """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
     Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
     no DinD mode."""
     for mode, candidate in list(candidates.items()):
-        kept = [h for h in candidate.hits if not _SYSTEM_FAILURE.search(h.line.text)]
+        kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept
