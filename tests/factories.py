@@ -11,7 +11,6 @@ with TLS disabled on both sides. Every method returns the builder; ``build()`` r
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,6 +30,7 @@ from dind_doctor.facts import (
     ToolFact,
     ToolsFacts,
 )
+from dind_doctor.records import replace
 
 COLLECTED_AT = "2026-06-01T12:00:00+00:00"
 JOB_STARTED = datetime(2026, 6, 1, 11, 58, tzinfo=timezone.utc).timestamp()

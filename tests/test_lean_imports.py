@@ -3,7 +3,8 @@
 Each case runs the real command in a fresh interpreter against a real daemon and lists
 ``sys.modules`` at exit. A module outside the allowed set fails the test: no Docker SDK,
 requests or urllib3, no Textual, no YAML/TOML parsers, no report-file renderers, no asyncio
-(the probes are blocking calls in threads), and no ssl unless a TLS connection was made. A new
+(the probes are blocking calls in threads), no dataclasses (records are built without
+generated code) and no ssl unless a TLS connection was made. A new
 module on these paths belongs in ``ALLOWED_OWN`` only if the default run really needs it.
 """
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.dockerd
 ALLOWED_OWN = (
     "dind_doctor", "dind_doctor.__main__", "dind_doctor.argtypes", "dind_doctor.cli",
     "dind_doctor.wait", "dind_doctor.endpoint", "dind_doctor.facts", "dind_doctor.model",
-    "dind_doctor.redact", "dind_doctor.report", "dind_doctor.probes", "dind_doctor.probes.",
+    "dind_doctor.records", "dind_doctor.redact", "dind_doctor.report", "dind_doctor.probes", "dind_doctor.probes.",
     "dind_doctor.checks", "dind_doctor.checks.", "dind_doctor.config",
     "dind_doctor.config.arguments", "dind_doctor.config.declared",
     "dind_doctor.config.filefacts", "dind_doctor.config.images", "dind_doctor.config.locate",
@@ -34,10 +35,12 @@ ALLOWED_OWN = (
     "dind_doctor.render", "dind_doctor.render.json", "dind_doctor.render.wrap",
     "dind_doctor.render.progress", "dind_doctor.render.style", "dind_doctor.render.text",
 )
-# standard-library packages that only a heavy client or a report file would pull in, and
-# the event-loop machinery the blocking, threaded probes do without
+# standard-library packages that only a heavy client or a report file would pull in, the
+# event-loop machinery the blocking, threaded probes do without, and the code generation
+# of dataclasses (records do without it)
 DENIED_STDLIB = ("http", "email", "xml", "urllib.request", "multiprocessing", "sqlite3",
-                 "unittest", "tkinter", "pydoc", "doctest", "asyncio", "concurrent")
+                 "unittest", "tkinter", "pydoc", "doctest", "asyncio", "concurrent",
+                 "dataclasses", "inspect", "ast", "dis")
 # loaded only when a TLS connection is made
 TLS_ONLY = ("ssl", "_ssl")
 

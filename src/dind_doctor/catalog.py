@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from .records import record
 
 CHAIN_LINKS = ("runner", "job", "endpoint", "name", "port", "protocol", "tls", "api", "daemon",
                "tools")
@@ -43,7 +44,7 @@ class CatalogError(ValueError):
     """A catalog file that cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Snippet:
     """Text to copy into one file (``target`` names which)."""
 
@@ -56,7 +57,7 @@ class Snippet:
         return SNIPPET_TARGETS[self.target]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixNode:
     """A node of a fix tree: a situation with alternatives (``children``) or a fix leaf."""
 
@@ -133,7 +134,7 @@ class FixNode:
             yield from child._situated(observed, score, (*order, (not child.recommended, i)))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Symptom:
     """An error text that points at an entry (and, optionally, one node of its fix tree)."""
 
@@ -141,10 +142,13 @@ class Symptom:
     node: str | None = None
     variant: str = "any"
     weak: bool = False  # also printed by failures that are not this mode: supports, never names
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pattern", _compile(self.match))
+        self.pattern  # noqa: B018 (compiled when the catalog loads: a bad pattern fails there)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.match)
 
     @property
     def literal_length(self) -> int:
@@ -152,13 +156,13 @@ class Symptom:
         return len(normalize(self.match.replace("*", "")))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocLink:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """Everything the catalog says about one finding id."""
 
@@ -177,7 +181,7 @@ class Entry:
     modes: tuple[str, ...] = ()  # the failure modes a static check detects
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SymptomMatch:
     """One entry that a pasted error line points to, with the node to land on."""
 

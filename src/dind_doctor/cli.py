@@ -8,10 +8,10 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .records import record
 
 DESCRIPTION = """\
 Find the first broken link in a GitLab CI Docker-in-Docker (DinD) setup, and say how to fix it.
@@ -77,7 +77,7 @@ def _columns() -> int:
     return columns or 80
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Subcommand:
     """A sub-command living in its own module: ``add_arguments`` fills its parser and
     ``run(args) -> exit code`` does the work. Modules keep heavy imports inside ``run``."""

@@ -7,12 +7,12 @@ Every probe result carries ``duration_ms`` and, when it did not complete, ``erro
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import types
 import typing
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .records import asdict, field, fields, is_record, record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,7 +22,7 @@ from .config.filefacts import CiFileFacts, RunnerConfigFacts
 FACTS_FORMAT = 1
 
 
-@dataclass
+@record
 class PathFact:
     """One filesystem path as seen by ``lstat``/``open``."""
 
@@ -40,7 +40,7 @@ class PathFact:
         return self.kind not in ("missing", "error")
 
 
-@dataclass
+@record
 class CertInfo:
     """The public parts of one X.509 certificate."""
 
@@ -58,7 +58,7 @@ class CertInfo:
     self_signed: bool = False
 
 
-@dataclass
+@record
 class CertFileFact:
     """A PEM file from the client cert directory (``ca.pem``, ``cert.pem``, ``key.pem``)."""
 
@@ -69,7 +69,7 @@ class CertFileFact:
     key_type: str | None = None  # for key.pem: "RSA 4096", "EC secp256r1", ...
 
 
-@dataclass
+@record
 class CertDirFacts:
     """The client certificate directory the endpoint would use, and how the files relate."""
 
@@ -84,7 +84,7 @@ class CertDirFacts:
     server_signed_by_ca: bool | None = None  # the live server cert, when TLS was reached
 
 
-@dataclass
+@record
 class EnvFacts:
     """The job's process environment (relevant variables only, secrets redacted)."""
 
@@ -105,7 +105,7 @@ class EnvFacts:
     from_pid1: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class NameFacts:
     """Resolution of the endpoint host by /etc/hosts, the system resolver and DNS."""
 
@@ -128,7 +128,7 @@ class NameFacts:
         return seen
 
 
-@dataclass
+@record
 class PortFacts:
     """One TCP port on the endpoint host, and what it speaks when open."""
 
@@ -144,7 +144,7 @@ class PortFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class TlsFacts:
     """A TLS handshake with the endpoint using the client's cert directory."""
 
@@ -163,7 +163,7 @@ class TlsFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class SocketFacts:
     """A unix socket that may carry the Docker API."""
 
@@ -176,7 +176,7 @@ class SocketFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class ApiFacts:
     """What the Docker API answered over the effective endpoint."""
 
@@ -191,7 +191,7 @@ class ApiFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class ToolFact:
     """One client-side tool: where it is and what version it reports."""
 
@@ -202,7 +202,7 @@ class ToolFact:
     error: str | None = None
 
 
-@dataclass
+@record
 class ToolsFacts:
     docker_cli: ToolFact = field(default_factory=lambda: ToolFact("docker"))
     compose_v1: ToolFact = field(default_factory=lambda: ToolFact("docker-compose"))
@@ -211,7 +211,7 @@ class ToolsFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class ClientFact:
     """One Docker client the job uses: a library named in a build file, or an installed tool."""
 
@@ -221,7 +221,7 @@ class ClientFact:
     source: str = ""  # the file that names it, or "installed (python 3.13.1)"
 
 
-@dataclass
+@record
 class PythonFacts:
     """The job's own Python (its packages decide what docker-py and urllib3 do)."""
 
@@ -238,7 +238,7 @@ class PythonFacts:
     error: str | None = None
 
 
-@dataclass
+@record
 class StrictTlsFact:
     """A second TLS handshake with the endpoint under ``ssl.VERIFY_X509_STRICT``."""
 
@@ -251,7 +251,7 @@ class StrictTlsFact:
     strict_error: str | None = None
 
 
-@dataclass
+@record
 class ClientsFacts:
     """Which Docker clients the job uses and what shapes how each of them connects."""
 
@@ -278,7 +278,7 @@ class ClientsFacts:
         return next((c for c in self.clients if c.name == name), None)
 
 
-@dataclass
+@record
 class DiskFact:
     """Free space of the filesystem holding one directory (``statvfs``)."""
 
@@ -289,7 +289,7 @@ class DiskFact:
     error: str | None = None
 
 
-@dataclass
+@record
 class SocketOwnerFact:
     """Who owns a unix socket, and the socket group's members as ``/etc/group`` lists them."""
 
@@ -301,7 +301,7 @@ class SocketOwnerFact:
     group_members: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class ClientConfigFact:
     """The docker client's config.json: which registries it holds credentials for (names only)."""
 
@@ -314,7 +314,7 @@ class ClientConfigFact:
     cred_helpers: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class RegistryFacts:
     """``$CI_REGISTRY`` as the job reaches it: what it speaks, and whether the job's own CA
     store verifies it (the dind daemon verifies with its own store, not the job's)."""
@@ -326,7 +326,7 @@ class RegistryFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class HostFacts:
     """The job process on its host: identity, disk space, cgroup mode, client credentials."""
 
@@ -343,7 +343,7 @@ class HostFacts:
     duration_ms: float = 0.0
 
 
-@dataclass
+@record
 class ProbeError:
     """A probe that crashed or overran its timeout."""
 
@@ -352,7 +352,7 @@ class ProbeError:
     timed_out: bool = False
 
 
-@dataclass
+@record
 class Facts:
     """Everything one run observed."""
 
@@ -382,7 +382,7 @@ class Facts:
         return next((s for s in self.sockets if s.path == path), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return asdict(self)
 
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
@@ -425,18 +425,18 @@ class FactsFormatError(ValueError):
 
 
 def _build(tp: Any, value: Any) -> Any:
-    """Rebuild a (possibly nested) dataclass value from its ``asdict`` form."""
+    """Rebuild a (possibly nested) record value from its ``asdict`` form."""
     if value is None:
         return None
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _build(args[0], value) if len(args) == 1 else value
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and is_record(tp):
         if not isinstance(value, dict):
             raise TypeError(f"{tp.__name__} expects an object, got {type(value).__name__}")
         hints = typing.get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
+        known = {f.name for f in fields(tp)}
         return tp(**{k: _build(hints[k], v) for k, v in value.items() if k in known})
     if origin is list:
         (item,) = typing.get_args(tp)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
+
+from .records import asdict, field, record
 
 
 class Status(str, Enum):
@@ -54,7 +55,7 @@ LINK_TITLES: dict[Link, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """One observed fact shown to the user (values are redacted before they get here)."""
 
@@ -62,7 +63,7 @@ class Evidence:
     value: str
 
 
-@dataclass
+@record
 class Finding:
     """The result of one check."""
 
@@ -88,7 +89,7 @@ class Finding:
         return data
 
 
-@dataclass
+@record
 class Endpoint:
     """The Docker endpoint the job's client would use, and how that was derived."""
 
@@ -109,7 +110,7 @@ class Endpoint:
         return asdict(self)
 
 
-@dataclass
+@record
 class Report:
     """Everything one run found, in chain order."""
 

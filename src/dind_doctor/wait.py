@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from .endpoint import derive
 from .facts import ApiFacts
 from .model import Endpoint
+from .records import field, record
 from .redact import redact_text
 
 ATTEMPT_TIMEOUT = 4.0
@@ -25,7 +25,7 @@ FIRST_DELAY, MAX_DELAY, BACKOFF = 0.2, 2.0, 1.6
 HEARTBEAT = 10.0  # seconds between "still waiting" lines in a CI log
 
 
-@dataclass
+@record
 class Attempt:
     """One poll: the endpoint it used and what the API probe said."""
 
@@ -35,7 +35,7 @@ class Attempt:
     problem: str = ""
 
 
-@dataclass
+@record
 class WaitResult:
     ready: bool
     elapsed: float

@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from dind_doctor.model import Endpoint
 from dind_doctor.probes.bounded import Deadline
 from dind_doctor.probes.docker_api import probe_api
 from dind_doctor.probes.http_link import ApiLink, LinkError
+from dind_doctor.records import asdict
 from tests.probes.sdk_reference import sdk_api_facts
 from tests.support.certs import clone_certset, make_ca
 from tests.support.dockerd import free_port

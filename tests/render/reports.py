@@ -4,12 +4,12 @@ findings point into a real ``.gitlab-ci.yml`` and ``config.toml``."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 from dind_doctor.config.collect import collect_config_facts
 from dind_doctor.facts import Facts
 from dind_doctor.model import Report, Status
+from dind_doctor.records import replace
 from dind_doctor.report import build_report
 from dind_doctor.scenarios import SCENARIOS, load
 

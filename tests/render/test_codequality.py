@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 
 import pytest
 
+from dind_doctor.records import replace
 from dind_doctor.render.codequality import ci_path_for, render_codequality
 from dind_doctor.report import build_report
 from dind_doctor.scenarios import load

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 
 import pytest
 
 from dind_doctor.model import Status
+from dind_doctor.records import replace
 from dind_doctor.render.junit import render_junit
 from dind_doctor.report import build_report
 

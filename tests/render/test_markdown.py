@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from dind_doctor.records import replace
 from dind_doctor.render.markdown import render_markdown
 from dind_doctor.report import build_report
 

@@ -7,10 +7,10 @@ raised, so ``error`` findings get their duration zeroed to keep snapshots determ
 
 from __future__ import annotations
 
-import dataclasses
 from importlib import resources
 from pathlib import Path
 
+from dind_doctor import records
 from dind_doctor.facts import Facts
 from dind_doctor.model import Report, Status
 from dind_doctor.report import build_report
@@ -43,7 +43,7 @@ def facts_for(state: str) -> Facts:
 
 def report_for(state: str) -> Report:
     report = build_report(facts_for(state))
-    report.findings = [dataclasses.replace(f, duration_ms=0.0) if f.status == Status.ERROR else f
+    report.findings = [records.replace(f, duration_ms=0.0) if f.status == Status.ERROR else f
                        for f in report.findings]
     return report
 

@@ -7,12 +7,12 @@ The run lints real temp copies of the fixture files through the static checks, e
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
+from dind_doctor import records
 from dind_doctor.commands.lint import lint_facts
 from dind_doctor.fix.patch import BACKUP_SUFFIX
 from dind_doctor.model import Report, Status
@@ -39,7 +39,7 @@ def lint_run(ci: str, runner: str):  # type: ignore[no-untyped-def]
         facts = lint_facts(args, environ={})
         facts.collected_at = "2026-01-01T00:00:00Z"
         report = lint_report(facts)
-        report.findings = [dataclasses.replace(f, duration_ms=0.0) for f in report.findings]
+        report.findings = [records.replace(f, duration_ms=0.0) for f in report.findings]
         progress("lint", "done")
         return RunResult(report, facts)
 

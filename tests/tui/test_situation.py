@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
+from dind_doctor import records
 from dind_doctor.catalog import SITUATION_TAGS, load_catalog
 from dind_doctor.facts import Facts
 from dind_doctor.model import Report
@@ -67,7 +67,7 @@ def test_without_a_job_environment_finding_there_is_no_executor_tag():
 def test_situation_uses_the_report_only():
     """Saved facts replayed anywhere give the same tags: nothing is probed."""
     report = report_for("k8s-wiring")
-    again = dataclasses.replace(report, findings=list(report.findings))
+    again = records.replace(report, findings=list(report.findings))
     assert situation(report) == situation(again) == {"kubernetes", "tls"}
 
 

@@ -9,7 +9,6 @@ link already failed (``blocked_by``), and turns a crashing check into an ``error
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..config.declared import runners_in_scope
@@ -17,10 +16,11 @@ from ..config.filefacts import RunnerConfigFacts, RunnerDecl
 from ..endpoint import derive, is_kubernetes
 from ..facts import Facts
 from ..model import CHAIN, SEVERITY, Endpoint, Evidence, Finding, Link, Status
+from ..records import field, record
 from ..redact import redact_text
 
 
-@dataclass
+@record
 class Verdict:
     """What a check concluded. ``title`` overrides the check's default title."""
 
@@ -130,7 +130,7 @@ def over_tcp(ctx: Context) -> bool:
     return ctx.endpoint.scheme == "tcp"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     id: str
     link: Link

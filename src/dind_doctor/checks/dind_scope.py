@@ -8,15 +8,15 @@ notice to a runner of unknown purpose; and never to a socket-binding or daemonle
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..config import declared
 from ..config.filefacts import JobDecl, RunnerConfigFacts, RunnerDecl
 from ..config.purpose import DIND, KIND_TEXT, SOCKET, UNKNOWN, Purpose, infer_purpose, lands_on
+from ..records import field, record
 from .base import Context, Verdict, each_runner, ok
 
 
-@dataclass
+@record
 class DindScope:
     """Whether DinD advice is for this runner: its inferred purpose and the dind jobs of the
     CI file that land on it (by tags)."""

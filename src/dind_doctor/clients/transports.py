@@ -8,15 +8,15 @@ real client in tests/clients.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..model import Endpoint
+from ..records import record
 
 DEFAULT_UNIX = "unix:///var/run/docker.sock"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Transport:
     """What one client dials and with which TLS settings."""
 

@@ -8,10 +8,10 @@ the wire (which port speaks TLS, which certificate files exist).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
 from ..facts import ClientFact, Facts
 from ..model import Endpoint
+from ..records import record, replace
 from . import transports
 from .transports import Transport
 
@@ -39,7 +39,7 @@ TESTCONTAINERS = {"testcontainers-java", "testcontainers-python", "testcontainer
                   "testcontainers-go", "testcontainers-dotnet"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClientView:
     name: str
     label: str

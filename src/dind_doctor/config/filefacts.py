@@ -1,16 +1,16 @@
 """What the runner config and the CI file declare, as plain data (no tokens, secrets redacted).
 
-These dataclasses are part of :class:`dind_doctor.facts.Facts`, so they are saved and replayed
+These records are part of :class:`dind_doctor.facts.Facts`, so they are saved and replayed
 with the live facts. Line numbers are 1-based; ``None`` when unknown (e.g. a key merged from a
 YAML anchor).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..records import field, record
 
 
-@dataclass
+@record
 class ServiceDecl:
     """One service of a job (``- docker:dind`` or ``- name: ... alias: ...``)."""
 
@@ -25,7 +25,7 @@ class ServiceDecl:
     line: int | None = None
 
 
-@dataclass
+@record
 class ImageDecl:
     """The job image (``image: docker:27`` or ``image: {name: ..., entrypoint: [...]}``)."""
 
@@ -34,7 +34,7 @@ class ImageDecl:
     line: int | None = None
 
 
-@dataclass
+@record
 class JobDecl:
     """One job after ``extends:``, anchors, ``default:`` and global ``variables:`` are applied."""
 
@@ -51,7 +51,7 @@ class JobDecl:
     unresolved: list[str] = field(default_factory=list)  # extends / !reference not resolved
 
 
-@dataclass
+@record
 class CiFileFacts:
     """A parsed ``.gitlab-ci.yml`` (or an included CI file)."""
 
@@ -73,7 +73,7 @@ class CiFileFacts:
         return self.found and self.error is None
 
 
-@dataclass
+@record
 class VolumeDecl:
     """A volume the runner mounts into build and service containers."""
 
@@ -83,7 +83,7 @@ class VolumeDecl:
     line: int | None = None
 
 
-@dataclass
+@record
 class RunnerDecl:
     """One ``[[runners]]`` entry (never its token)."""
 
@@ -123,7 +123,7 @@ class RunnerDecl:
         return self.executor.startswith("docker") and self.executor != "docker-windows"
 
 
-@dataclass
+@record
 class RunnerConfigFacts:
     """A parsed runner ``config.toml`` (directly or from Helm ``runners.config``)."""
 

@@ -8,7 +8,8 @@ the ``docker`` hostname.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 FLOATING_TAGS = frozenset({"", "latest", "dind", "stable", "stable-dind", "latest-dind", "git",
                            "cli", "edge", "edge-dind", "test", "test-dind", "dind-rootless",
@@ -16,7 +17,7 @@ FLOATING_TAGS = frozenset({"", "latest", "dind", "stable", "stable-dind", "lates
 _VERSION = re.compile(r"^(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.(?P<patch>\d+))?")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageRef:
     """``registry.example.com:5000/group/docker:24.0.5-dind`` split into its parts."""
 

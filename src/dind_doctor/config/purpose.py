@@ -10,8 +10,8 @@ and tags; then, by tags, which jobs of the given ``.gitlab-ci.yml`` GitLab would
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ..records import field, record
 from .filefacts import JobDecl, RunnerDecl
 
 SOCKET_TARGETS = ("/var/run/docker.sock", "/var/run", "/run")
@@ -26,7 +26,7 @@ KIND_TEXT = {DIND: "Docker-in-Docker", SOCKET: "socket binding to the host daemo
              DAEMONLESS: "daemonless builds (kaniko/buildkit)", UNKNOWN: "unknown purpose"}
 
 
-@dataclass
+@record
 class Purpose:
     """The inferred use of one runner and the facts it rests on."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+
+from ..records import record
 
 MAX_BYTES = 2 * 1024 * 1024  # a CI file or config.toml larger than this is not a real one
 
 
-@dataclass
+@record
 class FileText:
     """The text of a file, or why it could not be read."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import Enum
 
 from ..catalog import Catalog, SymptomMatch, load_catalog
+from ..records import field, record
 from .context import JobContext, Outcome, job_context
 from .logtext import LogLine, Origin, ParsedLog, ServiceWarning, parse_log
 from .matcher import Candidate, matcher_for, ordered
@@ -28,7 +28,7 @@ class Verdict(str, Enum):
     NOTHING = "nothing-found"  # an excerpt without end-of-job line and without DinD symptoms
 
 
-@dataclass
+@record
 class Explanation:
     verdict: Verdict
     context: JobContext

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 from enum import Enum
 
+from ..records import record
 from .logtext import LogLine, Origin
 
 _EXECUTOR = re.compile(r"Using (?P<name>Docker|Kubernetes|Shell|Docker Machine|Docker Autoscaler"
@@ -28,7 +28,7 @@ class Outcome(str, Enum):
     UNKNOWN = "unknown"  # a pasted excerpt: no end-of-job line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolver:
     """The DNS server named in ``lookup <name> on <ip>:53``, and what it says about the job."""
 
@@ -44,7 +44,7 @@ class Resolver:
                 "meaning": self.meaning, "line": self.line}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JobContext:
     outcome: Outcome
     outcome_line: str = ""

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog, load_catalog
+from ..records import field, record
 from .analyse import Explanation, Verdict, explain_log
 
 NEGATIVES = ("not-dind", "success")
@@ -33,7 +33,7 @@ _ANSWER = {Verdict.SUCCEEDED: "success", Verdict.NOT_DIND: "not-dind",
            Verdict.NOTHING: "nothing"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Case:
     """One labelled log."""
 
@@ -43,7 +43,7 @@ class Case:
     also: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     case: Case
     answer: str  # a catalog id, "success", "not-dind" or "nothing"
@@ -74,7 +74,7 @@ class Result:
         return self.answer not in (*NEGATIVES, "nothing")
 
 
-@dataclass
+@record
 class SplitScore:
     name: str
     results: list[Result] = field(default_factory=list)

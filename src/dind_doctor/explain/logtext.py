@@ -21,8 +21,9 @@ check, the runner's warning block with the service's own log under it::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import Enum
+
+from ..records import field, record
 
 MAX_LINE = 4000  # longer lines are cut: matching stays fast on binary junk
 
@@ -46,7 +47,7 @@ class Origin(str, Enum):
     HEALTH_CHECK = "health-check"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LogLine:
     """One cleaned line: ``number`` is 1-based in the input; ``command`` the ``$ …`` it ran
     under (empty before the script starts)."""
@@ -58,7 +59,7 @@ class LogLine:
     command_index: int = -1
 
 
-@dataclass
+@record
 class ServiceWarning:
     """The runner's ``*** WARNING: Service … probably didn't start properly.`` block."""
 
@@ -68,7 +69,7 @@ class ServiceWarning:
     service_log: list[LogLine] = field(default_factory=list)
 
 
-@dataclass
+@record
 class ParsedLog:
     lines: list[LogLine]
     warnings: list[ServiceWarning]

@@ -23,7 +23,6 @@ This is the one ranker: ``explain``, the interactive ``/`` search and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..catalog import (
     Catalog,
@@ -32,6 +31,7 @@ from ..catalog import (
     Symptom,
     normalize,  # the form symptom patterns are compiled against
 )
+from ..records import field, record
 from .logtext import LogLine, Origin
 
 FRAGMENT_LENGTH = 16  # a pasted fragment shorter than this is not worth a guess
@@ -41,7 +41,7 @@ EXTRA_PER_LINE = 0.1
 EXTRA_CAP = 6.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     """One log line that matched one symptom of an entry."""
 
@@ -50,7 +50,7 @@ class Hit:
     score: float
 
 
-@dataclass
+@record
 class Candidate:
     """A failure mode that explains (part of) the log."""
 

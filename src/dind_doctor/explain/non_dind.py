@@ -10,12 +10,12 @@ an ordinary cause when the DinD side of the log shows nothing fatal.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..records import record
 from .logtext import LogLine, Origin
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Kind:
     """One kind of ordinary failure and the error texts that show it."""
 
@@ -111,7 +111,7 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shown:
     """One line that shows an ordinary failure."""
 

@@ -9,8 +9,8 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass, field
 
+from ..records import field, record
 from ..redact import REDACTED, is_secret_name, redact_text
 
 BACKUP_SUFFIX = ".dind-doctor.bak"
@@ -26,7 +26,7 @@ class FileChangedError(FixError):
     """The file on disk is not the one the patch was computed from."""
 
 
-@dataclass
+@record
 class FileText:
     """A file's text as read for fixing: decoded, LF line endings, and how to write it back."""
 
@@ -62,7 +62,7 @@ def read_file(path: str, *, limit: int = 2 * 1024 * 1024) -> FileText:
     return FileText(path, text, hashlib.sha256(data).hexdigest(), crlf, bom)
 
 
-@dataclass
+@record
 class FilePatch:
     """The new text of one file and the findings it fixes."""
 

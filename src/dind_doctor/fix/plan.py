@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..checks import cifile, runner_config
@@ -21,6 +20,7 @@ from ..config.images import parse_image
 from ..config.runner_toml import parse_runner_toml
 from ..facts import EnvFacts, Facts
 from ..model import Finding, Status
+from ..records import field, record
 from ..report import lint_report
 from .patch import FilePatch, FileText, FixError, read_file
 from .toml_fix import TomlEditor
@@ -33,7 +33,7 @@ YamlFixer = Callable[[Context, YamlEditor], list[str]]
 E = TypeVar("E", TomlEditor, YamlEditor)  # the editor a fixer works on
 
 
-@dataclass
+@record
 class FixPlan:
     facts: Facts
     patches: list[FilePatch] = field(default_factory=list)

@@ -11,13 +11,13 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
 from ..endpoint import certdir_client, derive
 from ..facts import Facts, NameFacts, PortFacts, ProbeError, SocketFacts
 from ..model import Endpoint
+from ..records import record
 from ..redact import redact_text
 from .bounded import Background, Deadline, elapsed_ms, in_thread, run_all
 from .certfiles import CertDir
@@ -299,7 +299,7 @@ def _clients(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
     run.put("clients", probe_clients(environ, run.facts.env.home, endpoint, run.deadline))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConfigFiles:
     """Paths given on the command line for the static half of the diagnosis."""
 
