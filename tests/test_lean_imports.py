@@ -24,7 +24,8 @@ pytestmark = pytest.mark.dockerd
 ALLOWED_OWN = (
     "dind_doctor", "dind_doctor.__main__", "dind_doctor.argtypes", "dind_doctor.cli",
     "dind_doctor.wait", "dind_doctor.endpoint", "dind_doctor.facts", "dind_doctor.model",
-    "dind_doctor.records", "dind_doctor.redact", "dind_doctor.report", "dind_doctor.probes", "dind_doctor.probes.",
+    "dind_doctor.records", "dind_doctor.hosturl", "dind_doctor.redact", "dind_doctor.report",
+    "dind_doctor.probes", "dind_doctor.probes.",
     "dind_doctor.checks", "dind_doctor.checks.", "dind_doctor.config",
     "dind_doctor.config.arguments", "dind_doctor.config.declared",
     "dind_doctor.config.filefacts", "dind_doctor.config.images", "dind_doctor.config.locate",
@@ -36,11 +37,12 @@ ALLOWED_OWN = (
     "dind_doctor.render.progress", "dind_doctor.render.style", "dind_doctor.render.text",
 )
 # standard-library packages that only a heavy client or a report file would pull in, the
-# event-loop machinery the blocking, threaded probes do without, and the code generation
-# of dataclasses (records do without it)
-DENIED_STDLIB = ("http", "email", "xml", "urllib.request", "multiprocessing", "sqlite3",
+# event-loop machinery the blocking, threaded probes do without, the code generation of
+# dataclasses (records do without it), and URL and address parsing (``hosturl`` splits
+# DOCKER_HOST; ``ipaddress`` only for proxy lists and IP certificates)
+DENIED_STDLIB = ("http", "email", "xml", "urllib", "multiprocessing", "sqlite3",
                  "unittest", "tkinter", "pydoc", "doctest", "asyncio", "concurrent",
-                 "dataclasses", "inspect", "ast", "dis")
+                 "dataclasses", "inspect", "ast", "dis", "ipaddress")
 # loaded only when a TLS connection is made
 TLS_ONLY = ("ssl", "_ssl")
 

@@ -9,8 +9,8 @@ the Docker CLI's handling of ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_TL
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
 
+from . import hosturl
 from .facts import PathFact
 from .model import Endpoint
 
@@ -159,21 +159,20 @@ def _parse_host(url: str) -> Endpoint:
             return Endpoint(url=url, scheme="invalid",
                             error="DOCKER_HOST has no scheme (expected tcp://, unix:// or ssh://)")
     try:
-        parts = urlsplit(raw)
-        port = parts.port
+        parts = hosturl.split(raw)
     except ValueError as exc:
         return Endpoint(url=url, scheme="invalid", error=f"DOCKER_HOST cannot be parsed: {exc}")
-    scheme = parts.scheme.lower()
+    scheme, port = parts.scheme, parts.port
     if scheme == "unix":
         path = raw[len("unix://"):]
         if not path:
             return Endpoint(url=url, scheme="invalid", error="unix:// DOCKER_HOST without a path")
         return Endpoint(url=url, scheme="unix", socket_path=path)
     if scheme in ("tcp", "http", "https"):
-        if not parts.hostname:
+        if not parts.host:
             return Endpoint(url=url, scheme="invalid", error="DOCKER_HOST has no host name")
-        return Endpoint(url=url, scheme="tcp", host=parts.hostname, port=port)
+        return Endpoint(url=url, scheme="tcp", host=parts.host, port=port)
     if scheme in ("ssh", "npipe", "fd"):
-        return Endpoint(url=url, scheme=scheme, host=parts.hostname, port=port,
+        return Endpoint(url=url, scheme=scheme, host=parts.host, port=port,
                         error=f"{scheme}:// endpoints are not DinD endpoints; not probed")
     return Endpoint(url=url, scheme="invalid", error=f"unknown DOCKER_HOST scheme {scheme!r}")

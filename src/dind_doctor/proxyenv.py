@@ -17,10 +17,13 @@ Pure: used by the live check (the job's environment) and the static ``.gitlab-ci
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+if TYPE_CHECKING:
+    from ipaddress import IPv4Address, IPv6Address
+
+    IPAddress = IPv4Address | IPv6Address
 
 
 def env_any(env: Mapping[str, str], *names: str) -> tuple[str, str]:
@@ -42,6 +45,8 @@ def no_proxy_of(env: Mapping[str, str]) -> tuple[str, str]:
 
 
 def _ip(text: str) -> IPAddress | None:
+    import ipaddress  # only when a proxy list is read
+
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -62,6 +67,8 @@ def _split_host_port(entry: str) -> tuple[str, str] | None:
 
 
 def _entry_matches(entry: str, host: str, port: str, address: IPAddress | None) -> bool:
+    import ipaddress
+
     try:
         network = ipaddress.ip_network(entry, strict=False) if "/" in entry else None
     except ValueError:

@@ -18,6 +18,7 @@ import pytest
 
 from dind_doctor.facts import ApiFacts
 from dind_doctor.model import Endpoint
+from dind_doctor.probes import early_api
 from dind_doctor.probes.bounded import Deadline
 from dind_doctor.probes.docker_api import probe_api
 from dind_doctor.probes.http_link import ApiLink, LinkError
@@ -186,7 +187,10 @@ class _Server:
     def _handle(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb") as reader:
             while True:
-                line = reader.readline()
+                try:
+                    line = reader.readline()
+                except ConnectionResetError:
+                    return  # the client closed with an answer unread
                 if not line:
                     return
                 while reader.readline() not in (b"\r\n", b""):
@@ -295,3 +299,91 @@ def test_each_request_is_bounded_by_the_timeout(http_server):
             link.get("/slow")
         assert caught.value.timed_out
         assert time.monotonic() - started < 0.9
+
+
+# ------------------------------------------------------ questions asked while loading
+
+
+@pytest.fixture
+def early():
+    yield early_api
+    early_api.discard()
+
+
+def test_the_early_target_is_a_plain_endpoint_only() -> None:
+    plain = {"DOCKER_HOST": "tcp://Docker:2375/"}
+    assert early_api.plain_target(plain) == ("tcp", "docker", 2375)
+    assert early_api.plain_target({"DOCKER_HOST": "tcp://[::1]:2375"}) == ("tcp", "::1", 2375)
+    assert early_api.plain_target({"DOCKER_HOST": "unix:///run/docker.sock"}) == \
+        ("unix", "/run/docker.sock", 0)
+    for tls in ("DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH"):
+        assert early_api.plain_target({**plain, tls: "1"}) is None
+    for other in ("", "tcp://docker", "tcp://docker:x", "ssh://docker", "docker:2375",
+                  "unix://relative.sock"):
+        assert early_api.plain_target({"DOCKER_HOST": other}) is None
+
+
+def _recording(paths: list[str]) -> Callable[[str], bytes]:
+    bodies = {"/_ping": b"OK", "/version": b'{"ApiVersion": "1.41", "Version": "20.10.24"}',
+              "/info": b'{"Driver": "overlay2"}', "/networks/bridge": b"{}"}
+
+    def respond(path: str) -> bytes:
+        paths.append(path)
+        body = bodies[path]
+        return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    return respond
+
+
+def test_questions_asked_while_loading_are_answered_once(http_server, early) -> None:
+    paths: list[str] = []
+    server = http_server(_recording(paths))
+    early.begin({"DOCKER_HOST": f"tcp://127.0.0.1:{server.port}"})
+    deadline = time.monotonic() + 2
+    while sorted(paths) != ["/info", "/version"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sorted(paths) == ["/info", "/version"]  # asked before the probe ran
+    facts = probe(tcp("127.0.0.1", server.port))
+    assert facts.ping_ok and facts.version["ApiVersion"] == "1.41"
+    assert facts.info == {"Driver": "overlay2"}
+    assert sorted(paths) == ["/_ping", "/info", "/networks/bridge", "/version"]  # no repeat
+    assert early._pending == {}
+
+
+def test_an_early_question_the_daemon_dropped_is_asked_again(http_server, early) -> None:
+    paths: list[str] = []
+    answer = _recording(paths)
+
+    def respond(path: str) -> bytes:
+        if path == "/info" and "dropped" not in paths:
+            paths.append("dropped")
+            return b""  # the connection closes without an answer
+        return answer(path)
+
+    server = http_server(respond)
+    early.begin({"DOCKER_HOST": f"tcp://127.0.0.1:{server.port}"})
+    time.sleep(0.2)
+    facts = probe(tcp("127.0.0.1", server.port))
+    assert facts.info == {"Driver": "overlay2"} and facts.error is None
+    assert paths.count("/info") == 1 and "dropped" in paths
+
+
+def test_early_questions_to_another_endpoint_are_not_used(http_server, early) -> None:
+    paths: list[str] = []
+    other: list[str] = []
+    server, elsewhere = http_server(_recording(paths)), http_server(_recording(other))
+    early.begin({"DOCKER_HOST": f"tcp://127.0.0.1:{elsewhere.port}"})
+    facts = probe(tcp("127.0.0.1", server.port))
+    assert facts.ping_ok and sorted(paths) == ["/_ping", "/info", "/networks/bridge",
+                                               "/version"]
+
+
+def test_a_real_daemon_answers_early_questions_as_the_sdk_does(dockerd_plain, no_client_env,
+                                                               early) -> None:
+    for endpoint, host in ((tcp("127.0.0.1", dockerd_plain.tcp_port),
+                            f"tcp://127.0.0.1:{dockerd_plain.tcp_port}"),
+                           (unix(dockerd_plain.unix_socket),
+                            f"unix://{dockerd_plain.unix_socket}")):
+        early.begin({"DOCKER_HOST": host})
+        assert_same_as_sdk(endpoint)
+        assert early._pending == {}

@@ -7,10 +7,10 @@ the job sends credentials from its own config.json. Credential values never reac
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from ..facts import ClientConfigFact, RegistryFacts
+from ..hosturl import is_ip_literal
 from ..model import Link
 from .base import Context, Verdict, check, info, ok, warn
 from .daemon_facts import daemon_info
@@ -98,6 +98,10 @@ def _split_host(registry: str) -> str:
 
 
 def _in_cidrs(host: str, cidrs: list[str]) -> str | None:
+    if not is_ip_literal(host):
+        return None
+    import ipaddress  # only for a registry given as an address
+
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime
 
 from ..facts import CertDirFacts, CertFileFact, CertInfo, TlsFacts
+from ..hosturl import is_ip_literal
 from ..model import Link, Status
 from . import gates
 from .base import Context, Verdict, check, error, fail, ok
@@ -157,17 +157,11 @@ def tls_unknown_authority(ctx: Context) -> Verdict | None:
     return ok(f"The daemon's certificate was issued by ca.pem ({server.issuer}).", *evidence)
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def san_covers(cert: CertInfo, host: str) -> bool:
     """Whether a certificate names ``host`` (DNS SAN with one-label wildcards, or IP SAN)."""
-    if _is_ip(host):
+    if is_ip_literal(host):
+        import ipaddress  # only for an IP endpoint (compares 10.0.0.1 with ::ffff:... forms)
+
         address = ipaddress.ip_address(host)
         return any(ipaddress.ip_address(ip) == address for ip in cert.sans_ip)
     host = host.lower().rstrip(".")
@@ -191,7 +185,7 @@ def tls_san_mismatch_custom_alias(ctx: Context) -> Verdict | None:
         ("host dialled", host), ("DNS names", server.sans_dns), ("IP addresses", server.sans_ip),
     ]
     if tls.verify_error == "hostname-mismatch" or not san_covers(server, host):
-        extra = (" Dialling an IP: use the alias instead." if _is_ip(host)
+        extra = (" Dialling an IP: use the alias instead." if is_ip_literal(host)
                  else f" The service alias {host!r} is not 'docker'.")
         return fail(f"The daemon's certificate does not name {host!r} ('x509: certificate is "
                     f"valid for {', '.join(server.sans_dns)}, not {host}')." + extra, *evidence,

@@ -8,8 +8,8 @@ real client in tests/clients.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
+from .. import hosturl
 from ..model import Endpoint
 from ..records import record
 
@@ -56,13 +56,13 @@ def parse_host(url: str) -> tuple[str, str | None, int | None, str | None]:
     if "://" not in raw:
         raw = "tcp://" + raw
     try:
-        parts = urlsplit(raw)
-        port = parts.port
+        parts = hosturl.split(raw)
     except ValueError:
         return "invalid", None, None, None
-    if parts.scheme in ("tcp", "http", "https") and parts.hostname:
-        return "tcp", parts.hostname, port, None
-    return parts.scheme or "invalid", parts.hostname, port, None
+    port = parts.port
+    if parts.scheme in ("tcp", "http", "https") and parts.host:
+        return "tcp", parts.host, port, None
+    return parts.scheme or "invalid", parts.host, port, None
 
 
 def _home_docker(home: str) -> str:

@@ -13,8 +13,9 @@ import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..model import Endpoint
+from . import early_api
+from .early_api import Target
 from .tcp import connect
 from .tls_sessions import TlsSessions, wrap
 
@@ -190,7 +191,18 @@ class ApiLink:
         return response
 
     def request(self, path: str) -> Response:
-        """One exchange; a connection the daemon closed meanwhile is re-opened once."""
+        """One exchange; a connection the daemon closed meanwhile is re-opened once. A
+        question already asked while the tool loaded (:mod:`.early_api`) is answered on
+        the connection it was asked on, which the link keeps from then on."""
+        early = self._early(path)
+        if early is not None:
+            self.close()
+            early.settimeout(self.timeout)
+            self._attach(early)
+            try:
+                return self._receive(path)
+            except _Aborted:
+                self.close()  # the daemon dropped it: ask again, the ordinary way
         fresh = self._sock is None
         if fresh:
             self._connect(path)
@@ -209,15 +221,30 @@ class ApiLink:
             raise LinkError("ConnectionError", f"('Connection aborted.', {exc.args[0]!r})") \
                 from None
 
+    def _target(self) -> Target:
+        if self.endpoint.scheme == "unix":
+            return ("unix", self.endpoint.socket_path or "", 0)
+        return ("tcp", self.host, self.port)
+
+    def _early(self, path: str) -> socket.socket | None:
+        return None if self._tls else early_api.claim(self._target(), path)
+
     def _exchange(self, path: str) -> Response:
         assert self._sock is not None
-        host = "localhost" if self.endpoint.scheme == "unix" else (
-            f"[{self.host}]" if ":" in self.host else self.host)
-        head = (f"GET {path} HTTP/1.1\r\nHost: {host}:{self.port}\r\n"
-                if self.endpoint.scheme == "tcp" else f"GET {path} HTTP/1.1\r\nHost: {host}\r\n")
-        head += f"User-Agent: dind-doctor/{__version__}\r\nAccept: */*\r\n\r\n"
         try:
-            self._sock.sendall(head.encode("latin-1"))
+            self._sock.sendall(early_api.request_head(self._target(), path))
+        except TimeoutError:
+            self.close()
+            raise self._read_timeout() from None
+        except OSError as exc:
+            if not _is_ssl_error(exc):
+                raise _Aborted(exc) from None
+            self.close()
+            raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
+        return self._receive(path)
+
+    def _receive(self, path: str) -> Response:
+        try:
             response = self._read_response()
         except TimeoutError:
             self.close()

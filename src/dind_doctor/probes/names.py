@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import time
 
 from ..facts import EnvFacts, NameFacts
+from ..hosturl import is_ip_literal
 from .bounded import Deadline, elapsed_ms, in_thread
 from .dns_lite import Unsupported, query_a
 from .tcp import lookup_name
@@ -15,11 +15,7 @@ DNS_TIMEOUT = 2.0
 
 
 def is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return is_ip_literal(host)
 
 
 def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool = True,

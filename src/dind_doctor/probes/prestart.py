@@ -3,7 +3,8 @@
 ``docker version`` is the slowest step of a healthy diagnosis (tens of milliseconds), so
 the command line starts it before it loads the rest of the tool (:func:`begin`) and the
 tools probe collects it (:func:`take`). Likewise the first TLS handshake with the daemon
-(:func:`warm_tls`). Standard library only (ssl when a handshake is made): importing this
+(:func:`warm_tls`) and, for a plain daemon, its slowest API questions (:mod:`.early_api`).
+Standard library only (ssl when a handshake is made): importing this
 costs nothing the diagnosis does not need anyway.
 """
 
@@ -15,6 +16,8 @@ import subprocess
 import threading
 from collections.abc import Mapping
 
+from .. import hosturl
+from . import early_api
 from .tls_sessions import TlsSessions, wrap
 
 QUIET_HOST = "unix:///nonexistent/dind-doctor.sock"
@@ -82,12 +85,14 @@ _early: Started | None = None
 
 
 def begin() -> None:
-    """Start ``docker version`` and a TLS handshake with the daemon (when the environment
-    names one) for this process's environment, for the diagnosis to come."""
+    """Start ``docker version``, and either a TLS handshake with the daemon or (plain
+    endpoints) its slowest API questions, when the environment names a daemon: all for
+    this process's environment and the diagnosis to come."""
     global _early
     if _early is None:
         _early = Started(os.environ)
     warm_tls()
+    early_api.begin()
 
 
 def take(env: Mapping[str, str]) -> Started:
@@ -133,9 +138,12 @@ def _tls_target(env: Mapping[str, str]) -> tuple[str, int, str] | None:
     url, cert_path = env.get("DOCKER_HOST", ""), env.get("DOCKER_CERT_PATH", "")
     if not (url.startswith("tcp://") and env.get("DOCKER_TLS_VERIFY") and cert_path):
         return None
-    host, _, port = url[len("tcp://"):].split("/", 1)[0].rpartition(":")
-    host = host.strip("[]")
-    return (host, int(port), cert_path.rstrip("/")) if host and port.isdigit() else None
+    try:
+        parts = hosturl.split(url)
+    except ValueError:
+        return None
+    return (parts.host, parts.port, cert_path.rstrip("/")) if parts.host and parts.port \
+        else None
 
 
 def _warm(kept: TlsSessions, host: str, port: int, cert_path: str) -> None:

@@ -10,8 +10,8 @@ are the same either way.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
+import socket
 
 from ..facts import CertInfo
 
@@ -350,7 +350,7 @@ def _extensions(cert: Certificate, der: bytes, start: int, end: int) -> None:
                 if tag == 0x82:
                     cert.sans_dns.append(value[s:e].decode("ascii"))
                 elif tag == 0x87:
-                    cert.sans_ip.append(str(ipaddress.ip_address(value[s:e])))
+                    cert.sans_ip.append(_ip_text(value[s:e]))
         elif oid == "2.5.29.19":  # basicConstraints
             items = _children(value, *_expect(inner, 0x30))
             cert.is_ca = bool(items and items[0][0] == 0x01 and value[items[0][1]] != 0)
@@ -394,3 +394,12 @@ def signed_by(cert: Certificate, issuer: Certificate) -> bool:
     suffix = _DIGEST_INFO[digest_name] + digest
     expected = b"\x00\x01" + b"\xff" * (size - len(suffix) - 3) + b"\x00" + suffix
     return pow(signature, e, n).to_bytes(size, "big") == expected  # public data
+
+
+def _ip_text(packed: bytes) -> str:
+    """An IP SAN's 4 or 16 bytes as text (``ipaddress``'s notation, without its import)."""
+    if len(packed) == 4:
+        return socket.inet_ntop(socket.AF_INET, packed)
+    if len(packed) == 16:
+        return socket.inet_ntop(socket.AF_INET6, packed)
+    raise Unsupported("IP address length")
