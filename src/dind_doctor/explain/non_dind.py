@@ -41,7 +41,8 @@ KINDS: tuple[Kind, ...] = (
           r"incorrect username or password", r"HTTP Basic: Access denied",
           r"Cannot perform an interactive login from a non TTY device",
           r"unauthorized: authentication failed", r"invalid username/password",
-          r"login attempt to \S+ failed with status: 401"),
+          r"login attempt to \S+ failed with status: 401",
+          r"error checking push permissions"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
           "or a platform it was not built for), or one the credentials may not read",
@@ -92,7 +93,7 @@ KINDS: tuple[Kind, ...] = (
           r"Container \S+ is unhealthy", r"\S+ exited with code [1-9]\d*$"),
     _kind("wrong-platform",
           "an image built for another CPU architecture (exec format error)",
-          r"exec format error", r"requested image's platform \(\S+\) does not match"),
+          r"exec format error"),
     _kind("deploy-refused", "the cluster refused the deployment (Kubernetes RBAC or admission)",
           r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
