@@ -47,7 +47,7 @@ TOOL = [sys.executable, "-m", "dind_doctor"]
 DEADLINE = 8.0
 # the interpreter and the standard-library modules the probes cannot do without: what any
 # Python implementation of the diagnosis pays before its first line runs (ssl: TLS only)
-FLOOR = "socket, threading, subprocess, argparse, json, dataclasses"
+FLOOR = "socket, threading, subprocess, argparse, json"
 FLOOR_TLS = FLOOR + ", ssl"
 HANG_SLACK = 0.5
 
