@@ -40,6 +40,15 @@ _UNREACHED = ("daemon-tls-client-plain-2375", "docker-host-unset-unix-socket",
 _UNREACHED_LINE = re.compile(r"cannot connect|failed to connect|connection refused|no such host|"
                              r"is the docker daemon running|econnrefused|enotfound|"
                              r"try again|temporary failure", re.IGNORECASE)
+# the script (re)starts the daemon itself: `service docker restart`, `dockerd &`, an installer's
+# "Restarting docker engine"
+_DAEMON_STARTED = re.compile(
+    r"\b(?:systemctl|rc-service)\s+(?:re)?start\s+docker(?:d|\.service)?\b"
+    r"|\bservice\s+docker\s+(?:re)?start\b|/etc/init\.d/docker\s+(?:re)?start\b"
+    r"|\b(?:re)?starting (?:the )?docker (?:engine|daemon|service)\b"
+    r"|^\s*(?:\$\s+)?(?:sudo\s+)?(?:nohup\s+)?dockerd(?:-entrypoint\.sh)?\b[^|;]*&\s*$",
+    re.IGNORECASE)
+_STARTED_WITHIN = 4  # job lines between the (re)start and the first failed connection
 # a client that cannot load its certificate files: a cause; connection errors after it follow
 _CERT_FILES = ("certs-client-not-shared", "client-tls-env-semantics", "tls-cert-files-invalid")
 _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "daemon-unreachable",
@@ -65,6 +74,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _tls_disabled(candidates, parsed, ports)
     _certs_race(candidates, ctx)
     _answered_later(candidates, parsed, catalog)
+    _started_just_before(candidates, parsed, catalog)
     _cert_files_first(candidates, ctx, catalog)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
@@ -193,6 +203,25 @@ def _answered_later(candidates: dict[str, Candidate], parsed: ParsedLog,
                      for h in c.hits)]
     _lift(candidates, catalog, "daemon-not-ready-race", early,
           "the daemon answered later in the same log: the first commands ran before it was up")
+
+
+def _started_just_before(candidates: dict[str, Candidate], parsed: ParsedLog,
+                         catalog: Catalog) -> None:
+    """The script (re)started the daemon and the next docker command could not reach it: the
+    command ran before the daemon was up again."""
+    jobs = [line for line in parsed.lines if line.origin is Origin.JOB and line.text.strip()]
+    unreached = [c for i, c in candidates.items() if i in _UNREACHED]
+    for at, line in enumerate(jobs):
+        if not _DAEMON_STARTED.search(line.text):
+            continue
+        soon = {later.number for later in jobs[at + 1:at + 1 + _STARTED_WITHIN]}
+        early = [c for c in unreached if any(
+            h.line.number in soon and _UNREACHED_LINE.search(h.line.text) for h in c.hits)]
+        if early:
+            _lift(candidates, catalog, "daemon-not-ready-race", early,
+                  "the daemon was (re)started just before: the next command asked before it "
+                  "was up")
+            return
 
 
 def _cert_files_first(candidates: dict[str, Candidate], ctx: JobContext,
