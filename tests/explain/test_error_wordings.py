@@ -322,3 +322,15 @@ def test_an_api_floor_error_from_testcontainers_is_its_embedded_client() -> None
            "version is 1.44, please upgrade your client to a newer version\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id == "testcontainers-api-too-old"
+
+
+def test_a_client_cert_directory_with_only_ca_pem_is_not_the_one_dind_wrote() -> None:
+    log = ("$ ls -la $DOCKER_CERT_PATH\n-rw-r--r-- 1 root root 1070 Jan  1 00:00 ca.pem\n"
+           "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2376. Is the "
+           "docker daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "certs-client-not-shared"
+    shared = log.replace("1070 Jan  1 00:00 ca.pem\n", "1070 Jan  1 00:00 ca.pem\n"
+                         "-rw-r--r-- 1 root root 1200 Jan  1 00:00 cert.pem\n")
+    top = explain_log(shared).top
+    assert top is not None and top.entry.id != "certs-client-not-shared"
