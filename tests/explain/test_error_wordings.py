@@ -75,7 +75,65 @@ WORDINGS = [
                               "quantity: 1Gi, available: 500Mi."),
     ("registry-rate-limit", "unexpected status from HEAD request to https://registry-1.docker.io"
                             "/v2/library/node/manifests/18: 429 Too Many Requests"),
+    # older clients and other tools: TLS and connection modes
+    ("client-plain-http-to-tls-port", "requests.exceptions.ConnectionError: ('Connection "
+                                      "aborted.', BadStatusLine(\"\\x15\\x03\\x01\\x00\\x02"
+                                      "\\x02\\n\"))"),
+    ("daemon-plain-client-expects-tls", "An error occurred trying to connect: Get https://10.0.3."
+                                        "7:2375/v1.18/info: tls: oversized record received with "
+                                        "length 20527"),
+    ("daemon-plain-client-expects-tls", "Unable to query docker version: Get https://10.1.1.9:237"
+                                        "6/v1.12/version: http: server gave HTTP response to "
+                                        "HTTPS client"),
+    ("docker-host-unset-unix-socket", "Get http:///var/run/docker.sock/v1.20/info: dial unix "
+                                      "/var/run/docker.sock: no such file or directory. Are you "
+                                      "trying to connect to a TLS-enabled daemon without TLS?"),
+    ("docker-host-unset-unix-socket", "error during connect: Get \"http://%2F%2F.%2Fpipe%2Fdocker"
+                                      "_engine/v1.41/info\": open //./pipe/docker_engine: The "
+                                      "system cannot find the file specified."),
+    ("client-tls-env-semantics", "unable to resolve docker endpoint: open /root/.docker/ca.pem: "
+                                 "no such file or directory"),
+    ("tls-cert-files-invalid", "Couldn't read ca cert /builds/certs/ca.pem: open /builds/certs/"
+                               "ca.pem: no such file or directory"),
+    ("api-version-skew", "Error response from daemon: client is too new (API version 1.30). The "
+                         "newest supported API version is 1.24."),
+    ("shell-executor-specifics", "Error: dial unix /var/run/docker.sock: connect: permission "
+                                 "denied"),
+    ("tls-unknown-authority", "Get \"https://dind.ci.internal:2376/v1.41/info\": tls: failed to "
+                              "verify certificate: x509: certificate signed by unknown authority"),
+    ("tls-unknown-authority", "requests.exceptions.SSLError: HTTPSConnectionPool(host='docker', "
+                              "port=2376): Max retries exceeded with url: /version (Caused by "
+                              "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_"
+                              "FAILED] certificate verify failed: self signed certificate in "
+                              "certificate chain (_ssl.c:1129)')))"),
+    ("tls-san-mismatch-custom-alias", "ERROR: SSL error: hostname '10.20.0.4' doesn't match "
+                                      "'docker'"),
+    ("compose-missing", "org.testcontainers.containers.ContainerLaunchException: Local Docker "
+                        "Compose not found. Is docker-compose on the PATH?"),
 ]
+
+
+@pytest.mark.parametrize("line", [
+    # a registry served over plain HTTP, pulled by the daemon: not the client's TLS
+    "Error response from daemon: Get https://registry.local:5000/v2/: tls: oversized record "
+    "received with length 20527",
+    # a package index or Maven repository whose certificate names another host
+    "SSLError: hostname 'pypi.internal' doesn't match 'proxy.corp'",
+    "Could not transfer artifact a:b:pom:1 from/to central (https://repo.corp): hostname in "
+    "certificate didn't match: <repo.corp> != <proxy.corp>",
+])
+def test_the_same_tls_error_from_a_registry_or_package_index_names_no_dind_mode(line: str) -> None:
+    assert explain_log(line).top is None
+
+
+@pytest.mark.parametrize("restart", ["$ sudo systemctl restart docker", "$ service docker start",
+                                     "$ dockerd > /tmp/dockerd.log 2>&1 &",
+                                     "Restarting docker engine"])
+def test_a_command_right_after_the_script_restarts_the_daemon_is_the_race(restart: str) -> None:
+    log = (f"{restart}\n$ docker info\nCannot connect to the Docker daemon at unix:///var/run/"
+           "docker.sock. Is the docker daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "daemon-not-ready-race"
 
 
 @pytest.mark.parametrize(("expected", "line"), WORDINGS)
@@ -264,3 +322,15 @@ def test_an_api_floor_error_from_testcontainers_is_its_embedded_client() -> None
            "version is 1.44, please upgrade your client to a newer version\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id == "testcontainers-api-too-old"
+
+
+def test_a_client_cert_directory_with_only_ca_pem_is_not_the_one_dind_wrote() -> None:
+    log = ("$ ls -la $DOCKER_CERT_PATH\n-rw-r--r-- 1 root root 1070 Jan  1 00:00 ca.pem\n"
+           "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2376. Is the "
+           "docker daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "certs-client-not-shared"
+    shared = log.replace("1070 Jan  1 00:00 ca.pem\n", "1070 Jan  1 00:00 ca.pem\n"
+                         "-rw-r--r-- 1 root root 1200 Jan  1 00:00 cert.pem\n")
+    top = explain_log(shared).top
+    assert top is not None and top.entry.id != "certs-client-not-shared"

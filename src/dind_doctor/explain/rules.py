@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Symptom
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
-from .matcher import Candidate
+from .matcher import Candidate, Hit
 from .non_dind import RUNNER_LOST_HOST
 from .situations import apply_situations
 
@@ -40,6 +40,18 @@ _UNREACHED = ("daemon-tls-client-plain-2375", "docker-host-unset-unix-socket",
 _UNREACHED_LINE = re.compile(r"cannot connect|failed to connect|connection refused|no such host|"
                              r"is the docker daemon running|econnrefused|enotfound|"
                              r"try again|temporary failure", re.IGNORECASE)
+# the script (re)starts the daemon itself: `service docker restart`, `dockerd &`, an installer's
+# "Restarting docker engine"
+_DAEMON_STARTED = re.compile(
+    r"\b(?:systemctl|rc-service)\s+(?:re)?start\s+docker(?:d|\.service)?\b"
+    r"|\bservice\s+docker\s+(?:re)?start\b|/etc/init\.d/docker\s+(?:re)?start\b"
+    r"|\b(?:re)?starting (?:the )?docker (?:engine|daemon|service)\b"
+    r"|^\s*(?:\$\s+)?(?:sudo\s+)?(?:nohup\s+)?dockerd(?:-entrypoint\.sh)?\b[^|;]*&\s*$",
+    re.IGNORECASE)
+_STARTED_WITHIN = 4  # job lines between the (re)start and the first failed connection
+# the script lists the client certificate directory (`ls -la $DOCKER_CERT_PATH`, `ls /certs`)
+_LIST_CERTS = re.compile(r"^(?:sudo\s+)?ls\b.*(?:certs|DOCKER_TLS_CERTDIR|DOCKER_CERT_PATH)")
+_CERT_FILE = re.compile(r"(?:^|\s)(?P<name>ca|cert|key)\.pem\b")
 # a client that cannot load its certificate files: a cause; connection errors after it follow
 _CERT_FILES = ("certs-client-not-shared", "client-tls-env-semantics", "tls-cert-files-invalid")
 _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "daemon-unreachable",
@@ -65,7 +77,9 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _tls_disabled(candidates, parsed, ports)
     _certs_race(candidates, ctx)
     _answered_later(candidates, parsed, catalog)
+    _started_just_before(candidates, parsed, catalog)
     _cert_files_first(candidates, ctx, catalog)
+    _client_certs_incomplete(candidates, parsed, catalog)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
     _testcontainers_api(candidates, parsed, catalog)
@@ -195,6 +209,25 @@ def _answered_later(candidates: dict[str, Candidate], parsed: ParsedLog,
           "the daemon answered later in the same log: the first commands ran before it was up")
 
 
+def _started_just_before(candidates: dict[str, Candidate], parsed: ParsedLog,
+                         catalog: Catalog) -> None:
+    """The script (re)started the daemon and the next docker command could not reach it: the
+    command ran before the daemon was up again."""
+    jobs = [line for line in parsed.lines if line.origin is Origin.JOB and line.text.strip()]
+    unreached = [c for i, c in candidates.items() if i in _UNREACHED]
+    for at, line in enumerate(jobs):
+        if not _DAEMON_STARTED.search(line.text):
+            continue
+        soon = {later.number for later in jobs[at + 1:at + 1 + _STARTED_WITHIN]}
+        early = [c for c in unreached if any(
+            h.line.number in soon and _UNREACHED_LINE.search(h.line.text) for h in c.hits)]
+        if early:
+            _lift(candidates, catalog, "daemon-not-ready-race", early,
+                  "the daemon was (re)started just before: the next command asked before it "
+                  "was up")
+            return
+
+
 def _cert_files_first(candidates: dict[str, Candidate], ctx: JobContext,
                       catalog: Catalog) -> None:
     """A client that could not load its certificate files never reached the daemon: the
@@ -209,6 +242,26 @@ def _cert_files_first(candidates: dict[str, Candidate], ctx: JobContext,
     if _rank_above(cause, [candidates[i].score for i in _AFTER_CERT_FILES if i in candidates]):
         cause.reasons.append("the client could not load its certificate files, so the "
                              "connection errors after it follow from that")
+
+
+def _client_certs_incomplete(candidates: dict[str, Candidate], parsed: ParsedLog,
+                             catalog: Catalog) -> None:
+    """The job listed its client certificate directory and it holds ca.pem without cert.pem
+    and key.pem (dind writes all three): the job does not see the certificates dind wrote (a
+    volume mounted over the directory, or another one), so the connection errors follow."""
+    listed = [line for line in parsed.lines if line.origin is Origin.JOB
+              and _LIST_CERTS.match(line.command.strip()) and not line.text.startswith("$ ")]
+    names = {m.group("name") for line in listed for m in _CERT_FILE.finditer(line.text)}
+    causes = [c for i, c in candidates.items() if i in _CONSEQUENCES]
+    if "ca" not in names or names & {"cert", "key"} or not causes:
+        return
+    shown = next(line for line in listed if _CERT_FILE.search(line.text))
+    _lift(candidates, catalog, "certs-client-not-shared", causes,
+          "the job's client certificate directory holds ca.pem but no cert.pem/key.pem: it is "
+          "not the directory dind wrote its client certificates to")
+    if "certs-client-not-shared" in candidates:
+        candidates["certs-client-not-shared"].hits.append(
+            Hit(shown, Symptom("ca.pem without cert.pem and key.pem"), 0.0))
 
 
 def _certs_race(candidates: dict[str, Candidate], ctx: JobContext) -> None:
