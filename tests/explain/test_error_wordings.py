@@ -94,6 +94,11 @@ WORDINGS = [
                                          "insmod?)"),
     ("overlay-on-overlay", "failed to mount /var/lib/docker/tmp/containerd-mount123: invalid "
                            "argument"),
+    ("overlay-on-overlay", "ERROR: failed to solve: failed to mount /tmp/buildkit-mount77: "
+                           "[{Type:overlay Source:overlay Options:[index=off lowerdir=/a "
+                           "upperdir=/b workdir=/c]}]: invalid argument"),
+    ("overlay-on-overlay", "docker: Error response from daemon: error creating overlay mount to "
+                           "/data/docker/overlay2/4f1e-init/merged: invalid argument."),
     ("privileged-missing", "ERROR: failed to solve: failed to mount /tmp/buildkit-mount42: "
                            "[{Type:bind Source:/var/lib/buildkit/x Options:[rbind ro]}]: "
                            "operation not permitted"),
