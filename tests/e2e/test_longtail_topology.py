@@ -9,10 +9,10 @@ them (service ``command:``, job variables), and a dead or vfs-fallback service g
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from dind_doctor.records import replace
 from tests.support.topology import SCENARIOS
 
 from .test_job_topology import diagnose

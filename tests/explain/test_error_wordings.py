@@ -110,6 +110,38 @@ WORDINGS = [
                                       "'docker'"),
     ("compose-missing", "org.testcontainers.containers.ContainerLaunchException: Local Docker "
                         "Compose not found. Is docker-compose on the PATH?"),
+    ("registry-rate-limit", "ERROR: failed to solve: node:20: pulling from host "
+                            "registry-1.docker.io failed with status code [manifests 20]: 429 "
+                            "Too Many Requests"),
+    ("buildkit-default-network", 'ERROR: network mode "ci-net" not supported by buildkit'),
+    ("cgroup-v2-old-dind", "docker: Error response from daemon: cgroups: cannot find cgroup mount "
+                           "destination: unknown."),
+    ("inner-daemon-registry-trust", "Get http://registry.internal:8080/v1/_ping: http: server "
+                                    "gave HTTP response to HTTPS client"),
+    ("inner-daemon-registry-trust", 'ERROR: failed to solve: failed to fetch oauth token: Post '
+                                    '"https://harbor.corp:443/service/token": x509: certificate '
+                                    "signed by unknown authority"),
+    ("inner-daemon-registry-trust", "failed to start daemon: insecure registry "
+                                    "registry.corp/team is not valid: invalid host "
+                                    '"registry.corp/team"'),
+    ("missing-kernel-netfilter-modules", "iptables v1.8.9 (legacy): can't initialize iptables "
+                                         "table `mangle': Table does not exist (do you need to "
+                                         "insmod?)"),
+    ("overlay-on-overlay", "failed to mount /var/lib/docker/tmp/containerd-mount123: invalid "
+                           "argument"),
+    ("overlay-on-overlay", "ERROR: failed to solve: failed to mount /tmp/buildkit-mount77: "
+                           "[{Type:overlay Source:overlay Options:[index=off lowerdir=/a "
+                           "upperdir=/b workdir=/c]}]: invalid argument"),
+    ("overlay-on-overlay", "docker: Error response from daemon: error creating overlay mount to "
+                           "/data/docker/overlay2/4f1e-init/merged: invalid argument."),
+    ("privileged-missing", "ERROR: failed to solve: failed to mount /tmp/buildkit-mount42: "
+                           "[{Type:bind Source:/var/lib/buildkit/x Options:[rbind ro]}]: "
+                           "operation not permitted"),
+    ("proxy-not-propagated", 'Error response from daemon: {"message":"Get '
+                             'https://registry-1.docker.io/v2/: dial tcp 3.4.5.6:443: i/o '
+                             'timeout"}'),
+    ("stale-pinned-dind", "ls: cannot access '/usr': Operation not permitted"),
+    ("stale-pinned-dind", "sleep: cannot read realtime clock: Operation not permitted"),
 ]
 
 
@@ -334,3 +366,33 @@ def test_a_client_cert_directory_with_only_ca_pem_is_not_the_one_dind_wrote() ->
                          "-rw-r--r-- 1 root root 1200 Jan  1 00:00 cert.pem\n")
     top = explain_log(shared).top
     assert top is not None and top.entry.id != "certs-client-not-shared"
+
+
+def test_a_name_that_does_not_resolve_in_a_build_on_a_custom_network_is_buildkit() -> None:
+    log = ("$ docker network create ci-net\n$ docker build --network ci-net -t app .\n"
+           "#8 0.412 curl: (6) Could not resolve host: postgres\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "buildkit-default-network"
+
+
+def test_a_build_on_the_host_network_is_not_named_buildkit() -> None:
+    log = ("$ docker build --network host -t app .\n"
+           "#8 0.412 curl: (6) Could not resolve host: postgres\n")
+    ids = [c.entry.id for c in explain_log(log).candidates]
+    assert "buildkit-default-network" not in ids
+
+
+FINAL_CHILD = ("docker: Error response from daemon: OCI runtime create failed: runc create failed: "
+               "unable to start container process: can't get final child's PID from pipe: EOF")
+
+
+def test_runcs_final_child_eof_under_a_rootless_daemon_is_rootless_dind() -> None:
+    log = f"$ export DOCKER_HOST=unix:///run/user/1000/docker.sock\n$ docker run alpine\n" \
+          f"{FINAL_CHILD}\n"
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "rootless-dind"
+
+
+def test_runcs_final_child_eof_alone_names_no_rootless_dind() -> None:
+    ids = [c.entry.id for c in explain_log(f"$ docker run alpine\n{FINAL_CHILD}\n").candidates]
+    assert "rootless-dind" not in ids

@@ -9,7 +9,12 @@
 - ``lookup <name>`` failing, in a daemon's answer, for a host name with dots
   (``auth.docker.io``), not a service alias: name resolution inside dind, not the alias;
 - ``lookup <name>`` failing for a name without dots (``dind``, ``docker-svc``) when nothing
-  else named the lookup: a service alias that does not resolve, whatever the alias is called.
+  else named the lookup: a service alias that does not resolve, whatever the alias is called;
+- a build given a network of its own (``docker build --network <name>``, a buildx builder
+  created with ``--driver-opt network=<name>``) and a name that then does not resolve:
+  BuildKit's RUN steps do not get that network's DNS;
+- runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
+  (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -67,6 +72,51 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _outside_name(candidates, lines, catalog)
     _alias_lookup(candidates, lines, catalog)
     _driver_on_snapshotter(candidates, parsed.lines, catalog)
+    _build_network(candidates, lines, catalog)
+    _rootless_runtime(candidates, parsed.lines, catalog)
+
+
+_BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
+                            r"|--driver-opt[= ]['\"]?network=(?P<opt>[\w.-]+)")
+_NOT_CUSTOM = {"host", "default", "none", "bridge"}
+_NOT_RESOLVED = re.compile(r"could not resolve|temporary failure (?:in name resolution|resolving)"
+                           r"|no such host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|unknown host"
+                           r"|name or service not known|UnknownHostException", re.IGNORECASE)
+
+
+def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
+                   catalog: Catalog) -> None:
+    """A build put on a user-defined network, then a name that does not resolve: BuildKit
+    runs RUN steps on the default or host network only."""
+    networks = {net for line in lines for m in [_BUILD_NETWORK.search(line.text)] if m
+                for net in [m.group("net") or m.group("opt")] if net.lower() not in _NOT_CUSTOM}
+    if not networks:
+        return
+    failed = next((line for line in lines if _NOT_RESOLVED.search(line.text)), None)
+    if failed is not None:
+        _add(candidates, catalog, "buildkit-default-network", failed,
+             "a name that does not resolve in a build on a user-defined network",
+             f"the build was given the network {sorted(networks)[0]}, but BuildKit's RUN steps "
+             "do not get its DNS: containers on it are not found by name")
+
+
+_ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
+                              r"|rootlesskit", re.IGNORECASE)
+_FINAL_CHILD = re.compile(r"final child's pid from pipe", re.IGNORECASE)
+
+
+def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
+                      catalog: Catalog) -> None:
+    """runc could not start the container's init (the user namespace it needs was refused)
+    under a rootless daemon."""
+    if not any(_ROOTLESS_SOCKET.search(line.text) for line in lines):
+        return
+    failed = next((line for line in lines if _FINAL_CHILD.search(line.text)), None)
+    if failed is not None:
+        _add(candidates, catalog, "rootless-dind", failed,
+             "runc's init failed under a rootless daemon",
+             "the daemon is rootless, and runc could not start the container's init (final "
+             "child's PID: EOF): the host refused the nested user namespace or its mounts")
 
 
 _DRIVER_FROM_ENV = re.compile(r"Setting the storage driver from the \$DOCKER_DRIVER environment "
