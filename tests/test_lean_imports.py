@@ -38,13 +38,14 @@ ALLOWED_OWN = (
 )
 # standard-library packages that only a heavy client or a report file would pull in, the
 # event-loop machinery the blocking, threaded probes do without, the code generation of
-# dataclasses (records do without it), and URL and address parsing (``hosturl`` splits
-# DOCKER_HOST; ``ipaddress`` only for proxy lists and IP certificates)
+# dataclasses (records do without it), URL and address parsing (``hosturl`` splits
+# DOCKER_HOST; ``ipaddress`` only for proxy lists and IP certificates), and typing (type
+# hints are for the type checker only)
 DENIED_STDLIB = ("http", "email", "xml", "urllib", "multiprocessing", "sqlite3",
                  "unittest", "tkinter", "pydoc", "doctest", "asyncio", "concurrent",
-                 "dataclasses", "inspect", "ast", "dis", "ipaddress")
-# loaded only when a TLS connection is made
-TLS_ONLY = ("ssl", "_ssl")
+                 "dataclasses", "inspect", "ast", "dis", "ipaddress", "typing")
+# loaded only when a TLS connection is made (datetime: certificate dates)
+TLS_ONLY = ("ssl", "_ssl", "datetime")
 
 BOOTSTRAP = """
 import json, os, runpy, sys

@@ -8,10 +8,14 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from . import __version__
 from .records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DESCRIPTION = """\
 Find the first broken link in a GitLab CI Docker-in-Docker (DinD) setup, and say how to fix it.

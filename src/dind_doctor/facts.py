@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import types
-import typing
-from typing import TYPE_CHECKING, Any
 
+from .config.filefacts import CiFileFacts, RunnerConfigFacts
 from .records import asdict, field, fields, is_record, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-from .config.filefacts import CiFileFacts, RunnerConfigFacts
+    from typing import Any
 
 FACTS_FORMAT = 1
 
@@ -425,7 +425,10 @@ class FactsFormatError(ValueError):
 
 
 def _build(tp: Any, value: Any) -> Any:
-    """Rebuild a (possibly nested) record value from its ``asdict`` form."""
+    """Rebuild a (possibly nested) record value from its ``asdict`` form (typing is imported
+    here: only a replay needs it)."""
+    import typing
+
     if value is None:
         return None
     origin = typing.get_origin(tp)
@@ -435,7 +438,7 @@ def _build(tp: Any, value: Any) -> Any:
     if isinstance(tp, type) and is_record(tp):
         if not isinstance(value, dict):
             raise TypeError(f"{tp.__name__} expects an object, got {type(value).__name__}")
-        hints = typing.get_type_hints(tp)
+        hints = typing.get_type_hints(tp, localns={"Any": typing.Any})
         known = {f.name for f in fields(tp)}
         return tp(**{k: _build(hints[k], v) for k, v in value.items() if k in known})
     if origin is list:

@@ -18,7 +18,8 @@ Pure: used by the live check (the job's environment) and the static ``.gitlab-ci
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
     from ipaddress import IPv4Address, IPv6Address

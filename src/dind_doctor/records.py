@@ -13,11 +13,21 @@ are skipped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, dataclass_transform, overload
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:  # what type checkers see above, as a no-op: the decorator only informs them
+
+    def dataclass_transform(**_options: object) -> Callable[[object], object]:
+        return lambda function: function
+
 
 __all__ = ["FrozenRecordError", "asdict", "field", "fields", "is_record", "record", "replace"]
 
-T = TypeVar("T")
 _MISSING: Any = object()
 _FIELDS = "__record_fields__"
 
@@ -47,12 +57,6 @@ class Field:
 def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] = _MISSING) -> Any:
     """A field with a default value or a factory for one (``field(default_factory=list)``)."""
     return Field(default, default_factory)
-
-
-@overload
-def record(cls: type[T], /) -> type[T]: ...
-@overload
-def record(*, frozen: bool = False) -> Callable[[type[T]], type[T]]: ...
 
 
 @dataclass_transform(field_specifiers=(field, Field))

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TextIO
 
 from .endpoint import derive
 from .facts import ApiFacts
 from .model import Endpoint
 from .records import field, record
 from .redact import redact_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 ATTEMPT_TIMEOUT = 4.0
 FIRST_DELAY, MAX_DELAY, BACKOFF = 0.2, 2.0, 1.6

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model import Link
 from . import gates
 from .base import Context, Verdict, check, info, ok, warn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _info(ctx: Context) -> dict[str, Any]:

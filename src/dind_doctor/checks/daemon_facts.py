@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .base import Context
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
 

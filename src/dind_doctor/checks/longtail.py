@@ -6,11 +6,14 @@ quiet when the daemon was not reached or the client facts were not collected.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..clients.views import TESTCONTAINERS, views
 from ..model import Link
 from .base import Context, Verdict, check, info, ok, warn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
 ROOTLESS_SOCKET = "/run/user/1000/docker.sock"

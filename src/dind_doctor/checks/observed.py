@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import time
 
 from ..endpoint import DEFAULT_SOCKET
 from ..facts import PathFact, PortFacts
 from .base import Context
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 DIND_PORTS = (2375, 2376)
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -72,6 +77,8 @@ def docker_alias_addresses(ctx: Context) -> list[str] | None:
 
 def parse_utc(text: str) -> datetime:
     """An ISO 8601 timestamp as an aware UTC datetime (a missing zone means UTC)."""
+    from datetime import datetime, timezone  # only when a certificate's dates are judged
+
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -86,7 +93,7 @@ def collected_at(ctx: Context) -> datetime:
 def epoch_to_iso(seconds: float | None) -> str:
     if seconds is None:
         return "(unknown)"
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def version_tuple(text: str | None) -> tuple[int, ...] | None:

@@ -7,13 +7,16 @@ the job sends credentials from its own config.json. Credential values never reac
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..facts import ClientConfigFact, RegistryFacts
 from ..hosturl import is_ip_literal
 from ..model import Link
 from .base import Context, Verdict, check, info, ok, warn
 from .daemon_facts import daemon_info
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def registry_key(name: str) -> str:

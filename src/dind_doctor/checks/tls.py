@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..facts import CertDirFacts, CertFileFact, CertInfo, TlsFacts
 from ..hosturl import is_ip_literal
 from ..model import Link, Status
 from . import gates
 from .base import Context, Verdict, check, error, fail, ok
 from .observed import collected_at, epoch_to_iso, parse_utc
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 SHARE_CERTS_FIX = ("Share dind's client certs: [runners.docker] volumes = [\"/certs/client\", "
                    "\"/cache\"] (Kubernetes: an empty_dir at /certs/client); DOCKER_CERT_PATH "

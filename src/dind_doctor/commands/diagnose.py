@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from ..argtypes import seconds_up_to
 from ..config.arguments import add_file_arguments
@@ -17,6 +16,8 @@ from .output import (
     save_facts,
     wants_report_files,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
     from ..probes.engine import ConfigFiles

@@ -7,17 +7,19 @@ facts are the same.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Union
-
 from ..facts import CertDirFacts, CertFileFact, CertInfo
 from . import x509_lite
 from .environment import stat_path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
 if TYPE_CHECKING:  # cryptography is imported where a certificate is really parsed
+    import datetime as dt
+    from typing import TypeAlias
+
     from cryptography import x509
 
-AnyCert = Union["x509.Certificate", x509_lite.Certificate]
+    AnyCert: TypeAlias = "x509.Certificate | x509_lite.Certificate"
 
 MAX_PEM = 256 * 1024
 
@@ -63,6 +65,8 @@ def _key_usage(ku: x509.KeyUsage) -> list[str]:
 
 
 def _iso(moment: dt.datetime) -> str:
+    import datetime as dt
+
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

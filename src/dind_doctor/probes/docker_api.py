@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from ..facts import ApiFacts
 from ..model import Endpoint
@@ -11,6 +10,11 @@ from ..redact import redact_text
 from .bounded import Background, Deadline, elapsed_ms, in_thread
 from .http_link import ApiLink, LinkError
 from .tls_sessions import TlsSessions
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 API_TIMEOUT = 4.0
 # Unversioned paths: the daemon answers in its own API version. A pinned old version

@@ -7,11 +7,9 @@ and recorded as timed out, so :func:`collect` returns within the deadline plus 0
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from .. import __version__
 from ..endpoint import certdir_client, derive
@@ -32,6 +30,11 @@ from .tcp import probe_port
 from .tls_sessions import TlsSessions
 from .tools import probe_tools
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
+
 DEFAULT_TIMEOUT = 8.0
 DEFAULT_SETTLE = 2.0
 DIND_PORTS = (2375, 2376)
@@ -41,7 +44,7 @@ Progress = Callable[[str, str], None]
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class _Run:

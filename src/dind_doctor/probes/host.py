@@ -14,11 +14,15 @@ import pwd
 import stat
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from ..facts import ClientConfigFact, DiskFact, HostFacts, SocketOwnerFact
 from .bounded import elapsed_ms
 from .environment import read_small, stat_path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 CGROUP_V2_MARKER = "/sys/fs/cgroup/cgroup.controllers"
 

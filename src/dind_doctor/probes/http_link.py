@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import sys
-from typing import TYPE_CHECKING, Any
 
 from ..model import Endpoint
 from . import early_api
@@ -19,8 +18,11 @@ from .early_api import Target
 from .tcp import connect
 from .tls_sessions import TlsSessions, wrap
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
 if TYPE_CHECKING:
     import ssl
+    from typing import Any
 
 MAX_LINE = 65536
 MAX_HEADERS = 100

@@ -8,7 +8,8 @@ connection to the same host and port, so a second handshake is a short resumptio
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
     import ssl

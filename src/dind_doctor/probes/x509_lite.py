@@ -9,11 +9,15 @@ are the same either way.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import socket
 
 from ..facts import CertInfo
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 Name = list[list[tuple[str, str]]]  # RDNs of (OID, value)
 
@@ -146,6 +150,8 @@ def _rfc4514(rdns: Name) -> str:
 
 
 def _time(data: bytes, item: tuple[int, int, int]) -> dt.datetime:
+    import datetime as dt  # only when a certificate is read
+
     tag, s, e = item
     text = data[s:e].decode("ascii")
     if tag == 0x17 and re.fullmatch(r"\d{12}Z", text):

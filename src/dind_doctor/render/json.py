@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..model import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA = "dind-doctor/report"
 

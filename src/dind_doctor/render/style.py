@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import TextIO
 
 from ..model import Status
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 SYMBOLS = {
     Status.OK: "✓", Status.INFO: "i", Status.WARN: "!", Status.FAIL: "✗",

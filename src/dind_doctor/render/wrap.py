@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _OPEN = {"[": "]", "{": "}"}
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:$")
