@@ -235,27 +235,26 @@ class ApiLink:
         assert self._sock is not None
         try:
             self._sock.sendall(early_api.request_head(self._target(), path))
-        except TimeoutError:
-            self.close()
-            raise self._read_timeout() from None
         except OSError as exc:
-            if not _is_ssl_error(exc):
-                raise _Aborted(exc) from None
-            self.close()
-            raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
+            raise self._io_error(path, exc) from None
         return self._receive(path)
+
+    def _io_error(self, path: str, exc: OSError) -> Exception:
+        """What a failed send or receive means: a timeout, a dropped connection (which
+        :meth:`request` retries once) or a TLS refusal (e.g. of the client cert, TLS 1.3)."""
+        if isinstance(exc, TimeoutError):
+            self.close()
+            return self._read_timeout()
+        if not _is_ssl_error(exc):
+            return _Aborted(exc)
+        self.close()
+        return LinkError("SSLError", self._retries(path, f"SSLError({exc!r})"))
 
     def _receive(self, path: str) -> Response:
         try:
             response = self._read_response()
-        except TimeoutError:
-            self.close()
-            raise self._read_timeout() from None
         except OSError as exc:
-            if not _is_ssl_error(exc):
-                raise _Aborted(exc) from None
-            self.close()  # e.g. the daemon rejected the client cert (TLS 1.3)
-            raise LinkError("SSLError", self._retries(path, f"SSLError({exc!r})")) from None
+            raise self._io_error(path, exc) from None
         if self._ctx is not None and self.sessions is not None and self._sock is not None:
             self.sessions.keep(self._ctx, self.host, self.port, self._sock)  # type: ignore[arg-type]
         connection = response.headers.get("connection", "").lower()
