@@ -142,6 +142,51 @@ WORDINGS = [
                              'timeout"}'),
     ("stale-pinned-dind", "ls: cannot access '/usr': Operation not permitted"),
     ("stale-pinned-dind", "sleep: cannot read realtime clock: Operation not permitted"),
+    # other clients' and the daemon's words for the TLS and socket modes
+    ("client-plain-http-to-tls-port", "2024/03/02 10:11:12 http: TLS handshake error from "
+                                      "10.42.0.7:41822: tls: first record does not look like a "
+                                      "TLS handshake"),
+    ("client-plain-http-to-tls-port", "[ERROR] DOCKER> Cannot extract API version from server "
+                                      "http://dind.build:2376 : null: ClientProtocolException: "
+                                      "The server failed to respond with a valid HTTP response"),
+    ("tls-san-mismatch-custom-alias", 'error during connect: Get "https://build-dind:2376/v1.43/'
+                                      'version": tls: failed to verify certificate: x509: '
+                                      "certificate relies on legacy Common Name field, use SANs "
+                                      "instead"),
+    ("tls-san-mismatch-custom-alias", "javax.net.ssl.SSLHandshakeException: java.security.cert."
+                                      "CertificateException: No subject alternative DNS name "
+                                      "matching docker found."),
+    ("tls-san-mismatch-custom-alias", "requests.exceptions.SSLError: HTTPSConnectionPool(host="
+                                      "'10.8.0.5', port=2376): Max retries exceeded with url: "
+                                      "/version (Caused by SSLError(CertificateError(\"no "
+                                      "appropriate commonName or subjectAltName fields were "
+                                      "found\")))"),
+    ("clock-skew-cert-validity", "requests.exceptions.SSLError: HTTPSConnectionPool(host='dind', "
+                                 "port=2376): Max retries exceeded with url: /v1.41/version "
+                                 "(Caused by SSLError(SSLCertVerificationError(1, '[SSL: "
+                                 "CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                                 "certificate is not yet valid (_ssl.c:1006)')))"),
+    ("docker-host-unset-unix-socket", "Caused by: java.io.IOException: com.sun.jna."
+                                      "LastErrorException: [2] No such file or directory"),
+    ("shell-executor-specifics", "Caused by: io.netty.channel.AbstractChannel$AnnotatedConnect"
+                                 "Exception: connect(..) failed: Permission denied: /var/run/"
+                                 "docker.sock"),
+    ("shell-executor-specifics", "org.newsclub.net.unix.AFUNIXSocketException: Permission "
+                                 "denied (socket: /run/docker.sock)"),
+    ("shell-executor-specifics", "Docker API call to 'docker://localhost/v1.41/images/create' "
+                                 'failed with status code 500 "com.sun.jna.LastErrorException: '
+                                 '[13] Permission denied"'),
+    ("alias-unresolvable", "requests.exceptions.ConnectionError: HTTPConnectionPool(host='dind-"
+                           "svc', port=2375): Max retries exceeded with url: /version (Caused by "
+                           "NewConnectionError('<urllib3.connection.HTTPConnection object at "
+                           "0x7f>: Failed to establish a new connection: [Errno -2] Name or "
+                           "service not known'))"),
+    ("daemon-tls-client-plain-2375", "requests.exceptions.ConnectionError: HTTPConnectionPool("
+                                     "host='10.4.4.2', port=2375): Max retries exceeded with "
+                                     "url: /version (Caused by NewConnectionError('<urllib3."
+                                     "connection.HTTPConnection object at 0x7f>: Failed to "
+                                     "establish a new connection: [Errno 111] Connection "
+                                     "refused'))"),
 ]
 
 
@@ -396,3 +441,53 @@ def test_runcs_final_child_eof_under_a_rootless_daemon_is_rootless_dind() -> Non
 def test_runcs_final_child_eof_alone_names_no_rootless_dind() -> None:
     ids = [c.entry.id for c in explain_log(f"$ docker run alpine\n{FINAL_CHILD}\n").candidates]
     assert "rootless-dind" not in ids
+
+
+# a client library's generic error, and the Docker endpoint the same log shows
+GENERIC_ON_ENDPOINT = [
+    ("DOCKER_HOST=tcp://dind.ci:2375", "> javax.net.ssl.SSLException: Unrecognized SSL message, "
+     "plaintext connection?", "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://dind.ci:2375", "javax.net.ssl.SSLException: Unsupported or unrecognized "
+     "SSL message", "daemon-plain-client-expects-tls"),
+    ("$ export DOCKER_HOST=tcp://buildhost:2376", "javax.ws.rs.ProcessingException: java.net."
+     "SocketException: Unexpected end of file from server", "client-plain-http-to-tls-port"),
+    ("DOCKER_HOST: tcp://docker-tls:2376", "ssl.CertificateError: no appropriate commonName or "
+     "subjectAltName fields were found", "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST: tcp://docker-tls:2376", "backports.ssl_match_hostname.CertificateError: "
+     "hostname 'dind-tls' doesn't match either of '172.18.0.4', 'localhost'",
+     "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: unable to verify the first certificate",
+     "tls-unknown-authority"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: certificate is not yet valid",
+     "clock-skew-cert-validity"),
+    ("DOCKER_HOST=tcp://dind:2375", "Error: connect ECONNREFUSED 127.0.0.1:5432",
+     "published-port-localhost"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "line", "expected"), GENERIC_ON_ENDPOINT)
+def test_a_generic_client_error_next_to_a_docker_endpoint_names_its_mode(
+        endpoint: str, line: str, expected: str) -> None:
+    top = explain_log(f"{endpoint}\n$ ./gradlew integrationTest\n{line}\n"
+                      "ERROR: Job failed: exit code 1\n").top
+    assert top is not None and top.entry.id == expected
+
+
+@pytest.mark.parametrize("line", sorted({line for _, line, _ in GENERIC_ON_ENDPOINT}))
+def test_a_generic_client_error_alone_names_no_mode(line: str) -> None:
+    assert explain_log(f"$ make test\n{line}\nERROR: Job failed: exit code 1\n").top is None
+
+
+@pytest.mark.parametrize(("endpoint", "line"), [
+    # the TLS error of a package index or a download, in a job that also talks to dind
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "npm ERR! request to https://registry.npmjs.org/left-pad "
+     "failed, reason: unable to verify the first certificate"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "curl: (60) SSL certificate problem: certificate is not "
+     "yet valid"),
+    # a daemon on localhost publishes its ports on localhost: a refusal there is the service's
+    ("DOCKER_HOST=tcp://localhost:2375", "Error: connect ECONNREFUSED 127.0.0.1:5432"),
+])
+def test_another_servers_generic_error_next_to_a_docker_endpoint_is_not_dind(
+        endpoint: str, line: str) -> None:
+    assert explain_log(f"{endpoint}\n$ make test\n{line}\n"
+                       "ERROR: Job failed: exit code 1\n").top is None
