@@ -460,8 +460,9 @@ GENERIC_ON_ENDPOINT = [
      "tls-unknown-authority"),
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: certificate is not yet valid",
      "clock-skew-cert-validity"),
-    ("DOCKER_HOST=tcp://dind:2375", "Error: connect ECONNREFUSED 127.0.0.1:5432",
-     "published-port-localhost"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "java.security.cert.CertificateExpiredException: "
+     "NotAfter: Sun Mar 03 10:00:00 UTC 2024",
+     "clock-skew-cert-validity"),
 ]
 
 
@@ -484,10 +485,34 @@ def test_a_generic_client_error_alone_names_no_mode(line: str) -> None:
      "failed, reason: unable to verify the first certificate"),
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "curl: (60) SSL certificate problem: certificate is not "
      "yet valid"),
-    # a daemon on localhost publishes its ports on localhost: a refusal there is the service's
-    ("DOCKER_HOST=tcp://localhost:2375", "Error: connect ECONNREFUSED 127.0.0.1:5432"),
 ])
 def test_another_servers_generic_error_next_to_a_docker_endpoint_is_not_dind(
         endpoint: str, line: str) -> None:
     assert explain_log(f"{endpoint}\n$ make test\n{line}\n"
                        "ERROR: Job failed: exit code 1\n").top is None
+
+
+@pytest.mark.parametrize("refused", [
+    "Error: connect ECONNREFUSED 127.0.0.1:5432",
+    'psql: error: connection to server at "localhost" (127.0.0.1), port 5432 failed: '
+    "Connection refused",
+    "dial tcp 127.0.0.1:6379: connect: connection refused",
+])
+def test_a_refused_localhost_port_after_docker_run_on_a_remote_daemon_is_published_there(
+        refused: str) -> None:
+    log = ("DOCKER_HOST=tcp://dind:2375\n$ docker run -d -p 5432:5432 -p 6379:6379 db\n"
+           f"$ make test\n{refused}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "published-port-localhost"
+
+
+@pytest.mark.parametrize("setup", [
+    # the daemon runs on localhost: ports it publishes are on localhost
+    "DOCKER_HOST=tcp://localhost:2375\n$ docker run -d -p 5432:5432 db\n",
+    # no container published anything: the test's own server is not up
+    "DOCKER_HOST=tcp://dind:2375\n$ docker build -t app .\n",
+])
+def test_a_refused_localhost_port_without_a_remote_published_port_is_not_dind(setup: str) -> None:
+    log = (f"{setup}$ make test\nError: connect ECONNREFUSED 127.0.0.1:5432\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert "published-port-localhost" not in [c.entry.id for c in explain_log(log).candidates]

@@ -171,14 +171,18 @@ _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|unable to find valid certification path to requested target",
                          re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
-                    r"|CERT_NOT_YET_VALID", re.IGNORECASE)
+                    r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
+                    r"|CERT_HAS_EXPIRED", re.IGNORECASE)
 # a line about another server: a package index, a registry, a download
 _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|gradle|maven|artifact|registry"
                            r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
                            r"|SSL certificate problem|fatal: unable to access", re.IGNORECASE)
-_LOCAL_REFUSED = re.compile(r"(?:ECONNREFUSED|Connection refused:?) (?:localhost/)?"
-                            r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d{2,5})\b",
-                            re.IGNORECASE)
+# localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
+_LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?:/127\.0\.0\.1)?\"?"
+                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
+# the job runs containers that publish ports (or lets a library do it)
+_PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
+                        r"|\s(?:-p|--publish)[ =]?\S*\d|testcontainers", re.IGNORECASE)
 
 
 def _endpoints(lines: list[LogLine]) -> list[tuple[str, int]]:
@@ -227,16 +231,17 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
-    if remote and "published-port-localhost" not in candidates:
-        for line in lines:
-            found = _LOCAL_REFUSED.search(line.text)
-            if found and int(found.group("port")) not in (2375, 2376):
-                _add(candidates, catalog, "published-port-localhost", line,
-                     "connection refused on localhost with a remote Docker endpoint",
-                     f"the daemon is {shown}, not this container: a port a container "
-                     f"published there ({found.group('port')}) is on that host, not on "
-                     "localhost")
-                return
+    if not remote or "published-port-localhost" in candidates or not any(
+            _PUBLISHES.search(line.text) for line in every):
+        return
+    for line in lines:
+        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
+        if found and int(found.group("port")) not in (2375, 2376):
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost with a remote Docker endpoint",
+                 f"the daemon is {shown}, not this container: a port a container published "
+                 f"there ({found.group('port')}) is on that host, not on localhost")
+            return
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
