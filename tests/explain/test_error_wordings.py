@@ -181,6 +181,13 @@ WORDINGS = [
                            "NewConnectionError('<urllib3.connection.HTTPConnection object at "
                            "0x7f>: Failed to establish a new connection: [Errno -2] Name or "
                            "service not known'))"),
+    ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
+                              "check if the path is correct and if the daemon is running: dial "
+                              "tcp 10.3.0.9:2376: connect: connection refused"),
+    ("k8s-executor-wiring", "failed to connect to the docker API at tcp://localhost:2376; check "
+                            "if the path is correct and if the daemon is running"),
+    ("client-tls-env-semantics", "Error: ENOENT: no such file or directory, open '/home/ci/."
+                                 "docker/ca.pem'"),
     ("daemon-tls-client-plain-2375", "requests.exceptions.ConnectionError: HTTPConnectionPool("
                                      "host='10.4.4.2', port=2375): Max retries exceeded with "
                                      "url: /version (Caused by NewConnectionError('<urllib3."
