@@ -181,6 +181,8 @@ WORDINGS = [
                            "NewConnectionError('<urllib3.connection.HTTPConnection object at "
                            "0x7f>: Failed to establish a new connection: [Errno -2] Name or "
                            "service not known'))"),
+    ("testcontainers-host-override", "dial tcp 10.2.0.5:32771: connect: connection refused: "
+                                     "connecting to reaper failed"),
     ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
                               "check if the path is correct and if the daemon is running: dial "
                               "tcp 10.3.0.9:2376: connect: connection refused"),
@@ -523,3 +525,8 @@ def test_a_refused_localhost_port_without_a_remote_published_port_is_not_dind(se
     log = (f"{setup}$ make test\nError: connect ECONNREFUSED 127.0.0.1:5432\n"
            "ERROR: Job failed: exit code 1\n")
     assert "published-port-localhost" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_reaper_the_node_library_could_not_reach_names_no_mode_alone() -> None:
+    assert explain_log("$ npm test\nError: Failed to connect to Reaper\n"
+                       "ERROR: Job failed: exit code 1\n").top is None
