@@ -183,6 +183,11 @@ WORDINGS = [
                            "service not known'))"),
     ("testcontainers-host-override", "dial tcp 10.2.0.5:32771: connect: connection refused: "
                                      "connecting to reaper failed"),
+    ("daemon-tls-client-plain-2375", "org.apache.http.conn.HttpHostConnectException: Connect to "
+                                     "dind-svc:2375 [dind-svc/10.1.7.3] failed: Connection "
+                                     "refused (Connection refused)"),
+    ("daemon-tls-client-plain-2375", "Excon::Error::Socket: Connection refused - connect(2) for "
+                                     "10.20.30.40:2375 (Errno::ECONNREFUSED)"),
     ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
                               "check if the path is correct and if the daemon is running: dial "
                               "tcp 10.3.0.9:2376: connect: connection refused"),
