@@ -189,6 +189,10 @@ WORDINGS = [
     ("daemon-tls-client-plain-2375", "Excon::Error::Socket: Connection refused - connect(2) for "
                                      "10.20.30.40:2375 (Errno::ECONNREFUSED)"),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
+    ("api-version-skew", "ERROR: client and server don't have same version (client : 1.22, "
+                         "server: 1.19)"),
+    ("api-version-skew", "FATA[0000] Error response from daemon: client and server don't have "
+                         "same version (client API version: 1.20, server API version: 1.19)"),
     ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
                               "check if the path is correct and if the daemon is running: dial "
                               "tcp 10.3.0.9:2376: connect: connection refused"),
