@@ -468,6 +468,12 @@ GENERIC_ON_ENDPOINT = [
      "plaintext connection?", "daemon-plain-client-expects-tls"),
     ("DOCKER_HOST=tcp://dind.ci:2375", "javax.net.ssl.SSLException: Unsupported or unrecognized "
      "SSL message", "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://dind.ci:2375", "[ERROR] Failed to execute goal io.fabric8:docker-maven-"
+     "plugin:0.43.4:build (default) on project app: Execution default of goal failed: javax.net."
+     "ssl.SSLException: Unsupported or unrecognized SSL message",
+     "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://10.0.9.2:2375", "Error: write EPROTO 140232:error:0A00010B:SSL routines::"
+     "wrong version number", "daemon-plain-client-expects-tls"),
     ("$ export DOCKER_HOST=tcp://buildhost:2376", "javax.ws.rs.ProcessingException: java.net."
      "SocketException: Unexpected end of file from server", "client-plain-http-to-tls-port"),
     ("DOCKER_HOST: tcp://docker-tls:2376", "ssl.CertificateError: no appropriate commonName or "
@@ -504,6 +510,9 @@ def test_a_generic_client_error_alone_names_no_mode(line: str) -> None:
      "failed, reason: unable to verify the first certificate"),
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "curl: (60) SSL certificate problem: certificate is not "
      "yet valid"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "[ERROR] Could not transfer artifact org.acme:lib:jar:1.0 "
+     "from/to central: PKIX path building failed: unable to find valid certification path to "
+     "requested target"),
 ])
 def test_another_servers_generic_error_next_to_a_docker_endpoint_is_not_dind(
         endpoint: str, line: str) -> None:

@@ -174,7 +174,8 @@ _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidExcepti
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
 # a line about another server: a package index, a registry, a download
-_OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|gradle|maven|artifact|registry"
+_OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\.org|registry"
+                           r"|Could not (?:transfer|resolve|download)"
                            r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
                            r"|SSL certificate problem|fatal: unable to access", re.IGNORECASE)
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
