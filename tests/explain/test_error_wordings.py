@@ -189,6 +189,11 @@ WORDINGS = [
     ("daemon-tls-client-plain-2375", "Excon::Error::Socket: Connection refused - connect(2) for "
                                      "10.20.30.40:2375 (Errno::ECONNREFUSED)"),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
+    ("docker-host-unset-unix-socket", "Execution default of goal io.fabric8:docker-maven-plugin:"
+                                      "0.44.0:build failed: No <dockerHost> given, no DOCKER_HOST "
+                                      "environment variable, no read/writable '/var/run/docker."
+                                      "sock' or '//./pipe/docker_engine' and no external provider "
+                                      "like Docker machine configured"),
     ("api-version-skew", "ERROR: client and server don't have same version (client : 1.22, "
                          "server: 1.19)"),
     ("api-version-skew", "FATA[0000] Error response from daemon: client and server don't have "
