@@ -188,6 +188,12 @@ WORDINGS = [
                                      "refused (Connection refused)"),
     ("daemon-tls-client-plain-2375", "Excon::Error::Socket: Connection refused - connect(2) for "
                                      "10.20.30.40:2375 (Errno::ECONNREFUSED)"),
+    ("certs-client-not-shared", "FileNotFoundError: [Errno 2] No such file or directory: "
+                                "'/certs/client/cert.pem'"),
+    ("certs-client-not-shared", "System.IO.FileNotFoundException: Could not find file "
+                                "'/certs/client/ca.pem'."),
+    ("certs-client-not-shared", "System.IO.DirectoryNotFoundException: Could not find a part of "
+                                "the path '/certs/client/key.pem'."),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
     ("docker-host-unset-unix-socket", "Execution default of goal io.fabric8:docker-maven-plugin:"
                                       "0.44.0:build failed: No <dockerHost> given, no DOCKER_HOST "
