@@ -492,6 +492,9 @@ GENERIC_ON_ENDPOINT = [
     ("DOCKER_HOST: tcp://docker-tls:2376", "backports.ssl_match_hostname.CertificateError: "
      "hostname 'dind-tls' doesn't match either of '172.18.0.4', 'localhost'",
      "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLPeerUnverifiedException: Certificate "
+     "for <dind-tls> doesn't match any of the subject alternative names: [a1b2c3, docker, "
+     "localhost]", "tls-san-mismatch-custom-alias"),
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: unable to verify the first certificate",
      "tls-unknown-authority"),
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: certificate is not yet valid",

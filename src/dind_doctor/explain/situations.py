@@ -164,6 +164,7 @@ _PLAIN_TO_TLS = re.compile(r"Unexpected end of file from server"
 _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields were found"
                             r"|hostname '[^']+' doesn't match either of"
                             r"|No subject alternative (?:DNS name|names) matching \S+"
+                            r"|doesn't match any of the subject alternative names"
                             r"|certificate relies on legacy Common Name field", re.IGNORECASE)
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
