@@ -539,6 +539,7 @@ def test_another_servers_generic_error_next_to_a_docker_endpoint_is_not_dind(
     'psql: error: connection to server at "localhost" (127.0.0.1), port 5432 failed: '
     "Connection refused",
     "dial tcp 127.0.0.1:6379: connect: connection refused",
+    "Error: connect ECONNREFUSED ::1:5432",
 ])
 def test_a_refused_localhost_port_after_docker_run_on_a_remote_daemon_is_published_there(
         refused: str) -> None:

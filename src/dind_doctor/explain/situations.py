@@ -180,7 +180,7 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
                            r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
                            r"|SSL certificate problem|fatal: unable to access", re.IGNORECASE)
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
-_LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?:/127\.0\.0\.1)?\"?"
+_LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
                        r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
 # the job runs containers that publish ports (or lets a library do it)
 _PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
