@@ -195,6 +195,11 @@ WORDINGS = [
     ("certs-client-not-shared", "System.IO.DirectoryNotFoundException: Could not find a part of "
                                 "the path '/certs/client/key.pem'."),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
+    ("docker-host-unset-unix-socket", "[main] ERROR o.t.d.DockerClientProviderStrategy - "
+                                      "DOCKER_HOST unix:///var/run/docker.sock is not listening"),
+    ("daemon-not-ready-race", "EnvironmentAndSystemPropertyClientProviderStrategy: failed with "
+                              "exception InvalidConfigurationException (DOCKER_HOST tcp://dind-"
+                              "svc:2376 is not listening)"),
     ("docker-host-unset-unix-socket", "Execution default of goal io.fabric8:docker-maven-plugin:"
                                       "0.44.0:build failed: No <dockerHost> given, no DOCKER_HOST "
                                       "environment variable, no read/writable '/var/run/docker."
