@@ -194,6 +194,12 @@ WORDINGS = [
                                 "'/certs/client/ca.pem'."),
     ("certs-client-not-shared", "System.IO.DirectoryNotFoundException: Could not find a part of "
                                 "the path '/certs/client/key.pem'."),
+    ("tls-unknown-authority", "ERROR: SSL error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                              "verify failed (_ssl.c:727)"),
+    ("clock-skew-cert-validity", "ERROR: SSL error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                                 "verify failed: certificate is not yet valid (_ssl.c:1129)"),
+    ("daemon-tls-client-plain-2375", "ERROR: Couldn't connect to Docker daemon at http://dind-svc:"
+                                     "2375 - is it running?"),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
     ("docker-host-unset-unix-socket", "[main] ERROR o.t.d.DockerClientProviderStrategy - "
                                       "DOCKER_HOST unix:///var/run/docker.sock is not listening"),
