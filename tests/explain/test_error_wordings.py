@@ -200,6 +200,10 @@ WORDINGS = [
                                  "verify failed: certificate is not yet valid (_ssl.c:1129)"),
     ("daemon-tls-client-plain-2375", "ERROR: Couldn't connect to Docker daemon at http://dind-svc:"
                                      "2375 - is it running?"),
+    ("daemon-plain-client-expects-tls", "failed to connect to the docker API at tcp://dind-svc:"
+                                        "2376; check if the path is correct and if the daemon is "
+                                        "running: Get \"https://dind-svc:2376/v1.51/info\": http: "
+                                        "server gave HTTP response to HTTPS client"),
     ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
     ("docker-host-unset-unix-socket", "[main] ERROR o.t.d.DockerClientProviderStrategy - "
                                       "DOCKER_HOST unix:///var/run/docker.sock is not listening"),
