@@ -142,6 +142,96 @@ WORDINGS = [
                              'timeout"}'),
     ("stale-pinned-dind", "ls: cannot access '/usr': Operation not permitted"),
     ("stale-pinned-dind", "sleep: cannot read realtime clock: Operation not permitted"),
+    # other clients' and the daemon's words for the TLS and socket modes
+    ("client-plain-http-to-tls-port", "2024/03/02 10:11:12 http: TLS handshake error from "
+                                      "10.42.0.7:41822: tls: first record does not look like a "
+                                      "TLS handshake"),
+    ("client-plain-http-to-tls-port", "[ERROR] DOCKER> Cannot extract API version from server "
+                                      "http://dind.build:2376 : null: ClientProtocolException: "
+                                      "The server failed to respond with a valid HTTP response"),
+    ("tls-san-mismatch-custom-alias", 'error during connect: Get "https://build-dind:2376/v1.43/'
+                                      'version": tls: failed to verify certificate: x509: '
+                                      "certificate relies on legacy Common Name field, use SANs "
+                                      "instead"),
+    ("tls-san-mismatch-custom-alias", "javax.net.ssl.SSLHandshakeException: java.security.cert."
+                                      "CertificateException: No subject alternative DNS name "
+                                      "matching docker found."),
+    ("tls-san-mismatch-custom-alias", "requests.exceptions.SSLError: HTTPSConnectionPool(host="
+                                      "'10.8.0.5', port=2376): Max retries exceeded with url: "
+                                      "/version (Caused by SSLError(CertificateError(\"no "
+                                      "appropriate commonName or subjectAltName fields were "
+                                      "found\")))"),
+    ("clock-skew-cert-validity", "requests.exceptions.SSLError: HTTPSConnectionPool(host='dind', "
+                                 "port=2376): Max retries exceeded with url: /v1.41/version "
+                                 "(Caused by SSLError(SSLCertVerificationError(1, '[SSL: "
+                                 "CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                                 "certificate is not yet valid (_ssl.c:1006)')))"),
+    ("docker-host-unset-unix-socket", "Caused by: java.io.IOException: com.sun.jna."
+                                      "LastErrorException: [2] No such file or directory"),
+    ("shell-executor-specifics", "Caused by: io.netty.channel.AbstractChannel$AnnotatedConnect"
+                                 "Exception: connect(..) failed: Permission denied: /var/run/"
+                                 "docker.sock"),
+    ("shell-executor-specifics", "org.newsclub.net.unix.AFUNIXSocketException: Permission "
+                                 "denied (socket: /run/docker.sock)"),
+    ("shell-executor-specifics", "Docker API call to 'docker://localhost/v1.41/images/create' "
+                                 'failed with status code 500 "com.sun.jna.LastErrorException: '
+                                 '[13] Permission denied"'),
+    ("alias-unresolvable", "requests.exceptions.ConnectionError: HTTPConnectionPool(host='dind-"
+                           "svc', port=2375): Max retries exceeded with url: /version (Caused by "
+                           "NewConnectionError('<urllib3.connection.HTTPConnection object at "
+                           "0x7f>: Failed to establish a new connection: [Errno -2] Name or "
+                           "service not known'))"),
+    ("testcontainers-host-override", "dial tcp 10.2.0.5:32771: connect: connection refused: "
+                                     "connecting to reaper failed"),
+    ("daemon-tls-client-plain-2375", "org.apache.http.conn.HttpHostConnectException: Connect to "
+                                     "dind-svc:2375 [dind-svc/10.1.7.3] failed: Connection "
+                                     "refused (Connection refused)"),
+    ("daemon-tls-client-plain-2375", "Excon::Error::Socket: Connection refused - connect(2) for "
+                                     "10.20.30.40:2375 (Errno::ECONNREFUSED)"),
+    ("certs-client-not-shared", "FileNotFoundError: [Errno 2] No such file or directory: "
+                                "'/certs/client/cert.pem'"),
+    ("certs-client-not-shared", "System.IO.FileNotFoundException: Could not find file "
+                                "'/certs/client/ca.pem'."),
+    ("certs-client-not-shared", "System.IO.DirectoryNotFoundException: Could not find a part of "
+                                "the path '/certs/client/key.pem'."),
+    ("tls-unknown-authority", "ERROR: SSL error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                              "verify failed (_ssl.c:727)"),
+    ("clock-skew-cert-validity", "ERROR: SSL error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                                 "verify failed: certificate is not yet valid (_ssl.c:1129)"),
+    ("daemon-tls-client-plain-2375", "ERROR: Couldn't connect to Docker daemon at http://dind-svc:"
+                                     "2375 - is it running?"),
+    ("daemon-plain-client-expects-tls", "failed to connect to the docker API at tcp://dind-svc:"
+                                        "2376; check if the path is correct and if the daemon is "
+                                        "running: Get \"https://dind-svc:2376/v1.51/info\": http: "
+                                        "server gave HTTP response to HTTPS client"),
+    ("docker-host-unset-unix-socket", "panic: rootless Docker not found [recovered]"),
+    ("docker-host-unset-unix-socket", "[main] ERROR o.t.d.DockerClientProviderStrategy - "
+                                      "DOCKER_HOST unix:///var/run/docker.sock is not listening"),
+    ("daemon-not-ready-race", "EnvironmentAndSystemPropertyClientProviderStrategy: failed with "
+                              "exception InvalidConfigurationException (DOCKER_HOST tcp://dind-"
+                              "svc:2376 is not listening)"),
+    ("docker-host-unset-unix-socket", "Execution default of goal io.fabric8:docker-maven-plugin:"
+                                      "0.44.0:build failed: No <dockerHost> given, no DOCKER_HOST "
+                                      "environment variable, no read/writable '/var/run/docker."
+                                      "sock' or '//./pipe/docker_engine' and no external provider "
+                                      "like Docker machine configured"),
+    ("api-version-skew", "ERROR: client and server don't have same version (client : 1.22, "
+                         "server: 1.19)"),
+    ("api-version-skew", "FATA[0000] Error response from daemon: client and server don't have "
+                         "same version (client API version: 1.20, server API version: 1.19)"),
+    ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
+                              "check if the path is correct and if the daemon is running: dial "
+                              "tcp 10.3.0.9:2376: connect: connection refused"),
+    ("k8s-executor-wiring", "failed to connect to the docker API at tcp://localhost:2376; check "
+                            "if the path is correct and if the daemon is running"),
+    ("client-tls-env-semantics", "Error: ENOENT: no such file or directory, open '/home/ci/."
+                                 "docker/ca.pem'"),
+    ("daemon-tls-client-plain-2375", "requests.exceptions.ConnectionError: HTTPConnectionPool("
+                                     "host='10.4.4.2', port=2375): Max retries exceeded with "
+                                     "url: /version (Caused by NewConnectionError('<urllib3."
+                                     "connection.HTTPConnection object at 0x7f>: Failed to "
+                                     "establish a new connection: [Errno 111] Connection "
+                                     "refused'))"),
 ]
 
 
@@ -396,3 +486,96 @@ def test_runcs_final_child_eof_under_a_rootless_daemon_is_rootless_dind() -> Non
 def test_runcs_final_child_eof_alone_names_no_rootless_dind() -> None:
     ids = [c.entry.id for c in explain_log(f"$ docker run alpine\n{FINAL_CHILD}\n").candidates]
     assert "rootless-dind" not in ids
+
+
+# a client library's generic error, and the Docker endpoint the same log shows
+GENERIC_ON_ENDPOINT = [
+    ("DOCKER_HOST=tcp://dind.ci:2375", "> javax.net.ssl.SSLException: Unrecognized SSL message, "
+     "plaintext connection?", "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://dind.ci:2375", "javax.net.ssl.SSLException: Unsupported or unrecognized "
+     "SSL message", "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://dind.ci:2375", "[ERROR] Failed to execute goal io.fabric8:docker-maven-"
+     "plugin:0.43.4:build (default) on project app: Execution default of goal failed: javax.net."
+     "ssl.SSLException: Unsupported or unrecognized SSL message",
+     "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://10.0.9.2:2375", "Error: write EPROTO 140232:error:0A00010B:SSL routines::"
+     "wrong version number", "daemon-plain-client-expects-tls"),
+    ("$ export DOCKER_HOST=tcp://buildhost:2376", "javax.ws.rs.ProcessingException: java.net."
+     "SocketException: Unexpected end of file from server", "client-plain-http-to-tls-port"),
+    ("DOCKER_HOST: tcp://docker-tls:2376", "ssl.CertificateError: no appropriate commonName or "
+     "subjectAltName fields were found", "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST: tcp://docker-tls:2376", "backports.ssl_match_hostname.CertificateError: "
+     "hostname 'dind-tls' doesn't match either of '172.18.0.4', 'localhost'",
+     "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLPeerUnverifiedException: Certificate "
+     "for <dind-tls> doesn't match any of the subject alternative names: [a1b2c3, docker, "
+     "localhost]", "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: unable to verify the first certificate",
+     "tls-unknown-authority"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "Error: certificate is not yet valid",
+     "clock-skew-cert-validity"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "java.security.cert.CertificateExpiredException: "
+     "NotAfter: Sun Mar 03 10:00:00 UTC 2024",
+     "clock-skew-cert-validity"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "line", "expected"), GENERIC_ON_ENDPOINT)
+def test_a_generic_client_error_next_to_a_docker_endpoint_names_its_mode(
+        endpoint: str, line: str, expected: str) -> None:
+    top = explain_log(f"{endpoint}\n$ ./gradlew integrationTest\n{line}\n"
+                      "ERROR: Job failed: exit code 1\n").top
+    assert top is not None and top.entry.id == expected
+
+
+@pytest.mark.parametrize("line", sorted({line for _, line, _ in GENERIC_ON_ENDPOINT}))
+def test_a_generic_client_error_alone_names_no_mode(line: str) -> None:
+    assert explain_log(f"$ make test\n{line}\nERROR: Job failed: exit code 1\n").top is None
+
+
+@pytest.mark.parametrize(("endpoint", "line"), [
+    # the TLS error of a package index or a download, in a job that also talks to dind
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "npm ERR! request to https://registry.npmjs.org/left-pad "
+     "failed, reason: unable to verify the first certificate"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "curl: (60) SSL certificate problem: certificate is not "
+     "yet valid"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "[ERROR] Could not transfer artifact org.acme:lib:jar:1.0 "
+     "from/to central: PKIX path building failed: unable to find valid certification path to "
+     "requested target"),
+])
+def test_another_servers_generic_error_next_to_a_docker_endpoint_is_not_dind(
+        endpoint: str, line: str) -> None:
+    assert explain_log(f"{endpoint}\n$ make test\n{line}\n"
+                       "ERROR: Job failed: exit code 1\n").top is None
+
+
+@pytest.mark.parametrize("refused", [
+    "Error: connect ECONNREFUSED 127.0.0.1:5432",
+    'psql: error: connection to server at "localhost" (127.0.0.1), port 5432 failed: '
+    "Connection refused",
+    "dial tcp 127.0.0.1:6379: connect: connection refused",
+    "Error: connect ECONNREFUSED ::1:5432",
+])
+def test_a_refused_localhost_port_after_docker_run_on_a_remote_daemon_is_published_there(
+        refused: str) -> None:
+    log = ("DOCKER_HOST=tcp://dind:2375\n$ docker run -d -p 5432:5432 -p 6379:6379 db\n"
+           f"$ make test\n{refused}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "published-port-localhost"
+
+
+@pytest.mark.parametrize("setup", [
+    # the daemon runs on localhost: ports it publishes are on localhost
+    "DOCKER_HOST=tcp://localhost:2375\n$ docker run -d -p 5432:5432 db\n",
+    # no container published anything: the test's own server is not up
+    "DOCKER_HOST=tcp://dind:2375\n$ docker build -t app .\n",
+])
+def test_a_refused_localhost_port_without_a_remote_published_port_is_not_dind(setup: str) -> None:
+    log = (f"{setup}$ make test\nError: connect ECONNREFUSED 127.0.0.1:5432\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert "published-port-localhost" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_reaper_the_node_library_could_not_reach_names_no_mode_alone() -> None:
+    assert explain_log("$ npm test\nError: Failed to connect to Reaper\n"
+                       "ERROR: Job failed: exit code 1\n").top is None

@@ -30,7 +30,8 @@ _SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects"
 # the job's variables, pasted with the log, turn dind's TLS off: the daemon serves plain 2375
 _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
 _TESTCONTAINERS = re.compile(r"testcontainers|ClientProviderStrategy", re.IGNORECASE)
-_NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
+# service-log lines of a live daemon (a client's plain HTTP on its TLS port among them)
+_NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings", "client-plain-http-to-tls-port")
 _RUNNER_PULL = re.compile(r"^Pulling docker image ")
 # the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
 _DAEMON_ANSWERED = re.compile(r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)")

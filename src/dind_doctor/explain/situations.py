@@ -14,7 +14,12 @@
   created with ``--driver-opt network=<name>``) and a name that then does not resolve:
   BuildKit's RUN steps do not get that network's DNS;
 - runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
-  (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused.
+  (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused;
+- a client library's generic TLS or connection error (Java's "Unrecognized SSL message,
+  plaintext connection?", "Unexpected end of file from server", Python's "no appropriate
+  commonName or subjectAltName", Node's "ECONNREFUSED 127.0.0.1:<port>") in a log that shows a
+  Docker endpoint (``DOCKER_HOST=tcp://docker:2376``, ``-H tcp://…:2375``): the mode that error
+  means on that endpoint. Alone, the same words are any HTTPS or TCP client's.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -74,6 +79,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _driver_on_snapshotter(candidates, parsed.lines, catalog)
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
+    _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -137,6 +143,107 @@ def _driver_on_snapshotter(candidates: dict[str, Candidate], lines: list[LogLine
          "the job's DOCKER_DRIVER reached the dind service and names a graph driver, but the "
          "daemon runs the containerd image store, whose snapshotters have other names: unset "
          "DOCKER_DRIVER (or disable the containerd snapshotter)")
+
+
+# a Docker endpoint the job's client uses: DOCKER_HOST or -H/--host with tcp://, or any
+# tcp:// URL on the daemon's ports
+_ENDPOINT = re.compile(r"(?:DOCKER_HOST\s*(?:=|:|\s)\s*['\"]?|(?:^|\s)(?:-H|--host)[= ]['\"]?)"
+                       r"tcp://(?P<host>[\w.\[\]:-]+?):(?P<port>\d+)\b"
+                       r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b",
+                       re.IGNORECASE)
+_TLS_ON = re.compile(r"DOCKER_TLS_VERIFY\s*(?:=|:)\s*['\"]?1|--tlsverify\b", re.IGNORECASE)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}
+# what other clients print, in their own words, for each failure on a Docker endpoint; each
+# alone is any HTTPS/TCP client's error (a registry, a package index, a test's own server)
+_TLS_TO_PLAIN = re.compile(r"Unrecognized SSL message, plaintext connection\?"
+                           r"|Unsupported or unrecognized SSL message"
+                           r"|SSL routines:[\w:]*:wrong version number", re.IGNORECASE)
+_PLAIN_TO_TLS = re.compile(r"Unexpected end of file from server"
+                           r"|The server failed to respond with a valid HTTP response",
+                           re.IGNORECASE)
+_NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields were found"
+                            r"|hostname '[^']+' doesn't match either of"
+                            r"|No subject alternative (?:DNS name|names) matching \S+"
+                            r"|doesn't match any of the subject alternative names"
+                            r"|certificate relies on legacy Common Name field", re.IGNORECASE)
+_UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
+                         r"|self[- ]signed certificate in certificate chain"
+                         r"|unable to get local issuer certificate"
+                         r"|unable to find valid certification path to requested target",
+                         re.IGNORECASE)
+_CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
+                    r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
+                    r"|CERT_HAS_EXPIRED", re.IGNORECASE)
+# a line about another server: a package index, a registry, a download
+_OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\.org|registry"
+                           r"|Could not (?:transfer|resolve|download)"
+                           r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
+                           r"|SSL certificate problem|fatal: unable to access", re.IGNORECASE)
+# localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
+_LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
+                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
+# the job runs containers that publish ports (or lets a library do it)
+_PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
+                        r"|\s(?:-p|--publish)[ =]?\S*\d|testcontainers", re.IGNORECASE)
+
+
+def _endpoints(lines: list[LogLine]) -> list[tuple[str, int]]:
+    found = []
+    for line in lines:
+        for m in _ENDPOINT.finditer(line.text):
+            host = m.group("host") or m.group("uhost")
+            found.append((host.lower(), int(m.group("port") or m.group("uport"))))
+    return found
+
+
+def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
+                         lines: list[LogLine], catalog: Catalog) -> None:
+    """A generic client error names a DinD mode when the same log shows the Docker endpoint
+    the client talks to: the port (2375 plain, 2376 TLS) says which side of TLS is wrong."""
+    endpoints = _endpoints(every)
+    if not endpoints:
+        return
+    shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}"
+    tls = any(port == 2376 for _, port in endpoints) or any(
+        _TLS_ON.search(line.text) for line in every)
+    remote = [host for host, _ in endpoints if host not in _LOCAL_HOSTS]
+    rules = [(_TLS_TO_PLAIN, True, "daemon-plain-client-expects-tls",
+              "a TLS client's error on a plain-text answer",
+              f"the client speaks TLS to the Docker endpoint ({shown}), and the daemon answered "
+              "in plain HTTP: it listens without TLS (or TLS is on in the client only)"),
+             (_PLAIN_TO_TLS, tls, "client-plain-http-to-tls-port",
+              "a plain-HTTP client's error on a TLS port",
+              f"the Docker endpoint is a TLS one ({shown}), and the client spoke plain HTTP to "
+              "it: the daemon closed the connection without an HTTP answer"),
+             (_NAME_MISMATCH, tls, "tls-san-mismatch-custom-alias",
+              "a certificate name mismatch",
+              f"the client checks the daemon's certificate on {shown}: the name it connects to "
+              "is not one the certificate was issued for"),
+             (_UNKNOWN_CA, tls, "tls-unknown-authority", "a certificate of an unknown authority",
+              f"the client checks the daemon's certificate on {shown} against a CA that did not "
+              "sign it (another run's or another service's certificates)"),
+             (_CLOCK, tls, "clock-skew-cert-validity", "a certificate not valid yet",
+              f"the client checks the daemon's certificate on {shown}: its validity starts "
+              "after the client's clock (a clock behind, or certificates from the future)")]
+    for pattern, applies, mode, what, reason in rules:
+        if not applies or mode in candidates:
+            continue
+        line = next((line for line in lines if pattern.search(line.text)
+                     and not _OTHER_SERVER.search(line.text)
+                     and not _BUILD_STEP.match(line.text)), None)
+        if line is not None:
+            _add(candidates, catalog, mode, line, what, reason)
+    if not remote or "published-port-localhost" in candidates or not any(
+            _PUBLISHES.search(line.text) for line in every):
+        return
+    for line in lines:
+        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
+        if found and int(found.group("port")) not in (2375, 2376):
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost with a remote Docker endpoint",
+                 f"the daemon is {shown}, not this container: a port a container published "
+                 f"there ({found.group('port')}) is on that host, not on localhost")
+            return
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
