@@ -139,7 +139,8 @@ def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
             _TESTCONTAINERS.search(line.text) for line in parsed.lines):
         return
     tc = candidates.setdefault(mode, Candidate(catalog[mode]))
-    tc.hits.extend(h for h in skew.hits if h not in tc.hits)
+    held = {id(h) for h in tc.hits}
+    tc.hits.extend(h for h in skew.hits if id(h) not in held)
     _rank_above(tc, [skew.score])
     tc.reasons.append("Testcontainers printed it: its own Docker client asks for an API version "
                       "the daemon no longer serves")
@@ -189,8 +190,12 @@ def _lift(candidates: dict[str, Candidate], catalog: Catalog, mode: str,
         return
     lifted = candidates.setdefault(mode, Candidate(catalog[mode]))
     strongest = max(c.score for c in causes)
+    held = {id(h) for h in lifted.hits}  # identity: a long log has thousands of hits
     for cause in causes:
-        lifted.hits.extend(h for h in cause.hits if h not in lifted.hits)
+        for hit in cause.hits:
+            if id(hit) not in held:
+                held.add(id(hit))
+                lifted.hits.append(hit)
     _rank_above(lifted, [strongest])
     lifted.reasons.append(reason)
 
