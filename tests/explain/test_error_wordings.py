@@ -142,6 +142,51 @@ WORDINGS = [
                              'timeout"}'),
     ("stale-pinned-dind", "ls: cannot access '/usr': Operation not permitted"),
     ("stale-pinned-dind", "sleep: cannot read realtime clock: Operation not permitted"),
+    # dockerd's own start-up lines for the kernel, storage and iptables modes
+    ("iptables-backend-mismatch", "level=warning msg=\"Running iptables --wait -t nat -L -n failed "
+                                  "with message: `iptables/1.8.9 Failed to initialize nft: Protocol "
+                                  "not supported`, error: exit status 1\""),
+    ("missing-kernel-netfilter-modules", "level=warning msg=\"ip6tables is enabled, but cannot set "
+                                         "up ip6tables chains\" error=\"failed to create NAT chain "
+                                         "DOCKER: iptables failed: ip6tables --wait -t nat -N DOCKER: "
+                                         "ip6tables v1.8.11 (legacy): can't initialize ip6tables "
+                                         "table `nat': Table does not exist (do you need to "
+                                         "insmod?)\""),
+    ("privileged-missing", "iptables v1.8.9 (legacy): can't initialize iptables table `filter': "
+                           "Permission denied (you must be root)"),
+    ("privileged-missing", "mount: mount point /sys/fs/cgroup does not exist\nCould not make a "
+                           "tmpfs mount. Did you use --privileged?"),
+    ("storage-driver-vfs-fallback", 'level=info msg="Docker daemon" commit=4c9b3b0 '
+                                    "containerd-snapshotter=false storage-driver=vfs "
+                                    "version=26.1.3"),
+    ("storage-driver-vfs-fallback", 'level=info msg="Docker daemon" commit=e42327a '
+                                    "graphdriver(s)=vfs version=20.10.21"),
+    ("rootless-dind", "[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute "
+                      "uid/gid map: No subuid ranges found for user 1000 (\"rootless\")"),
+    ("registry-rate-limit", "Error response from daemon: toomanyrequests: Rate exceeded"),
+    # other clients' words for the tool and registry modes
+    ("compose-missing", "org.testcontainers.containers.ContainerLaunchException: Local Docker "
+                        "Compose not found. Is docker on the PATH?"),
+    ("compose-missing", "Error: spawnSync docker-compose ENOENT"),
+    ("stale-pinned-dind", '[0.011s][warning][os,thread] Failed to start thread "GC Thread#0" - '
+                          "pthread_create failed (EPERM) for attributes: stacksize: 1024k, "
+                          "guardsize: 4k, detached."),
+    ("stale-pinned-dind", "node[12]: ../src/node_platform.cc:68:std::unique_ptr<long unsigned "
+                          "int> node::WorkerThreadsTaskRunner::DelayedTaskScheduler::Start(): "
+                          "Assertion `(0) == (uv_thread_create(t.get(), start_thread, this))' "
+                          "failed."),
+    ("bind-mount-path-not-in-dind", 'error mounting "/builds/grp/app/nginx.conf" to rootfs at '
+                                    '"/etc/nginx/nginx.conf": not a directory: unknown: Are you '
+                                    "trying to mount a directory onto a file (or vice-versa)? "
+                                    "Check if the specified host path exists and is the expected "
+                                    "type."),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://10.20.30.40:5000/v2/'
+                                    '": tls: failed to verify certificate: x509: cannot validate '
+                                    "certificate for 10.20.30.40 because it doesn't contain any "
+                                    "IP SANs"),
+    ("proxy-not-propagated", "ERROR: failed to solve: python:3.12-slim: failed to do request: "
+                             'Head "https://registry-1.docker.io/v2/library/python/manifests/'
+                             '3.12-slim": dial tcp 44.205.64.79:443: i/o timeout'),
 ]
 
 
@@ -396,3 +441,11 @@ def test_runcs_final_child_eof_under_a_rootless_daemon_is_rootless_dind() -> Non
 def test_runcs_final_child_eof_alone_names_no_rootless_dind() -> None:
     ids = [c.entry.id for c in explain_log(f"$ docker run alpine\n{FINAL_CHILD}\n").candidates]
     assert "rootless-dind" not in ids
+
+
+def test_missing_ip_sans_on_the_daemon_endpoint_is_not_the_registrys_trust() -> None:
+    line = ('error during connect: Get "https://10.20.30.40:2376/v1.45/info": tls: failed to '
+            "verify certificate: x509: cannot validate certificate for 10.20.30.40 because it "
+            "doesn't contain any IP SANs")
+    ids = [c.entry.id for c in explain_log(line).candidates]
+    assert "inner-daemon-registry-trust" not in ids
