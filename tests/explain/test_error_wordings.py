@@ -143,13 +143,13 @@ WORDINGS = [
     ("stale-pinned-dind", "ls: cannot access '/usr': Operation not permitted"),
     ("stale-pinned-dind", "sleep: cannot read realtime clock: Operation not permitted"),
     # dockerd's own start-up lines for the kernel, storage and iptables modes
-    ("iptables-backend-mismatch", "level=warning msg=\"Running iptables --wait -t nat -L -n failed "
-                                  "with message: `iptables/1.8.9 Failed to initialize nft: Protocol "
-                                  "not supported`, error: exit status 1\""),
+    ("iptables-backend-mismatch", "level=warning msg=\"Running iptables --wait -t nat -L -n "
+                                  "failed with message: `iptables/1.8.9 Failed to initialize nft: "
+                                  "Protocol not supported`, error: exit status 1\""),
     ("missing-kernel-netfilter-modules", "level=warning msg=\"ip6tables is enabled, but cannot set "
                                          "up ip6tables chains\" error=\"failed to create NAT chain "
-                                         "DOCKER: iptables failed: ip6tables --wait -t nat -N DOCKER: "
-                                         "ip6tables v1.8.11 (legacy): can't initialize ip6tables "
+                                         "DOCKER: iptables failed: ip6tables --wait -t nat -N "
+                                         "DOCKER: ip6tables v1.8.11 (legacy): can't initialize ip6tables "
                                          "table `nat': Table does not exist (do you need to "
                                          "insmod?)\""),
     ("privileged-missing", "iptables v1.8.9 (legacy): can't initialize iptables table `filter': "
