@@ -149,9 +149,9 @@ WORDINGS = [
     ("missing-kernel-netfilter-modules", "level=warning msg=\"ip6tables is enabled, but cannot set "
                                          "up ip6tables chains\" error=\"failed to create NAT chain "
                                          "DOCKER: iptables failed: ip6tables --wait -t nat -N "
-                                         "DOCKER: ip6tables v1.8.11 (legacy): can't initialize ip6tables "
-                                         "table `nat': Table does not exist (do you need to "
-                                         "insmod?)\""),
+                                         "DOCKER: ip6tables v1.8.11 (legacy): can't "
+                                         "initialize ip6tables table `nat': Table does not "
+                                         "exist (do you need to insmod?)\""),
     ("privileged-missing", "iptables v1.8.9 (legacy): can't initialize iptables table `filter': "
                            "Permission denied (you must be root)"),
     ("privileged-missing", "mount: mount point /sys/fs/cgroup does not exist\nCould not make a "
