@@ -187,6 +187,20 @@ WORDINGS = [
     ("proxy-not-propagated", "ERROR: failed to solve: python:3.12-slim: failed to do request: "
                              'Head "https://registry-1.docker.io/v2/library/python/manifests/'
                              '3.12-slim": dial tcp 44.205.64.79:443: i/o timeout'),
+    ("registry-auth-not-inherited", "ERROR: failed to solve: registry.gitlab.com/grp/base:1.2: "
+                                    "failed to resolve source metadata for registry.gitlab.com/"
+                                    "grp/base:1.2: failed to authorize: failed to fetch anonymous "
+                                    "token: unexpected status from GET request to https://gitlab."
+                                    "com/jwt/auth?scope=repository%3Agrp%2Fbase%3Apull&service="
+                                    "container_registry: 403 Forbidden"),
+    ("registry-auth-not-inherited", "ERROR: failed to solve: corp/base:7: pull access denied, "
+                                    "repository does not exist or may require authorization: "
+                                    "server message: insufficient_scope: authorization failed"),
+    ("rootless-dind", "error: attempting to run rootless dockerd but need writable HOME (/home/"
+                      "rootless) and XDG_RUNTIME_DIR (/run/user/1000) for user 1000"),
+    ("rootless-dind", "[ERROR] RootlessKit failed, see the error messages and "
+                      "https://rootlesscontaine.rs/getting-started/common/ ."),
+    ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
 ]
 
 
@@ -449,3 +463,14 @@ def test_missing_ip_sans_on_the_daemon_endpoint_is_not_the_registrys_trust() -> 
             "doesn't contain any IP SANs")
     ids = [c.entry.id for c in explain_log(line).candidates]
     assert "inner-daemon-registry-trust" not in ids
+
+
+def test_a_refusal_while_the_kubernetes_executor_pulls_the_job_image_is_not_dind() -> None:
+    log = ("Using Kubernetes executor with image registry.corp/grp/builder:3 ...\n"
+           "Waiting for pod grp/runner-abc to be running, status is Pending\n"
+           "ERROR: Job failed: prepare environment: waiting for pod running: pulling image "
+           '"registry.corp/grp/builder:3": image pull failed: failed to pull and unpack image '
+           '"registry.corp/grp/builder:3": failed to resolve reference "registry.corp/grp/'
+           'builder:3": failed to authorize: failed to fetch anonymous token: unexpected status '
+           "from GET request to https://registry.corp/token: 401 Unauthorized\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND

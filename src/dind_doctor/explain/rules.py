@@ -31,7 +31,10 @@ _SHELL_CAUSES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects"
 _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
 _TESTCONTAINERS = re.compile(r"testcontainers|ClientProviderStrategy", re.IGNORECASE)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings")  # service-log lines of a live daemon
-_RUNNER_PULL = re.compile(r"^Pulling docker image ")
+# the runner pulling the job's or a service's image: the Docker executor's line, the Kubernetes
+# executor's wait for its pod and its prepare-stage failure
+_RUNNER_PULL = re.compile(r"^Pulling docker image |^Waiting for pod \S+ to be running"
+                          r"|prepare environment: waiting for pod running: pulling image ")
 # the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
 _DAEMON_ANSWERED = re.compile(r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)")
 # what a client prints when it could not reach a daemon (yet)
