@@ -474,3 +474,25 @@ def test_a_refusal_while_the_kubernetes_executor_pulls_the_job_image_is_not_dind
            'builder:3": failed to authorize: failed to fetch anonymous token: unexpected status '
            "from GET request to https://registry.corp/token: 401 Unauthorized\n")
     assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize(("step", "download"), [
+    ("#9 [build 3/6] RUN mvn -B dependency:go-offline",
+     "#9 2.511 [INFO] Downloading from central: https://repo.maven.apache.org/maven2/org/x/y/"
+     "1.0/y-1.0.pom"),
+    ("#7 [2/4] RUN go mod download", "#7 0.512 go: downloading github.com/gin-gonic/gin v1.9.1"),
+    ("Step 4/7 : RUN bundle install", "Fetching gem metadata from https://rubygems.org/"),
+])
+def test_a_build_that_hangs_on_another_tools_download_is_the_mtu(step: str,
+                                                                   download: str) -> None:
+    log = (f"$ docker build -t app .\n{step}\n{download}\n"
+           "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "mtu-mismatch"
+
+
+def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
+    log = ("$ mvn -B verify\n[INFO] Downloading from central: https://repo.maven.apache.org/"
+           "maven2/org/x/y/1.0/y-1.0.pom\n"
+           "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND

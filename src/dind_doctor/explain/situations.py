@@ -34,7 +34,8 @@ _BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN
 _DOWNLOAD_START = re.compile(
     r"(?:^|\| |\s)(?:fetch https?://|Get:\d+ https?://|Downloading https?://|Connecting to \S+"
     r"|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET|HTTP request sent, awaiting "
-    r"response)", re.IGNORECASE)
+    r"response|Downloading from [\w.-]+: https?://|go: downloading \S+|Fetching gem metadata "
+    r"from https?://)", re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
