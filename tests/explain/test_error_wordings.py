@@ -496,3 +496,30 @@ def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
            "maven2/org/x/y/1.0/y-1.0.pom\n"
            "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
     assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("failure", [
+    "#8 12.41 npm ERR! request to https://registry.npmjs.org/express failed, reason: getaddrinfo "
+    "EAI_AGAIN registry.npmjs.org",
+    "#6 5.117 curl: (6) Could not resolve host: get.helm.sh",
+    "#5 3.02 java.net.UnknownHostException: repo.maven.apache.org",
+])
+def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_dns(
+        failure: str) -> None:
+    log = ("variables:\n  DOCKER_HOST: tcp://docker:2376\n$ docker build -t app .\n"
+           f"#5 [2/4] RUN make deps\n{failure}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "nested-dns"
+
+
+@pytest.mark.parametrize("log", [
+    # the same build with no dind service in sight
+    "$ docker build -t app .\n#6 [2/4] RUN make deps\n#6 5.117 curl: (6) Could not resolve "
+    "host: get.helm.sh\nERROR: Job failed: exit code 1\n",
+    # the same lookup by a tool in the job, not in a build step
+    "services:\n  - docker:24.0.7-dind\n$ npm ci\nnpm ERR! request to https://registry.npmjs.org/x "
+    "failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org\nERROR: Job failed: exit code 1\n",
+])
+def test_an_outside_name_that_does_not_resolve_without_a_dind_build_is_not_nested_dns(
+        log: str) -> None:
+    assert "nested-dns" not in [c.entry.id for c in explain_log(log).candidates]

@@ -75,6 +75,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _driver_on_snapshotter(candidates, parsed.lines, catalog)
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
+    _build_step_outside_name(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -99,6 +100,33 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
              "a name that does not resolve in a build on a user-defined network",
              f"the build was given the network {sorted(networks)[0]}, but BuildKit's RUN steps "
              "do not get its DNS: containers on it are not found by name")
+
+
+# the job talks to a dind service: its endpoint, or the service image
+_DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re.IGNORECASE)
+# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go
+_OUTSIDE_UNRESOLVED = re.compile(
+    r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
+    r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
+
+
+def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
+                             catalog: Catalog) -> None:
+    """A RUN step of a build on the dind service cannot resolve a host outside (a package
+    mirror, a registry): the nested containers' DNS, when no other mode named the lookup."""
+    if any(mode in candidates for mode in (*_NAMED_LOOKUP, "buildkit-default-network")):
+        return
+    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+        return
+    for line in lines:
+        found = _OUTSIDE_UNRESOLVED.search(line.text) if _BUILD_STEP.match(line.text) else None
+        if found and not _IP.match(found.group("name")):
+            _add(candidates, catalog, "nested-dns", line,
+                 "a build step on the dind service cannot resolve a host outside",
+                 f"{found.group('name')} is a host outside, and the build runs on the dind "
+                 "service: the nested containers' DNS (the service's resolv.conf, Docker's "
+                 "embedded DNS) fails; check the proxy if the daemon needs one")
+            return
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
