@@ -201,6 +201,9 @@ WORDINGS = [
     ("rootless-dind", "[ERROR] RootlessKit failed, see the error messages and "
                       "https://rootlesscontaine.rs/getting-started/common/ ."),
     ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
+    ("cgroup-v2-old-dind", "failed to start daemon: Devices cgroup isn't mounted"),
+    ("proxy-not-propagated", 'Error response from daemon: Get "https://quay.io/v2/": context '
+                             "deadline exceeded"),
 ]
 
 
@@ -523,3 +526,10 @@ def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_
 def test_an_outside_name_that_does_not_resolve_without_a_dind_build_is_not_nested_dns(
         log: str) -> None:
     assert "nested-dns" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
+    log = ("$ docker buildx build --platform linux/arm64 -t app .\n"
+           "docker: 'buildx' is not a docker command.\nSee 'docker --help'\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is not Verdict.DIND_FAILURE
