@@ -202,6 +202,10 @@ WORDINGS = [
                       "https://rootlesscontaine.rs/getting-started/common/ ."),
     ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
     ("cgroup-v2-old-dind", "failed to start daemon: Devices cgroup isn't mounted"),
+    ("compose-missing", "Error: Compose is not installed"),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://nexus.corp:8443/v2/"'
+                                    ": tls: failed to verify certificate: x509: certificate is "
+                                    "not valid for any names, but wanted to match nexus.corp"),
     ("proxy-not-propagated", 'Error response from daemon: Get "https://quay.io/v2/": context '
                              "deadline exceeded"),
 ]
