@@ -203,6 +203,15 @@ WORDINGS = [
     ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
     ("cgroup-v2-old-dind", "failed to start daemon: Devices cgroup isn't mounted"),
     ("compose-missing", "Error: Compose is not installed"),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: admission webhook \"validation.gatekeeper.sh\" denied the "
+                           "request: [psp-privileged-container] Privileged container is not "
+                           "allowed: svc-0, securityContext: {\"privileged\": true}"),
+    ("privileged-missing", "admission webhook \"validate.kyverno.svc-fail\" denied the request: "
+                           "disallow-privileged-containers: privileged-containers: 'validation "
+                           "error: Privileged mode is disallowed. The fields spec.containers[*]."
+                           "securityContext.privileged and spec.initContainers[*]."
+                           "securityContext.privileged must be unset or set to `false`."),
     ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://nexus.corp:8443/v2/"'
                                     ": tls: failed to verify certificate: x509: certificate is "
                                     "not valid for any names, but wanted to match nexus.corp"),
