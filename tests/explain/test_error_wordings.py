@@ -203,6 +203,9 @@ WORDINGS = [
     ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
     ("cgroup-v2-old-dind", "failed to start daemon: Devices cgroup isn't mounted"),
     ("compose-missing", "Error: Compose is not installed"),
+    ("disk-space-exhaustion", "WARNING: Event retrieved from the cluster: 0/4 nodes are "
+                              "available: 4 node(s) had untolerated taint {node.kubernetes.io/"
+                              "disk-pressure: }. preemption: 0/4 nodes are available"),
     ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
                            "build pod: admission webhook \"validation.gatekeeper.sh\" denied the "
                            "request: [psp-privileged-container] Privileged container is not "
