@@ -549,3 +549,31 @@ def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
            "docker: 'buildx' is not a docker command.\nSee 'docker --help'\n"
            "ERROR: Job failed: exit code 1\n")
     assert explain_log(log).verdict is not Verdict.DIND_FAILURE
+
+
+@pytest.mark.parametrize("stall", [
+    "#9 18.51 WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, "
+    "status=None)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='"
+    "files.pythonhosted.org', port=443): Read timed out. (read timeout=15)\")': /packages/x.whl",
+    "#9 40.02 npm ERR! code ERR_SOCKET_TIMEOUT",
+])
+def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall: str) -> None:
+    log = ("services:\n  - name: docker:26-dind\n$ docker build -t app .\n"
+           f"#9 [5/8] RUN make deps\n{stall}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "mtu-mismatch"
+
+
+@pytest.mark.parametrize("log", [
+    # no dind service in sight: the host's daemon built it
+    "$ docker build -t app .\n#9 [5/8] RUN make deps\n#9 18.51 WARNING: Retrying after "
+    "connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): "
+    "Read timed out. (read timeout=15)\")': /simple/x/\nERROR: Job failed: exit code 1\n",
+    # the timeout is the job's own tool after the build
+    "services:\n  - docker:26-dind\n$ docker build -t app .\n#9 [5/8] RUN make deps\n#9 DONE 3.1s\n"
+    "$ pip install -r requirements.txt\nWARNING: Retrying after connection broken by "
+    "'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): Read timed out.\")': "
+    "/simple/x/\nERROR: Job failed: exit code 1\n",
+])
+def test_a_stalled_download_outside_a_build_on_the_dind_service_is_not_the_mtu(log: str) -> None:
+    assert "mtu-mismatch" not in [c.entry.id for c in explain_log(log).candidates]

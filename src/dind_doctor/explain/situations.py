@@ -76,6 +76,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
+    _build_step_stall(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -126,6 +127,38 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
                  f"{found.group('name')} is a host outside, and the build runs on the dind "
                  "service: the nested containers' DNS (the service's resolv.conf, Docker's "
                  "embedded DNS) fails; check the proxy if the daemon needs one")
+            return
+
+
+# a connection that opened and then stalled or was cut, in the words of pip/urllib3, curl, Go,
+# Node/npm, Ruby: what large packets dropped on a smaller path look like (a refused or
+# unanswered connect is not this)
+_STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
+                      r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
+                      r"|Net::ReadTimeout", re.IGNORECASE)
+_STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
+
+
+def _build_step_stall(candidates: dict[str, Candidate], lines: list[LogLine],
+                      catalog: Catalog) -> None:
+    """A RUN step of a build on the dind service whose download stalls or is reset: packets
+    from the inner bridge (MTU 1500) dropped on a smaller path, when nothing else named it."""
+    if any(mode in candidates for mode in _STALL_MODES):
+        return
+    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+        return
+    last_step = None
+    for index, line in enumerate(lines):
+        if _BUILD_STEP.match(line.text):
+            last_step = index
+        elif line.text.startswith("$ "):
+            last_step = None  # the next command of the script: the build is over
+        if last_step is not None and index - last_step <= 40 and _STALLED.search(line.text):
+            _add(candidates, catalog, "mtu-mismatch", line,
+                 "a download inside a build on the dind service stalled or was reset",
+                 "the build runs on the dind service and its download stalled or was reset: "
+                 "large packets from the inner bridge (MTU 1500) are dropped on a smaller path; "
+                 "check the proxy if the MTU is right")
             return
 
 
