@@ -577,3 +577,13 @@ def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall:
 ])
 def test_a_stalled_download_outside_a_build_on_the_dind_service_is_not_the_mtu(log: str) -> None:
     assert "mtu-mismatch" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_daemon_that_started_on_vfs_is_not_the_start_up_failure() -> None:
+    log = SERVICE_BLOCK.format(
+        line='level=info msg="Docker daemon" commit=4c9b3b0 containerd-snapshotter=false '
+             "storage-driver=vfs version=26.1.3") + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id != "storage-driver-vfs-fallback"
