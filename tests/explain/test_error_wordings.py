@@ -587,3 +587,32 @@ def test_a_daemon_that_started_on_vfs_is_not_the_start_up_failure() -> None:
         "daemon running?\nERROR: Job failed: exit code 1\n")
     top = explain_log(log).top
     assert top is not None and top.entry.id != "storage-driver-vfs-fallback"
+
+
+IP6_WARNING = ('level=warning msg="ip6tables is enabled, but cannot set up ip6tables chains" '
+               'error="failed to create NAT chain DOCKER: iptables failed: ip6tables --wait -t '
+               "nat -N DOCKER: ip6tables v1.8.10 (legacy): can't initialize ip6tables table "
+               "`nat': Table does not exist (do you need to insmod?)\"")
+
+
+def test_a_daemon_warning_in_the_service_log_is_not_its_start_up_failure() -> None:
+    listening = '\n2023-01-01T00:00:01.000000000Z level=info msg="API listen on [::]:2376"'
+    log = SERVICE_BLOCK.format(line=IP6_WARNING + listening) + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id not in ("iptables-backend-mismatch",
+                                                     "missing-kernel-netfilter-modules")
+
+
+def test_the_same_ip6tables_failure_that_stops_the_daemon_is_the_missing_module() -> None:
+    line = ("failed to start daemon: Error initializing network controller: error obtaining "
+            'controller instance: failed to register "bridge" driver: failed to create NAT chain '
+            "DOCKER: iptables failed: ip6tables --wait -t nat -N DOCKER: ip6tables v1.8.10 "
+            "(legacy): can't initialize ip6tables table `nat': Table does not exist (do you need "
+            "to insmod?)")
+    log = SERVICE_BLOCK.format(line=line) + (
+        '$ docker info\nerror during connect: Get "http://docker:2375/v1.24/info": dial tcp: '
+        "lookup docker on 10.0.0.2:53: no such host\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "missing-kernel-netfilter-modules"
