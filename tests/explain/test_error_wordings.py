@@ -232,6 +232,84 @@ WORDINGS = [
                                      "connection.HTTPConnection object at 0x7f>: Failed to "
                                      "establish a new connection: [Errno 111] Connection "
                                      "refused'))"),
+    # dockerd's own start-up lines for the kernel, storage and iptables modes
+    ("iptables-backend-mismatch", "level=warning msg=\"Running iptables --wait -t nat -L -n "
+                                  "failed with message: `iptables/1.8.9 Failed to initialize nft: "
+                                  "Protocol not supported`, error: exit status 1\""),
+    ("missing-kernel-netfilter-modules", "level=warning msg=\"ip6tables is enabled, but cannot set "
+                                         "up ip6tables chains\" error=\"failed to create NAT chain "
+                                         "DOCKER: iptables failed: ip6tables --wait -t nat -N "
+                                         "DOCKER: ip6tables v1.8.11 (legacy): can't "
+                                         "initialize ip6tables table `nat': Table does not "
+                                         "exist (do you need to insmod?)\""),
+    ("privileged-missing", "iptables v1.8.9 (legacy): can't initialize iptables table `filter': "
+                           "Permission denied (you must be root)"),
+    ("privileged-missing", "mount: mount point /sys/fs/cgroup does not exist\nCould not make a "
+                           "tmpfs mount. Did you use --privileged?"),
+    ("storage-driver-vfs-fallback", 'level=info msg="Docker daemon" commit=4c9b3b0 '
+                                    "containerd-snapshotter=false storage-driver=vfs "
+                                    "version=26.1.3"),
+    ("storage-driver-vfs-fallback", 'level=info msg="Docker daemon" commit=e42327a '
+                                    "graphdriver(s)=vfs version=20.10.21"),
+    ("rootless-dind", "[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute "
+                      "uid/gid map: No subuid ranges found for user 1000 (\"rootless\")"),
+    ("registry-rate-limit", "Error response from daemon: toomanyrequests: Rate exceeded"),
+    # other clients' words for the tool and registry modes
+    ("compose-missing", "org.testcontainers.containers.ContainerLaunchException: Local Docker "
+                        "Compose not found. Is docker on the PATH?"),
+    ("compose-missing", "Error: spawnSync docker-compose ENOENT"),
+    ("stale-pinned-dind", '[0.011s][warning][os,thread] Failed to start thread "GC Thread#0" - '
+                          "pthread_create failed (EPERM) for attributes: stacksize: 1024k, "
+                          "guardsize: 4k, detached."),
+    ("stale-pinned-dind", "node[12]: ../src/node_platform.cc:68:std::unique_ptr<long unsigned "
+                          "int> node::WorkerThreadsTaskRunner::DelayedTaskScheduler::Start(): "
+                          "Assertion `(0) == (uv_thread_create(t.get(), start_thread, this))' "
+                          "failed."),
+    ("bind-mount-path-not-in-dind", 'error mounting "/builds/grp/app/nginx.conf" to rootfs at '
+                                    '"/etc/nginx/nginx.conf": not a directory: unknown: Are you '
+                                    "trying to mount a directory onto a file (or vice-versa)? "
+                                    "Check if the specified host path exists and is the expected "
+                                    "type."),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://10.20.30.40:5000/v2/'
+                                    '": tls: failed to verify certificate: x509: cannot validate '
+                                    "certificate for 10.20.30.40 because it doesn't contain any "
+                                    "IP SANs"),
+    ("proxy-not-propagated", "ERROR: failed to solve: python:3.12-slim: failed to do request: "
+                             'Head "https://registry-1.docker.io/v2/library/python/manifests/'
+                             '3.12-slim": dial tcp 44.205.64.79:443: i/o timeout'),
+    ("registry-auth-not-inherited", "ERROR: failed to solve: registry.gitlab.com/grp/base:1.2: "
+                                    "failed to resolve source metadata for registry.gitlab.com/"
+                                    "grp/base:1.2: failed to authorize: failed to fetch anonymous "
+                                    "token: unexpected status from GET request to https://gitlab."
+                                    "com/jwt/auth?scope=repository%3Agrp%2Fbase%3Apull&service="
+                                    "container_registry: 403 Forbidden"),
+    ("registry-auth-not-inherited", "ERROR: failed to solve: corp/base:7: pull access denied, "
+                                    "repository does not exist or may require authorization: "
+                                    "server message: insufficient_scope: authorization failed"),
+    ("rootless-dind", "error: attempting to run rootless dockerd but need writable HOME (/home/"
+                      "rootless) and XDG_RUNTIME_DIR (/run/user/1000) for user 1000"),
+    ("rootless-dind", "[ERROR] RootlessKit failed, see the error messages and "
+                      "https://rootlesscontaine.rs/getting-started/common/ ."),
+    ("disk-space-exhaustion", "write /var/lib/docker/tmp/GetImageBlob123: disk quota exceeded"),
+    ("cgroup-v2-old-dind", "failed to start daemon: Devices cgroup isn't mounted"),
+    ("compose-missing", "Error: Compose is not installed"),
+    ("disk-space-exhaustion", "WARNING: Event retrieved from the cluster: 0/4 nodes are "
+                              "available: 4 node(s) had untolerated taint {node.kubernetes.io/"
+                              "disk-pressure: }. preemption: 0/4 nodes are available"),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: admission webhook \"validation.gatekeeper.sh\" denied the "
+                           "request: [psp-privileged-container] Privileged container is not "
+                           "allowed: svc-0, securityContext: {\"privileged\": true}"),
+    ("privileged-missing", "admission webhook \"validate.kyverno.svc-fail\" denied the request: "
+                           "disallow-privileged-containers: privileged-containers: 'validation "
+                           "error: Privileged mode is disallowed. The fields spec.containers[*]."
+                           "securityContext.privileged and spec.initContainers[*]."
+                           "securityContext.privileged must be unset or set to `false`."),
+    ("inner-daemon-registry-trust", 'Error response from daemon: Get "https://nexus.corp:8443/v2/"'
+                                    ": tls: failed to verify certificate: x509: certificate is "
+                                    "not valid for any names, but wanted to match nexus.corp"),
+    ("proxy-not-propagated", 'Error response from daemon: Get "https://quay.io/v2/": context '
+                             "deadline exceeded"),
 ]
 
 
@@ -579,3 +657,145 @@ def test_a_refused_localhost_port_without_a_remote_published_port_is_not_dind(se
 def test_a_reaper_the_node_library_could_not_reach_names_no_mode_alone() -> None:
     assert explain_log("$ npm test\nError: Failed to connect to Reaper\n"
                        "ERROR: Job failed: exit code 1\n").top is None
+
+
+def test_missing_ip_sans_on_the_daemon_endpoint_is_not_the_registrys_trust() -> None:
+    line = ('error during connect: Get "https://10.20.30.40:2376/v1.45/info": tls: failed to '
+            "verify certificate: x509: cannot validate certificate for 10.20.30.40 because it "
+            "doesn't contain any IP SANs")
+    ids = [c.entry.id for c in explain_log(line).candidates]
+    assert "inner-daemon-registry-trust" not in ids
+
+
+def test_a_refusal_while_the_kubernetes_executor_pulls_the_job_image_is_not_dind() -> None:
+    log = ("Using Kubernetes executor with image registry.corp/grp/builder:3 ...\n"
+           "Waiting for pod grp/runner-abc to be running, status is Pending\n"
+           "ERROR: Job failed: prepare environment: waiting for pod running: pulling image "
+           '"registry.corp/grp/builder:3": image pull failed: failed to pull and unpack image '
+           '"registry.corp/grp/builder:3": failed to resolve reference "registry.corp/grp/'
+           'builder:3": failed to authorize: failed to fetch anonymous token: unexpected status '
+           "from GET request to https://registry.corp/token: 401 Unauthorized\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize(("step", "download"), [
+    ("#9 [build 3/6] RUN mvn -B dependency:go-offline",
+     "#9 2.511 [INFO] Downloading from central: https://repo.maven.apache.org/maven2/org/x/y/"
+     "1.0/y-1.0.pom"),
+    ("#7 [2/4] RUN go mod download", "#7 0.512 go: downloading github.com/gin-gonic/gin v1.9.1"),
+    ("Step 4/7 : RUN bundle install", "Fetching gem metadata from https://rubygems.org/"),
+])
+def test_a_build_that_hangs_on_another_tools_download_is_the_mtu(step: str,
+                                                                   download: str) -> None:
+    log = (f"$ docker build -t app .\n{step}\n{download}\n"
+           "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "mtu-mismatch"
+
+
+def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
+    log = ("$ mvn -B verify\n[INFO] Downloading from central: https://repo.maven.apache.org/"
+           "maven2/org/x/y/1.0/y-1.0.pom\n"
+           "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("failure", [
+    "#8 12.41 npm ERR! request to https://registry.npmjs.org/express failed, reason: getaddrinfo "
+    "EAI_AGAIN registry.npmjs.org",
+    "#6 5.117 curl: (6) Could not resolve host: get.helm.sh",
+    "#5 3.02 java.net.UnknownHostException: repo.maven.apache.org",
+])
+def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_dns(
+        failure: str) -> None:
+    log = ("variables:\n  DOCKER_HOST: tcp://docker:2376\n$ docker build -t app .\n"
+           f"#5 [2/4] RUN make deps\n{failure}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "nested-dns"
+
+
+@pytest.mark.parametrize("log", [
+    # the same build with no dind service in sight
+    "$ docker build -t app .\n#6 [2/4] RUN make deps\n#6 5.117 curl: (6) Could not resolve "
+    "host: get.helm.sh\nERROR: Job failed: exit code 1\n",
+    # the same lookup by a tool in the job, not in a build step
+    "services:\n  - docker:24.0.7-dind\n$ npm ci\nnpm ERR! request to https://registry.npmjs.org/x "
+    "failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org\nERROR: Job failed: exit code 1\n",
+])
+def test_an_outside_name_that_does_not_resolve_without_a_dind_build_is_not_nested_dns(
+        log: str) -> None:
+    assert "nested-dns" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
+    log = ("$ docker buildx build --platform linux/arm64 -t app .\n"
+           "docker: 'buildx' is not a docker command.\nSee 'docker --help'\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is not Verdict.DIND_FAILURE
+
+
+@pytest.mark.parametrize("stall", [
+    "#9 18.51 WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, "
+    "status=None)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='"
+    "files.pythonhosted.org', port=443): Read timed out. (read timeout=15)\")': /packages/x.whl",
+    "#9 40.02 npm ERR! code ERR_SOCKET_TIMEOUT",
+])
+def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall: str) -> None:
+    log = ("services:\n  - name: docker:26-dind\n$ docker build -t app .\n"
+           f"#9 [5/8] RUN make deps\n{stall}\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "mtu-mismatch"
+
+
+@pytest.mark.parametrize("log", [
+    # no dind service in sight: the host's daemon built it
+    "$ docker build -t app .\n#9 [5/8] RUN make deps\n#9 18.51 WARNING: Retrying after "
+    "connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): "
+    "Read timed out. (read timeout=15)\")': /simple/x/\nERROR: Job failed: exit code 1\n",
+    # the timeout is the job's own tool after the build
+    "services:\n  - docker:26-dind\n$ docker build -t app .\n#9 [5/8] RUN make deps\n#9 DONE 3.1s\n"
+    "$ pip install -r requirements.txt\nWARNING: Retrying after connection broken by "
+    "'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): Read timed out.\")': "
+    "/simple/x/\nERROR: Job failed: exit code 1\n",
+])
+def test_a_stalled_download_outside_a_build_on_the_dind_service_is_not_the_mtu(log: str) -> None:
+    assert "mtu-mismatch" not in [c.entry.id for c in explain_log(log).candidates]
+
+
+def test_a_daemon_that_started_on_vfs_is_not_the_start_up_failure() -> None:
+    log = SERVICE_BLOCK.format(
+        line='level=info msg="Docker daemon" commit=4c9b3b0 containerd-snapshotter=false '
+             "storage-driver=vfs version=26.1.3") + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id != "storage-driver-vfs-fallback"
+
+
+IP6_WARNING = ('level=warning msg="ip6tables is enabled, but cannot set up ip6tables chains" '
+               'error="failed to create NAT chain DOCKER: iptables failed: ip6tables --wait -t '
+               "nat -N DOCKER: ip6tables v1.8.10 (legacy): can't initialize ip6tables table "
+               "`nat': Table does not exist (do you need to insmod?)\"")
+
+
+def test_a_daemon_warning_in_the_service_log_is_not_its_start_up_failure() -> None:
+    listening = '\n2023-01-01T00:00:01.000000000Z level=info msg="API listen on [::]:2376"'
+    log = SERVICE_BLOCK.format(line=IP6_WARNING + listening) + (
+        "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
+        "daemon running?\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id not in ("iptables-backend-mismatch",
+                                                     "missing-kernel-netfilter-modules")
+
+
+def test_the_same_ip6tables_failure_that_stops_the_daemon_is_the_missing_module() -> None:
+    line = ("failed to start daemon: Error initializing network controller: error obtaining "
+            'controller instance: failed to register "bridge" driver: failed to create NAT chain '
+            "DOCKER: iptables failed: ip6tables --wait -t nat -N DOCKER: ip6tables v1.8.10 "
+            "(legacy): can't initialize ip6tables table `nat': Table does not exist (do you need "
+            "to insmod?)")
+    log = SERVICE_BLOCK.format(line=line) + (
+        '$ docker info\nerror during connect: Get "http://docker:2375/v1.24/info": dial tcp: '
+        "lookup docker on 10.0.0.2:53: no such host\nERROR: Job failed: exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "missing-kernel-netfilter-modules"

@@ -32,7 +32,13 @@ _TLS_OFF = re.compile(r"DOCKER_TLS_CERTDIR(?:\s*:\s*|=)(?:\"\"|''|$)")
 _TESTCONTAINERS = re.compile(r"testcontainers|ClientProviderStrategy", re.IGNORECASE)
 # service-log lines of a live daemon (a client's plain HTTP on its TLS port among them)
 _NOT_FATAL = ("daemon-not-ready-race", "daemon-warnings", "client-plain-http-to-tls-port")
-_RUNNER_PULL = re.compile(r"^Pulling docker image ")
+# a line dockerd logged as a warning: the daemon went on starting (ip6tables it could not set
+# up, a modprobe that failed), so it is no start-up failure on its own
+_DAEMON_WARNING = re.compile(r"level=warn(?:ing)?\b|^\S*\s*WARN\[")
+# the runner pulling the job's or a service's image: the Docker executor's line, the Kubernetes
+# executor's wait for its pod and its prepare-stage failure
+_RUNNER_PULL = re.compile(r"^Pulling docker image |^Waiting for pod \S+ to be running"
+                          r"|prepare environment: waiting for pod running: pulling image ")
 # the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
 _DAEMON_ANSWERED = re.compile(r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)")
 # what a client prints when it could not reach a daemon (yet)
@@ -283,7 +289,8 @@ def _service_died(candidates: dict[str, Candidate]) -> None:
     """A start-up error of the daemon outranks what the client saw afterwards: in the service's
     own log, or daemon lines pasted next to the job's (a daemon-log symptom, wherever it sits)."""
     died = [c for i, c in candidates.items() if i not in _NOT_FATAL and any(
-        h.symptom.variant == "service-log" and not h.symptom.weak for h in c.hits)]
+        h.symptom.variant == "service-log" and not h.symptom.weak
+        and not _DAEMON_WARNING.search(h.line.text) for h in c.hits)]
     if not died:
         return
     cause = max(died, key=lambda c: c.score)

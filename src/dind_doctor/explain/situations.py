@@ -39,7 +39,8 @@ _BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN
 _DOWNLOAD_START = re.compile(
     r"(?:^|\| |\s)(?:fetch https?://|Get:\d+ https?://|Downloading https?://|Connecting to \S+"
     r"|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET|HTTP request sent, awaiting "
-    r"response)", re.IGNORECASE)
+    r"response|Downloading from [\w.-]+: https?://|go: downloading \S+|Fetching gem metadata "
+    r"from https?://)", re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
@@ -80,6 +81,8 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
+    _build_step_outside_name(candidates, lines, catalog)
+    _build_step_stall(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -104,6 +107,65 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
              "a name that does not resolve in a build on a user-defined network",
              f"the build was given the network {sorted(networks)[0]}, but BuildKit's RUN steps "
              "do not get its DNS: containers on it are not found by name")
+
+
+# the job talks to a dind service: its endpoint, or the service image
+_DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re.IGNORECASE)
+# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go
+_OUTSIDE_UNRESOLVED = re.compile(
+    r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
+    r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
+
+
+def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
+                             catalog: Catalog) -> None:
+    """A RUN step of a build on the dind service cannot resolve a host outside (a package
+    mirror, a registry): the nested containers' DNS, when no other mode named the lookup."""
+    if any(mode in candidates for mode in (*_NAMED_LOOKUP, "buildkit-default-network")):
+        return
+    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+        return
+    for line in lines:
+        found = _OUTSIDE_UNRESOLVED.search(line.text) if _BUILD_STEP.match(line.text) else None
+        if found and not _IP.match(found.group("name")):
+            _add(candidates, catalog, "nested-dns", line,
+                 "a build step on the dind service cannot resolve a host outside",
+                 f"{found.group('name')} is a host outside, and the build runs on the dind "
+                 "service: the nested containers' DNS (the service's resolv.conf, Docker's "
+                 "embedded DNS) fails; check the proxy if the daemon needs one")
+            return
+
+
+# a connection that opened and then stalled or was cut, in the words of pip/urllib3, curl, Go,
+# Node/npm, Ruby: what large packets dropped on a smaller path look like (a refused or
+# unanswered connect is not this)
+_STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
+                      r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
+                      r"|Net::ReadTimeout", re.IGNORECASE)
+_STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
+
+
+def _build_step_stall(candidates: dict[str, Candidate], lines: list[LogLine],
+                      catalog: Catalog) -> None:
+    """A RUN step of a build on the dind service whose download stalls or is reset: packets
+    from the inner bridge (MTU 1500) dropped on a smaller path, when nothing else named it."""
+    if any(mode in candidates for mode in _STALL_MODES):
+        return
+    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+        return
+    last_step = None
+    for index, line in enumerate(lines):
+        if _BUILD_STEP.match(line.text):
+            last_step = index
+        elif line.text.startswith("$ "):
+            last_step = None  # the next command of the script: the build is over
+        if last_step is not None and index - last_step <= 40 and _STALLED.search(line.text):
+            _add(candidates, catalog, "mtu-mismatch", line,
+                 "a download inside a build on the dind service stalled or was reset",
+                 "the build runs on the dind service and its download stalled or was reset: "
+                 "large packets from the inner bridge (MTU 1500) are dropped on a smaller path; "
+                 "check the proxy if the MTU is right")
+            return
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
