@@ -93,3 +93,14 @@ def test_an_entry_in_the_wrong_file_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "other-name.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match="does not match the file name"):
         load_catalog(tmp_path)
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.name)
+def test_libyaml_reads_each_entry_as_the_pure_loader_does(path: Path) -> None:
+    """The catalog loads with libyaml (YAML 1.1) for speed; the entries must mean the same
+    there as in the pure YAML 1.2 loader (``on``/``no``/``0755`` and the like would not)."""
+    from ruamel.yaml.main import CParser
+
+    assert CParser is not None, "ruamel.yaml.clib is a dependency: libyaml must be there"
+    text = path.read_text(encoding="utf-8")
+    assert YAML(typ="safe").load(text) == _load(path)
