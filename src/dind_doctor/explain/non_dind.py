@@ -33,6 +33,9 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API)", re.IGNORECASE)
 
+# a line of ``docker build`` output under BuildKit (``#12 3.456 ``) or as printed
+_BK = r"^(?:#\d+ \d+(?:\.\d+)? )?\s*"
+
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
     _kind("registry-login-refused",
@@ -68,7 +71,16 @@ KINDS: tuple[Kind, ...] = (
           r"Test Suites: \d+ failed", r"There are test failures", r"\bAssertionError\b",
           r"^\S*\s*\|?\s*Failed tests?:\s+\d", r"\bResult: FAIL\b",
           r"^FAILED \S+::",
-          r"\d+ (?:examples|tests?), \d+ failures?"),
+          r"\d+ (?:examples|tests?), \d+ failures?",
+          # cargo test, dotnet test, PHPUnit, mocha, vitest, Gradle, Cypress (also under a
+          # BuildKit ``#12 3.4`` prefix)
+          r"\btest result: FAILED\. \d+ passed; \d+ failed",
+          r"\bFailed!\s+-\s+Failed:\s+\d+, Passed:\s+\d+", r"^Test Run Failed\.$",
+          _BK + r"FAILURES!$",
+          _BK + r"Tests: \d+, Assertions: \d+, (?:Errors: \d+, )?Failures: \d+",
+          _BK + r"\d+ failing$", _BK + r"Test Files\s+\d+ failed\b",
+          r"There were failing tests\. See the report at",
+          r"\u2716\s+\d+ of \d+ failed \(\d+%\)"),
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
           r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
@@ -83,6 +95,22 @@ KINDS: tuple[Kind, ...] = (
           r"Received status code 5\d\d from server",
           r"Failed to fetch http", r"Connection timed out", r"timed out after \d+",
           r"Could not transfer artifact", r"Could not resolve dependencies"),
+    _kind("dependencies-unresolved",
+          "the package manager could not install the dependencies (a package or version that "
+          "does not exist, conflicting versions, or a checksum that does not match)",
+          r"Could not find a version that satisfies the requirement",
+          r"THESE PACKAGES DO NOT MATCH THE HASHES", r"\bE: Unable to locate package \S",
+          r"Hash Sum mismatch", _BK + r"ERROR: unable to select packages:",
+          r"npm (?:ERR!|error) (?:code )?E(?:RESOLVE|INTEGRITY)\b",
+          r"requirements could not be resolved to an installable set of packages",
+          r"Could not resolve all (?:files|dependencies) for configuration",
+          r"Bundler could not find compatible versions for gem",
+          r"failed to select a version for the requirement",
+          r"verifying \S+: checksum mismatch"),
+    _kind("compile-failed", "the code did not compile (a compiler or bundler error)",
+          r"\berror TS\d+: ", r"\berror: could not compile `",
+          r"\[ERROR\] COMPILATION ERROR :", r"Compilation failed; see the compiler error output",
+          r"Module not found: Error: Can't resolve "),
     _kind("job-timeout", "the job ran longer than its timeout",
           r"execution took longer than \S+ seconds", r"Job execution will continue but no "
           r"more output will be collected"),
