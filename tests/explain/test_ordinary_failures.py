@@ -227,3 +227,99 @@ def test_a_failed_test_suite_after_a_dind_warning_says_the_tests_failed() -> Non
            "host.\n$ docker compose -f docker-compose.ci.yml run --rm php vendor/bin/phpunit\n"
            "FAILURES!\nTests: 33, Assertions: 44, Failures: 15.\n" + END)
     _assert_not_dind(log, "tests-failed")
+
+
+@pytest.mark.parametrize(("command", "output", "kind"), [
+    ("dotnet restore",
+     "/src/MyConsoleApplication.csproj : error NU1101: Unable to find package MyOwn.EmailService."
+     " No packages exist with this id in source(s): nuget.org", "dependencies-unresolved"),
+    ("poetry install --no-root",
+     "Because traceflow depends on types-jsonpath-ng (*) which doesn't match any versions, "
+     "version solving failed.", "dependencies-unresolved"),
+    ("uv pip install -r requirements.txt",
+     "  \u00d7 No solution found when resolving dependencies:\n"
+     "  \u2570\u2500\u25b6 Because there is no version of langgraph==0.1.0 and you require "
+     "langgraph==0.1.0,\n      we can conclude that your requirements are unsatisfiable.",
+     "dependencies-unresolved"),
+    ("pnpm install --frozen-lockfile",
+     "ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/no-such-pkg: Not Found - 404",
+     "dependencies-unresolved"),
+    ("npm ci",
+     "npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/draw.io-cli - "
+     "Not found\nnpm ERR! 404 \nnpm ERR! 404  'draw.io-cli@*' is not in this registry.",
+     "dependencies-unresolved"),
+    ("dnf install -y policycoreutils-python",
+     "No match for argument: policycoreutils-python\n"
+     "Error: Unable to find a match: policycoreutils-python", "dependencies-unresolved"),
+    ("curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl",
+     "curl: (60) SSL certificate problem: self-signed certificate in certificate chain\n"
+     "More details here: https://curl.se/docs/sslcerts.html", "download-failed"),
+])
+def test_more_package_managers_failing_in_a_job_or_a_build_are_not_dind(command: str,
+                                                                         output: str,
+                                                                         kind: str) -> None:
+    _assert_not_dind(_job(f"docker run --rm builder {command}", output), kind)
+    _assert_not_dind(_build(command, output), kind)
+
+
+@pytest.mark.parametrize(("step", "output"), [
+    ("pytest -q",
+     "FAILED tests/test_db.py::test_insert - AssertionError\n"
+     "= 1 failed, 656 passed, 36 warnings in 61.15s (0:01:01) ="),
+    ("go test ./...",
+     "--- FAIL: TestParseConfig (0.00s)\n    config_test.go:41: got 3, want 4\n"
+     "FAIL\texample.com/app/config\t0.012s"),
+    ("yarn test --ci",
+     "Tests:       1 failed, 20 passed, 21 total"),
+])
+def test_tests_that_failed_in_a_dockerfile_step_are_not_dind(step: str, output: str) -> None:
+    _assert_not_dind(_build(step, output), "tests-failed")
+
+
+# a TLS-intercepting proxy: the job's tools meet a certificate they do not trust, in a job
+# whose log also shows the (TLS) Docker endpoint
+TLS_ENDPOINT = ("Using Docker executor with image docker:27 ...\n"
+                "Starting service docker:27-dind ...\n"
+                "$ export DOCKER_HOST=tcp://docker:2376\n"
+                "$ docker info --format '{{.ServerVersion}}'\n27.3.1\n")
+
+
+@pytest.mark.parametrize(("command", "output", "kind"), [
+    # Gradle names the server a few lines above the TLS error, in its chain of causes
+    ("./gradlew build",
+     "* What went wrong:\nExecution failed for task ':compileJava'.\n"
+     "> Could not resolve all files for configuration ':compileClasspath'.\n"
+     "   > Could not resolve org.springframework.boot:spring-boot-starter-webflux:3.3.3.\n"
+     "     Required by:\n         project :\n"
+     "      > Could not resolve org.springframework.boot:spring-boot-starter-webflux:3.3.3.\n"
+     "         > Could not get resource 'https://repo.maven.apache.org/maven2/org/"
+     "springframework/boot/spring-boot-starter-webflux/3.3.3/spring-boot-starter-webflux-3.3.3"
+     ".pom'.\n"
+     "            > Could not GET 'https://repo.maven.apache.org/maven2/org/springframework/boot"
+     "/spring-boot-starter-webflux/3.3.3/spring-boot-starter-webflux-3.3.3.pom'.\n"
+     "               > Got SSL handshake exception during request. It might be caused by SSL "
+     "misconfiguration\n"
+     "                  > PKIX path building failed: sun.security.provider.certpath."
+     "SunCertPathBuilderException: unable to find valid certification path to requested target",
+     "dependencies-unresolved"),
+    # pip's retries name the index path, not the host
+    ("pip install -r requirements.txt",
+     "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) "
+     "after connection broken by 'SSLError(SSLCertVerificationError(1, '[SSL: "
+     "CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer "
+     "certificate (_ssl.c:1002)'))': /simple/openai-whisper/\n"
+     "ERROR: Could not find a version that satisfies the requirement openai-whisper",
+     "dependencies-unresolved"),
+    # a test that calls an outside HTTPS API through the proxy
+    ("docker compose run --rm app pytest",
+     "E       requests.exceptions.SSLError: HTTPSConnectionPool(host='ssr2.scrape.center', "
+     "port=443): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError("
+     "1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate "
+     "in certificate chain (_ssl.c:1129)')))\n"
+     "FAILED tests/test_scrape.py::test_home - requests.exceptions.SSLError\n"
+     "==== 1 failed, 9 passed in 2.30s ====", "tests-failed"),
+])
+def test_a_tls_proxy_in_front_of_another_server_is_not_the_daemons_tls(command: str,
+                                                                        output: str,
+                                                                        kind: str) -> None:
+    _assert_not_dind(f"{TLS_ENDPOINT}$ {command}\n{output}\n{END}", kind)
