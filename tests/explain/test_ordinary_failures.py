@@ -92,6 +92,12 @@ TEST_RUNS = [
      "PetClinic.Tests.Api.dll (net8.0)"),
     ("docker compose run --rm tests dotnet test",
      "Test Run Failed.\nTotal tests: 3052\n     Passed: 3007\n     Failed: 2\n    Skipped: 43"),
+    # Playwright
+    ("docker run --rm --ipc=host -v $PWD:/work -w /work mcr.microsoft.com/playwright:v1.47.0 "
+     "npx playwright test",
+     "  1 failed\n"
+     "    [chromium] \u203a tests/health-timeline-css.spec.ts:2:1 \u203a health-timeline CSS "
+     "classes have correct computed styles\n  4 passed (12.3s)"),
     # Cypress
     ("docker run --rm -v $PWD:/e2e -w /e2e cypress/included:13.6.0",
      "    \u2714  process.feature        00:23        6        6        -        -        -\n\n"
@@ -211,6 +217,10 @@ def test_a_download_that_failed_in_a_package_manager_is_not_dind(command: str, o
      "FAILURE: Build failed with an exception.\n\n* What went wrong:\n"
      "Execution failed for task ':compileJava'.\n"
      "> Compilation failed; see the compiler error output for details."),
+    # the Go compiler
+    ("go build -o /out/app ./cmd/app",
+     "# example.com/app/internal/net\n/src/internal/net/relay.go:10:2: undefined: "
+     "relayHalfClose"),
     # rustc under cargo
     ("cargo build --release",
      "error[E0432]: unresolved import `rama_error::OpaqueError`\n"

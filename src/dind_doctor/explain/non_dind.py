@@ -80,7 +80,7 @@ KINDS: tuple[Kind, ...] = (
           _BK + r"Tests: \d+, Assertions: \d+, (?:Errors: \d+, )?Failures: \d+",
           _BK + r"\d+ failing$", _BK + r"Test Files\s+\d+ failed\b",
           r"There were failing tests\. See the report at",
-          r"\u2716\s+\d+ of \d+ failed \(\d+%\)"),
+          r"\u2716\s+\d+ of \d+ failed \(\d+%\)", _BK + r"\d+ failed$"),
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
           r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
@@ -116,7 +116,8 @@ KINDS: tuple[Kind, ...] = (
     _kind("compile-failed", "the code did not compile (a compiler or bundler error)",
           r"\berror TS\d+: ", r"\berror: could not compile `",
           r"\[ERROR\] COMPILATION ERROR :", r"Compilation failed; see the compiler error output",
-          r"Module not found: Error: Can't resolve "),
+          r"Module not found: Error: Can't resolve ",
+          _BK + r"\S+\.go:\d+:\d+: (?:undefined: |\S+ declared and not used)"),
     _kind("job-timeout", "the job ran longer than its timeout",
           r"execution took longer than \S+ seconds", r"Job execution will continue but no "
           r"more output will be collected"),
