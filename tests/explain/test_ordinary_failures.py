@@ -333,3 +333,23 @@ def test_a_tls_proxy_in_front_of_another_server_is_not_the_daemons_tls(command: 
                                                                         output: str,
                                                                         kind: str) -> None:
     _assert_not_dind(f"{TLS_ENDPOINT}$ {command}\n{output}\n{END}", kind)
+
+
+UP = "docker compose -f docker-compose.test.yml up --abort-on-container-exit --exit-code-from app"
+
+
+@pytest.mark.parametrize("output", [
+    "app-1  | =========================== short test summary info ============================\n"
+    "app-1  | FAILED tests/test_event_db.py::test_false - assert False\n"
+    "app-1  | ========================= 1 failed, 2 passed in 0.48s ==========================",
+    "app-1     | --- FAIL: TestParseConfig (0.00s)\n"
+    "app-1     | FAIL\texample.com/app/config\t0.012s",
+    "app-1  | FAILURES!\napp-1  | Tests: 12, Assertions: 30, Failures: 2, Errors: 1.",
+    "app_1  |   1 failed\n"
+    "app_1  |     [chromium] \u203a e2e/smoke.spec.ts:554:3 \u203a batch view (D103)\n"
+    "app_1  |   15 passed (13.0s)",
+])
+def test_tests_that_failed_in_a_compose_service_are_not_dind(output: str) -> None:
+    log = (f"{DIND_JOB}$ {UP}\nAttaching to app-1, db-1\n{output}\napp-1 exited with code 1\n"
+           f"Aborting on container exit...\n{END}")
+    _assert_not_dind(log, "tests-failed")

@@ -33,8 +33,9 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API)", re.IGNORECASE)
 
-# a line of ``docker build`` output under BuildKit (``#12 3.456 ``) or as printed
-_BK = r"^(?:#\d+ \d+(?:\.\d+)? )?\s*"
+# a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
+# container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)
+_BK = r"^(?:#\d+ \d+(?:\.\d+)? |[\w.-]+ +\| )?\s*"
 
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
