@@ -221,6 +221,12 @@ def test_a_download_that_failed_in_a_package_manager_is_not_dind(command: str, o
     ("go build -o /out/app ./cmd/app",
      "# example.com/app/internal/net\n/src/internal/net/relay.go:10:2: undefined: "
      "relayHalfClose"),
+    # gcc: a header the image lacks
+    ("make",
+     "gcc -O2 -c -o main.o main.c\n"
+     "git-compat-util.h:306:10: fatal error: openssl/ssl.h: No such file or directory\n"
+     " #include <openssl/ssl.h>\n          ^~~~~~~~~~~~~~~\ncompilation terminated.\n"
+     "make: *** [Makefile:2489: fuzz-commit-graph.o] Error 1"),
     # rustc under cargo
     ("cargo build --release",
      "error[E0432]: unresolved import `rama_error::OpaqueError`\n"

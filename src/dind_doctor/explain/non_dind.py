@@ -118,7 +118,9 @@ KINDS: tuple[Kind, ...] = (
           r"\berror TS\d+: ", r"\berror: could not compile `",
           r"\[ERROR\] COMPILATION ERROR :", r"Compilation failed; see the compiler error output",
           r"Module not found: Error: Can't resolve ",
-          _BK + r"\S+\.go:\d+:\d+: (?:undefined: |\S+ declared and not used)"),
+          _BK + r"\S+\.go:\d+:\d+: (?:undefined: |\S+ declared and not used)",
+          # gcc/clang (a missing header, not a missing source file) and javac
+          r"\.\w+:\d+:\d+: (?:fatal )?error: ", r"\.java:\d+: error: "),
     _kind("job-timeout", "the job ran longer than its timeout",
           r"execution took longer than \S+ seconds", r"Job execution will continue but no "
           r"more output will be collected"),
