@@ -359,3 +359,35 @@ def test_tests_that_failed_in_a_compose_service_are_not_dind(output: str) -> Non
     log = (f"{DIND_JOB}$ {UP}\nAttaching to app-1, db-1\n{output}\napp-1 exited with code 1\n"
            f"Aborting on container exit...\n{END}")
     _assert_not_dind(log, "tests-failed")
+
+
+# the job's own tools (not a container or a build on the daemon) on the job's own network
+OWN_NETWORK = [
+    ("apt-get update && apt-get install -y curl",
+     "Err:1 http://deb.debian.org/debian bookworm InRelease\n"
+     "  Temporary failure resolving 'deb.debian.org'\n"
+     "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary "
+     "failure resolving 'deb.debian.org'\nE: Unable to locate package curl"),
+    ("apk add --no-cache curl",
+     "fetch https://dl-cdn.alpinelinux.org/alpine/v3.19/main/x86_64/APKINDEX.tar.gz\n"
+     "WARNING: updating and opening https://dl-cdn.alpinelinux.org/alpine/v3.19/main: DNS "
+     "lookup error\nERROR: unable to select packages:\n  curl (no such package):\n"
+     "    required by: world[curl]"),
+    ("kubectl -n staging get secret app-env",
+     "Unable to connect to the server: net/http: TLS handshake timeout"),
+]
+
+
+@pytest.mark.parametrize(("command", "output"), OWN_NETWORK)
+def test_a_lookup_or_handshake_the_jobs_own_tool_failed_is_not_dind_dns_or_mtu(
+        command: str, output: str) -> None:
+    expl = explain_log(f"{TLS_ENDPOINT}$ {command}\n{output}\n{END}")
+    assert expl.verdict is Verdict.NOT_DIND, [c.entry.id for c in expl.candidates]
+
+
+@pytest.mark.parametrize(("command", "output"), OWN_NETWORK[:2])
+def test_the_same_lookup_in_a_container_on_the_daemon_is_nested_dns(command: str,
+                                                                    output: str) -> None:
+    log = f"{TLS_ENDPOINT}$ docker run --rm debian:bookworm sh -c '{command}'\n{output}\n{END}"
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "nested-dns"
