@@ -375,6 +375,11 @@ OWN_NETWORK = [
      "    required by: world[curl]"),
     ("kubectl -n staging get secret app-env",
      "Unable to connect to the server: net/http: TLS handshake timeout"),
+    ("go build ./cmd/adotools",
+     "go: downloading github.com/spf13/cobra v1.6.1\nadotools/cmd imports\n"
+     "        github.com/spf13/cobra: github.com/spf13/cobra@v1.6.1: Get \"https://proxy.golang."
+     "org/github.com/spf13/cobra/@v/v1.6.1.zip\": proxyconnect tcp: dial tcp: lookup "
+     "my.corp.proxy.com: i/o timeout"),
 ]
 
 
@@ -391,3 +396,12 @@ def test_the_same_lookup_in_a_container_on_the_daemon_is_nested_dns(command: str
     log = f"{TLS_ENDPOINT}$ docker run --rm debian:bookworm sh -c '{command}'\n{output}\n{END}"
     top = explain_log(log).top
     assert top is not None and top.entry.id == "nested-dns"
+
+
+def test_the_daemons_pull_through_a_proxy_it_cannot_reach_is_still_dind() -> None:
+    log = (f"{TLS_ENDPOINT}$ docker pull ubuntu\nError response from daemon: failed to resolve "
+           "reference \"docker.io/library/ubuntu:latest\": failed to do request: Head \"https://"
+           "registry-1.docker.io/v2/library/ubuntu/manifests/latest\": proxyconnect tcp: dial "
+           f"tcp: lookup proxy1.home.local on 172.24.96.1:53: no such host\n{END}")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "proxy-not-propagated"

@@ -342,7 +342,7 @@ _ON_DAEMON = re.compile(r"\b(?:docker|docker-compose|podman|buildah|nerdctl|buil
                         r"|executor)\b", re.IGNORECASE)
 # a build's own output: BuildKit's ``#5 ...``, the classic builder's ``Step 2/7 :`` / `` ---> ``
 _BUILD_OUTPUT = re.compile(r"^(?:#\d+ |Step \d+/\d+ : | ---> )")
-_OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch")
+_OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
 
 
 def _job_tools_own_network(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
