@@ -33,6 +33,10 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API)", re.IGNORECASE)
 
+# a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
+# container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)
+_BK = r"^(?:#\d+ \d+(?:\.\d+)? |[\w.-]+ +\| )?\s*"
+
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
     _kind("registry-login-refused",
@@ -62,13 +66,22 @@ KINDS: tuple[Kind, ...] = (
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",
-          r"npm ERR! Test failed", r"^\s*Tests?:?\s+\d+ failed", r"^--- FAIL:",
-          r"^FAIL\s+\S", r"^=+ .*\d+ failed", r"FAILED \((?:failures|errors)=\d+",
+          r"npm ERR! Test failed", _BK + r"Tests?:?\s+\d+ failed", _BK + r"--- FAIL:",
+          _BK + r"FAIL\s+\S", _BK + r"=+ .*\d+ failed", r"FAILED \((?:failures|errors)=\d+",
           r"Tests run: \d+, Failures: [1-9]", r"There (?:was|were) \d+ failures?:",
           r"Test Suites: \d+ failed", r"There are test failures", r"\bAssertionError\b",
           r"^\S*\s*\|?\s*Failed tests?:\s+\d", r"\bResult: FAIL\b",
-          r"^FAILED \S+::",
-          r"\d+ (?:examples|tests?), \d+ failures?"),
+          _BK + r"FAILED \S+::",
+          r"\d+ (?:examples|tests?), \d+ failures?",
+          # cargo test, dotnet test, PHPUnit, mocha, vitest, Gradle, Cypress (also under a
+          # BuildKit ``#12 3.4`` prefix)
+          r"\btest result: FAILED\. \d+ passed; \d+ failed",
+          r"\bFailed!\s+-\s+Failed:\s+\d+, Passed:\s+\d+", _BK + r"Test Run Failed\.$",
+          _BK + r"FAILURES!$",
+          _BK + r"Tests: \d+, Assertions: \d+, (?:Errors: \d+, )?Failures: \d+",
+          _BK + r"\d+ failing$", _BK + r"Test Files\s+\d+ failed\b",
+          r"There were failing tests\. See the report at",
+          r"\u2716\s+\d+ of \d+ failed \(\d+%\)", _BK + r"\d+ failed$"),
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
           r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
@@ -82,7 +95,32 @@ KINDS: tuple[Kind, ...] = (
           r"SELF_SIGNED_CERT_IN_CHAIN", r"UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
           r"Received status code 5\d\d from server",
           r"Failed to fetch http", r"Connection timed out", r"timed out after \d+",
-          r"Could not transfer artifact", r"Could not resolve dependencies"),
+          r"Could not transfer artifact", r"Could not resolve dependencies",
+          # a TLS-intercepting proxy between the job and the package index or download site
+          r"curl: \(60\) SSL certificate problem"),
+    _kind("dependencies-unresolved",
+          "the package manager could not install the dependencies (a package or version that "
+          "does not exist, conflicting versions, or a checksum that does not match)",
+          r"Could not find a version that satisfies the requirement",
+          r"THESE PACKAGES DO NOT MATCH THE HASHES", r"\bE: Unable to locate package \S",
+          r"Hash Sum mismatch", _BK + r"ERROR: unable to select packages:",
+          r"npm (?:ERR!|error) (?:code )?E(?:RESOLVE|INTEGRITY)\b",
+          r"requirements could not be resolved to an installable set of packages",
+          r"Could not resolve all (?:files|dependencies) for configuration",
+          r"Bundler could not find compatible versions for gem",
+          r"failed to select a version for the requirement",
+          r"verifying \S+: checksum mismatch",
+          r"which doesn't match any versions, version solving failed",
+          r"No solution found when resolving dependencies", r"\bERR_PNPM_FETCH_404\b",
+          r"npm (?:ERR!|error) 404 Not Found - GET ", r"\berror NU1101: Unable to find package",
+          _BK + r"Error: Unable to find a match: "),
+    _kind("compile-failed", "the code did not compile (a compiler or bundler error)",
+          r"\berror TS\d+: ", r"\berror: could not compile `",
+          r"\[ERROR\] COMPILATION ERROR :", r"Compilation failed; see the compiler error output",
+          r"Module not found: Error: Can't resolve ",
+          _BK + r"\S+\.go:\d+:\d+: (?:undefined: |\S+ declared and not used)",
+          # gcc/clang (a missing header, not a missing source file) and javac
+          r"\.\w+:\d+:\d+: (?:fatal )?error: ", r"\.java:\d+: error: "),
     _kind("job-timeout", "the job ran longer than its timeout",
           r"execution took longer than \S+ seconds", r"Job execution will continue but no "
           r"more output will be collected"),

@@ -94,6 +94,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
     _runner_system_failure(candidates)
+    _job_tools_own_network(candidates, parsed)
 
 
 def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
@@ -334,3 +335,34 @@ def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
         candidate.hits = kept
         if not kept and candidate.bonus <= 0:
             del candidates[mode]
+
+
+# a command that runs something on the Docker daemon (a container, a build) or is a build tool
+_ON_DAEMON = re.compile(r"\b(?:docker|docker-compose|podman|buildah|nerdctl|buildctl|kaniko"
+                        r"|executor)\b", re.IGNORECASE)
+# a build's own output: BuildKit's ``#5 ...``, the classic builder's ``Step 2/7 :`` / `` ---> ``
+_BUILD_OUTPUT = re.compile(r"^(?:#\d+ |Step \d+/\d+ : | ---> )")
+_OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
+
+
+def _job_tools_own_network(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """``apt-get``, ``apk``, ``pip`` or ``go`` run by the job's script itself (not in a
+    container or a build on the daemon) use the job container's network: their failed lookup
+    or stalled TLS handshake is not DNS or MTU inside dind."""
+    for mode in _OWN_NETWORK_MODES:
+        candidate = candidates.get(mode)
+        if candidate is None:
+            continue
+        kept = [h for h in candidate.hits if not _own_tool_line(h.line, parsed)]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
+            del candidates[mode]
+
+
+def _own_tool_line(line: LogLine, parsed: ParsedLog) -> bool:
+    if line.origin is not Origin.JOB or line.command_index < 0 or _ON_DAEMON.search(line.command):
+        return False
+    return not any(_BUILD_OUTPUT.match(other.text) for other in parsed.lines
+                   if other.command_index == line.command_index)

@@ -240,7 +240,13 @@ _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidExcepti
 _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\.org|registry"
                            r"|Could not (?:transfer|resolve|download)"
                            r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
-                           r"|SSL certificate problem|fatal: unable to access", re.IGNORECASE)
+                           r"|SSL certificate problem|fatal: unable to access"
+                           # Python's requests, and pip's retries, name the server they tried
+                           r"|ConnectionPool\(host='[^']+', port=(?!237[56]\))\d+\)"
+                           r"|after connection broken by .*': /(?!v\d|_ping\b|version\b|info\b)",
+                           re.IGNORECASE)
+# a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
+_CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
 _LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
                        r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
@@ -291,7 +297,7 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
         if not applies or mode in candidates:
             continue
         line = next((line for line in lines if pattern.search(line.text)
-                     and not _OTHER_SERVER.search(line.text)
+                     and not _about_other_server(line, lines)
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
@@ -306,6 +312,22 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                  f"the daemon is {shown}, not this container: a port a container published "
                  f"there ({found.group('port')}) is on that host, not on localhost")
             return
+
+
+def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
+    """The line, or the chain of causes it ends (Gradle's ``> Could not GET 'https://...'``
+    above ``> PKIX path building failed``), is about another server than the Docker one."""
+    if _OTHER_SERVER.search(line.text):
+        return True
+    if not _CAUSE.match(line.text):
+        return False
+    at = next(i for i, other in enumerate(lines) if other is line)
+    for above in reversed(lines[:at]):
+        if not _CAUSE.match(above.text):
+            return False
+        if _OTHER_SERVER.search(above.text):
+            return True
+    return False
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
