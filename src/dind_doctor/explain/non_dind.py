@@ -42,12 +42,28 @@ KINDS: tuple[Kind, ...] = (
           r"Cannot perform an interactive login from a non TTY device",
           r"unauthorized: authentication failed", r"invalid username/password",
           r"login attempt to \S+ failed with status: 401",
-          r"error checking push permissions"),
+          r"error checking push permissions",
+          # the login's request to the registry's API root refused (ACR, GHCR)
+          r"Get \"?https://[^/\s]+/v2/\"?: "
+          r"(?:unauthorized: authentication required|denied: denied)"),
+    _kind("registry-access-refused",
+          "the registry refused the pull or push: the credentials do not cover this registry or "
+          "repository (another host, account or region than the login, no login for it, or a "
+          "token without read or write access)",
+          r"\bno basic auth credentials\b", r"unauthorized to access repository: ",
+          r"denied: Permission \"artifactregistry\.repositories\.\w+\" denied",
+          r"Unauthenticated requests do not have permission \"artifactregistry\.",
+          r"denied: installation not allowed to \w+ organization package",
+          r"denied: permission_denied: write_package",
+          r"unauthorized: You don't have the needed permissions to perform this operation",
+          r"unauthorized: authentication required, visit https://aka\.ms/acr/authorization"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
           "or a platform it was not built for), or one the credentials may not read",
           r"manifest unknown", r"manifest for \S+ not found",
           r"no matching manifest for", r"failed to resolve reference .*: not found",
+          r"failed to resolve source metadata for \S+: .*\bnot found$",
+          r"name unknown: repository name not known to registry",
           r"repository name must be lowercase", r"invalid reference format",
           r"repository does not exist", r"requested access to the resource is denied",
           r"denied: access forbidden"),
@@ -84,8 +100,18 @@ KINDS: tuple[Kind, ...] = (
           r"Failed to fetch http", r"Connection timed out", r"timed out after \d+",
           r"Could not transfer artifact", r"Could not resolve dependencies"),
     _kind("job-timeout", "the job ran longer than its timeout",
-          r"execution took longer than \S+ seconds", r"Job execution will continue but no "
+          r"execution took longer than \S+ seconds",
+          r"There has been a timeout failure or the job got stuck"),
+    _kind("log-limit",
+          "the job's log outgrew the runner's output limit: the rest was not collected, so the "
+          "error that failed the job may be missing from the log",
+          r"Job's log exceeded limit of \d+ bytes", r"Job execution will continue but no "
           r"more output will be collected"),
+    _kind("runner-artifacts",
+          "the runner could not upload or download the job's artifacts (the coordinator refused "
+          "them, e.g. too large, or the archive was broken)",
+          r"^ERROR: (?:Uploading|Downloading) artifacts\b.* (?:to|from) coordinator\.\.\. ",
+          r"^FATAL: zip: not a valid zip file", r"^FATAL: too large\s*$"),
     _kind("app-unhealthy",
           "a container of the application (not the Docker daemon) failed its own health "
           "check or exited",
@@ -94,8 +120,16 @@ KINDS: tuple[Kind, ...] = (
     _kind("wrong-platform",
           "an image built for another CPU architecture (exec format error)",
           r"exec format error"),
-    _kind("deploy-refused", "the cluster refused the deployment (Kubernetes RBAC or admission)",
-          r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot"),
+    _kind("deploy-refused", "the cluster refused the deployment (Kubernetes RBAC or admission, "
+          "or credentials it does not accept)",
+          r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot",
+          r"^error: You must be logged in to the server \("),
+    _kind("deploy-failed",
+          "a deploy tool failed after the build (Helm, Terraform, ssh/scp/rsync to the target)",
+          r"^Error: (?:UPGRADE|INSTALLATION) FAILED: ",
+          r"no valid credential sources for Terraform AWS Provider found",
+          r"^\W*Error: No valid credential sources found",
+          r"^Host key verification failed\.?\s*$"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
           r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
           r"error building image: error building stage"),

@@ -66,6 +66,13 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
+# the job's own `docker login` (or its answer): credentials the job gives the daemon itself
+_OWN_LOGIN = re.compile(r"^\$ .*\bdocker\s+login\b|^Login Succeeded\s*$")
+# the daemon served the job: it answered, built or pushed an image
+_DAEMON_SERVED = re.compile(
+    r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)"
+    r"|^Successfully (?:built [0-9a-f]{12}|tagged \S)|^#\d+ (?:writing image|naming to) "
+    r"|: digest: sha256:[0-9a-f]+ size: \d+")
 
 
 def listen_ports(lines: list[LogLine]) -> set[int]:
@@ -93,6 +100,8 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
+    _own_login(candidates, parsed)
+    _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
 
 
@@ -321,6 +330,31 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
         candidate = candidates.get(mode)
         if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
             del candidates[mode]
+
+
+def _own_login(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """A refusal after the job's own ``docker login`` is about the credentials the job gave
+    (another host, account or region, a token without access), not about credentials the inner
+    daemon failed to inherit."""
+    candidate = candidates.get("registry-auth-not-inherited")
+    if candidate is None:
+        return
+    logins = [line.number for line in parsed.lines
+              if line.origin is Origin.JOB and _OWN_LOGIN.match(line.text.strip())]
+    if logins and all(h.line.number > logins[0] for h in candidate.hits):
+        del candidates["registry-auth-not-inherited"]
+
+
+def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """The runner's health check of the service timed out, but the daemon served the job's
+    commands afterwards: the warning did not matter."""
+    candidate = candidates.get("service-healthcheck-timeout")
+    if candidate is None or not candidate.hits:
+        return
+    last = max(h.line.number for h in candidate.hits)
+    if any(line.number > last and line.origin is Origin.JOB
+           and _DAEMON_SERVED.search(line.text) for line in parsed.lines):
+        del candidates["service-healthcheck-timeout"]
 
 
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:

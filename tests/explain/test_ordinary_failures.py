@@ -1,0 +1,277 @@
+"""Jobs that use Docker-in-Docker but failed (or only warned) for an ordinary reason: a
+registry that refused the credentials or the push, an image or tag that does not exist, a
+deploy tool that failed after the build, the runner's own artifact, cache, log and timeout
+failures. None of them may come out as a DinD failure mode; each excerpt's wording is a
+client's, registry's or runner's own, as users pasted it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dind_doctor.explain import Verdict, explain_log
+
+END = "ERROR: Job failed: exit code 1\n"
+DIND = ("Running with gitlab-runner 16.11.0 (abc)\nPreparing the \"docker\" executor\n"
+        "Using Docker executor with image docker:24.0 ...\nStarting service docker:24.0-dind ...\n"
+        "Waiting for services to be up and running (timeout 30 seconds)...\n")
+
+
+def not_dind(log: str, kind: str | None = None) -> None:
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND, (expl.verdict, [c.entry.id for c in
+                                                            explain_log(log).candidates])
+    assert expl.candidates == []
+    if kind is not None:
+        assert [s.kind.id for s in expl.shows][:1] == [kind], [s.kind.id for s in expl.shows]
+
+
+# --- registries refusing the login, the pull or the push --------------------------------
+
+LOGIN_REFUSED = [
+    # GitLab registry with CI_REGISTRY_* / CI_JOB_TOKEN
+    "$ docker login -u \"$CI_REGISTRY_USER\" -p \"$CI_REGISTRY_PASSWORD\" $CI_REGISTRY\n"
+    "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n"
+    "Error response from daemon: Get \"https://registry.gitlab.com/v2/\": unauthorized: HTTP "
+    "Basic: Access denied. If a password was provided for Git authentication, the password was "
+    "incorrect or you're required to use a token instead of a password.\n",
+    "$ docker login -u gitlab-ci-token -p $CI_JOB_TOKEN registry.example.com\n"
+    "Error response from daemon: login attempt to https://registry.example.com/v2/ failed with "
+    "status: 401 Unauthorized\n",
+    # Docker Hub
+    "$ echo \"$DOCKERHUB_TOKEN\" | docker login -u \"$DOCKERHUB_USER\" --password-stdin\n"
+    "Error response from daemon: Get https://registry-1.docker.io/v2/: unauthorized: incorrect "
+    "username or password\n",
+    # ACR
+    "$ docker login myregistry.azurecr.io -u $ACR_USER -p $ACR_PASSWORD\n"
+    "Error response from daemon: Get https://myregistry.azurecr.io/v2/: unauthorized: "
+    "authentication required\n",
+    # GHCR
+    "$ echo $GHCR_TOKEN | docker login ghcr.io -u bot --password-stdin\n"
+    "Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied\n",
+]
+
+
+@pytest.mark.parametrize("step", LOGIN_REFUSED)
+def test_a_registry_refusing_docker_login_is_not_dind(step: str) -> None:
+    not_dind(DIND + step + END, "registry-login-refused")
+
+
+ECR_LOGIN = ("$ aws ecr get-login-password --region us-east-1 | docker login --username AWS "
+             "--password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\n"
+             "WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\n"
+             "Login Succeeded\n")
+
+PUSH_REFUSED = [
+    # AWS ECR: the job logged in to one account's registry and pushes to another's
+    ECR_LOGIN +
+    "$ docker push 210987654321.dkr.ecr.us-east-1.amazonaws.com/my-app:latest\n"
+    "The push refers to repository [210987654321.dkr.ecr.us-east-1.amazonaws.com/my-app]\n"
+    "6403477052d0: Preparing\na2ae92ffcd29: Preparing\nno basic auth credentials\n",
+    ECR_LOGIN +
+    "$ docker pull 123456789012.dkr.ecr.eu-west-1.amazonaws.com/base:1.4\n"
+    "Error response from daemon: Head \"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/"
+    "base/manifests/1.4\": no basic auth credentials\n",
+    # Harbor
+    "$ docker push harbor.example.com/myapp/mysql:8\n"
+    "The push refers to repository [harbor.example.com/myapp/mysql]\n937b60713374: Preparing\n"
+    "unauthorized: unauthorized to access repository: myapp/mysql, action: push: unauthorized "
+    "to access repository: myapp/mysql, action: push\n",
+    # Artifact Registry / GCR
+    "$ docker push europe-west1-docker.pkg.dev/proj-1/repo/app:latest\n"
+    "The push refers to repository [europe-west1-docker.pkg.dev/proj-1/repo/app]\n"
+    "321ff832afd2: Preparing\ndenied: Permission \"artifactregistry.repositories.uploadArtifacts\""
+    " denied on resource \"projects/proj-1/locations/europe-west1/repositories/repo\" (or it may "
+    "not exist)\n",
+    "$ docker push gcr.io/my-proj/installer\nUsing default tag: latest\n"
+    "The push refers to repository [gcr.io/my-proj/installer]\n581bf958b3be: Preparing\n"
+    "unauthorized: You don't have the needed permissions to perform this operation, and you may "
+    "have invalid credentials. To authenticate your request, follow the steps in: "
+    "https://cloud.google.com/container-registry/docs/advanced-authentication\n",
+    # GHCR with a token that may not write the package
+    "$ docker push ghcr.io/org/app:1.0\nThe push refers to repository [ghcr.io/org/app]\n"
+    "fecdbc4471ce: Preparing\ndenied: installation not allowed to Write organization package\n",
+    "$ docker buildx build --push -t ghcr.io/org/relay:1.0 .\n"
+    "#15 ERROR: denied: permission_denied: write_package\n"
+    "ERROR: denied: permission_denied: write_package\n",
+    # ACR push after az acr login
+    "$ docker push myregistry.azurecr.io/billing:1.0\n"
+    "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more "
+    "information.\n",
+    # GitLab registry: the job token may not read another project's images
+    "$ docker login -u gitlab-ci-token -p $CI_JOB_TOKEN registry.gitlab.com\nLogin Succeeded\n"
+    "$ docker pull registry.gitlab.com/org/repo:tag\nError response from daemon: Get "
+    "https://registry.gitlab.com/v2/org/repo/manifests/tag: denied: access forbidden\n",
+]
+
+
+@pytest.mark.parametrize("step", PUSH_REFUSED)
+def test_a_registry_refusing_the_pull_or_push_is_not_dind(step: str) -> None:
+    not_dind(DIND + step + END)
+
+
+@pytest.mark.parametrize("step", PUSH_REFUSED[:-1])
+def test_a_refused_pull_or_push_shows_the_registrys_refusal(step: str) -> None:
+    not_dind(DIND + step + END, "registry-access-refused")
+
+
+IMAGE_MISSING = [
+    "$ docker pull myorg/app:1.2.3\nError response from daemon: manifest for myorg/app:1.2.3 "
+    "not found: manifest unknown: manifest unknown\n",
+    "$ docker pull registry.example.com/group/app:v9\nError response from daemon: manifest for "
+    "registry.example.com/group/app:v9 not found: manifest unknown: manifest unknown\n",
+    "$ docker run --rm $IMAGE:$CI_COMMIT_SHORT_SHA\ndocker: invalid reference format.\n"
+    "See 'docker run --help'.\n",
+    "$ docker build -t $CI_REGISTRY_IMAGE:$TAG .\nERROR: invalid tag "
+    "\"registry.gitlab.com/Group/App:\": invalid reference format\n",
+    "$ docker pull myuser/myrepo\nError response from daemon: pull access denied for "
+    "myuser/myrepo, repository does not exist or may require 'docker login': denied: requested "
+    "access to the resource is denied\n",
+    "$ docker pull arm64v8/app:1.0\nError response from daemon: no matching manifest for "
+    "linux/amd64 in the manifest list entries\n",
+    "$ docker pull registry.local:5000/tools/lint:2\nError response from daemon: "
+    "name unknown: repository name not known to registry\n",
+    "$ docker build -t app .\n#3 [internal] load metadata for docker.io/library/node:99\n"
+    "#3 ERROR: docker.io/library/node:99: not found\nERROR: failed to solve: node:99: failed to "
+    "resolve source metadata for docker.io/library/node:99: docker.io/library/node:99: not "
+    "found\n",
+]
+
+
+@pytest.mark.parametrize("step", IMAGE_MISSING)
+def test_an_image_or_tag_that_does_not_exist_is_not_dind(step: str) -> None:
+    not_dind(DIND + step + END, "image-not-found")
+
+
+# --- deploy tools after a successful build ----------------------------------------------
+
+BUILT = ("$ docker build -t $IMAGE .\nSuccessfully built 8a9d4d126c15\n"
+         "Successfully tagged registry.example.com/app:1.0\n$ docker push $IMAGE\n"
+         "1.0: digest: sha256:4f1e3c size: 1780\n")
+
+DEPLOYS = [
+    "$ kubectl apply -f k8s/\nerror: You must be logged in to the server (Unauthorized)\n",
+    "$ kubectl -n prod set image deploy/app app=$IMAGE\nerror: You must be logged in to the "
+    "server (the server has asked for the client to provide credentials)\n",
+    "$ kubectl apply -f deployment.yml\nError from server (Forbidden): deployments.apps \"app\" "
+    "is forbidden: User \"system:serviceaccount:ci:deployer\" cannot patch resource "
+    "\"deployments\" in API group \"apps\" in the namespace \"prod\"\n",
+    "$ helm upgrade --install app ./chart --wait\n"
+    "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n",
+    "$ terraform apply -auto-approve\n"
+    "Error: error configuring Terraform AWS Provider: no valid credential sources for Terraform "
+    "AWS Provider found.\n\nPlease see https://registry.terraform.io/providers/hashicorp/aws\n"
+    "for more information about providing credentials.\n",
+    "$ terraform plan\n╷\n│ Error: No valid credential sources found\n│\n│   with provider["
+    "\"registry.terraform.io/hashicorp/aws\"],\n│   on main.tf line 1, in provider \"aws\":\n╵\n",
+    "$ scp -r dist/ deploy@$HOST:/srv/app\nHost key verification failed.\nlost connection\n",
+    "$ rsync -avz dist/ deploy@$HOST:/srv/app\nHost key verification failed.\n"
+    "rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n"
+    "rsync error: unexplained error (code 255) at io.c(231) [sender=3.2.7]\n",
+]
+
+
+@pytest.mark.parametrize(("kind", "step"), [
+    *(("deploy-refused", step) for step in DEPLOYS[:3]),
+    *(("deploy-failed", step) for step in DEPLOYS[3:]),
+])
+def test_a_deploy_tool_failing_after_the_build_is_not_dind(kind: str, step: str) -> None:
+    not_dind(DIND + BUILT + step + END, kind)
+
+
+# --- the runner's own failures -----------------------------------------------------------
+
+RUNNER = [
+    "Uploading artifacts for failed job\nUploading artifacts...\nbuild/: found 5120 matching "
+    "artifact files and directories\nERROR: Uploading artifacts as \"archive\" to coordinator... "
+    "too large archive  id=12343567 responseStatus=413 Request Entity Too Large status=413 "
+    "token=123456\nFATAL: too large\n",
+    "Downloading artifacts for build (61)...\nDownloading artifacts from coordinator... ok  "
+    "id=61 responseStatus=200 OK token=9uZ8mCME\nFATAL: zip: not a valid zip file\n",
+    "$ ./reindex.sh\nJob's log exceeded limit of 4194304 "
+    "bytes.\nJob execution will continue but no more output will be collected.\n",
+]
+
+
+@pytest.mark.parametrize(("kind", "step"), [
+    ("runner-artifacts", RUNNER[0]), ("runner-artifacts", RUNNER[1]), ("log-limit", RUNNER[2])])
+def test_the_runners_artifact_and_log_limits_are_not_dind(kind: str, step: str) -> None:
+    log = DIND + "$ docker info\nServer Version: 24.0.7\n" + step + END
+    not_dind(log)
+    assert kind in [s.kind.id for s in explain_log(log).shows]
+
+
+@pytest.mark.parametrize("end", [
+    "ERROR: Job failed: execution took longer than 1h0m0s seconds\n",
+    "ERROR: Job failed: execution took longer than 3h0m0s seconds\n",
+])
+def test_a_job_that_ran_out_of_time_in_a_build_is_not_dind(end: str) -> None:
+    not_dind(DIND + "$ docker build -t app .\nStep 5/9 : RUN ./gradlew assemble\n"
+             " ---> Running in 2c1f\n> Task :compileJava\n" + end, "job-timeout")
+
+
+def test_a_stuck_job_the_coordinator_timed_out_is_not_dind() -> None:
+    log = (DIND + "$ docker compose up --abort-on-container-exit\nCreating network app_default\n"
+           "ERROR: Job failed: There has been a timeout failure or the job got stuck. Check your "
+           "timeout limits or try again\n")
+    not_dind(log, "job-timeout")
+
+
+# --- successful DinD jobs whose log carries alarming warnings ---------------------------
+
+WARNED = [
+    "$ docker login -u \"$CI_REGISTRY_USER\" -p \"$CI_REGISTRY_PASSWORD\" $CI_REGISTRY\n"
+    "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n"
+    "WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\n"
+    "Configure a credential helper to remove this warning. See\n"
+    "https://docs.docker.com/engine/reference/commandline/login/#credentials-store\n\n"
+    "Login Succeeded\n",
+    "$ docker info\nServer Version: 17.09.0-ce\nStorage Driver: overlay2\n\n"
+    "WARNING: No swap limit support\n",
+    "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
+    "         Access to the remote API is equivalent to root access on the host.\n",
+    "$ docker build -t app .\nDEPRECATED: The legacy builder is deprecated and will be removed "
+    "in a future release.\n            Install the buildx component to build images with "
+    "BuildKit:\n            https://docs.docker.com/go/buildx/\n\n"
+    "Successfully built 8a9d4d126c15\n",
+]
+
+
+@pytest.mark.parametrize("step", WARNED)
+def test_a_passing_dind_job_with_alarming_warnings_succeeded(step: str) -> None:
+    expl = explain_log(DIND + step + "Job succeeded\n")
+    assert expl.verdict is Verdict.SUCCEEDED
+    assert expl.candidates == []
+
+
+SERVICE_WARNING = """*** WARNING: Service runner-324fb482-project-159-concurrent-0-docker-0 \
+probably didn't start properly.
+
+Health check error:
+service "runner-324fb482-project-159-concurrent-0-docker-0-wait-for-service" timeout
+
+Service container logs:
+2024-01-05T12:55:41.325634773Z time="2024-01-05T12:55:41.324845230Z" level=warning \
+msg="could not change group /var/run/docker.sock to docker: group docker not found"
+2024-01-05T12:55:41.325712467Z time="2024-01-05T12:55:41.325469290Z" level=warning \
+msg="[!] DON'T BIND ON ANY IP ADDRESS WITHOUT setting --tlsverify IF YOU DON'T KNOW WHAT \
+YOU'RE DOING [!]"
+2024-01-05T12:55:43.000000000Z time="2024-01-05T12:55:43.000000000Z" level=info \
+msg="API listen on [::]:2375"
+
+*********
+
+"""
+
+
+def test_a_passing_job_after_a_service_health_check_warning_succeeded() -> None:
+    expl = explain_log(DIND + SERVICE_WARNING + "$ docker build -t app .\n"
+                       "Successfully built 8a9d4d126c15\nJob succeeded\n")
+    assert expl.verdict is Verdict.SUCCEEDED
+    assert expl.candidates == []
+
+
+def test_a_service_health_check_warning_without_an_end_line_names_no_dind_failure() -> None:
+    expl = explain_log(DIND + SERVICE_WARNING + "$ docker build -t app .\n"
+                       "Successfully built 8a9d4d126c15\n")
+    assert expl.verdict is not Verdict.DIND_FAILURE
+    assert expl.candidates == []
