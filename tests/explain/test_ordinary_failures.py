@@ -48,6 +48,13 @@ LOGIN_REFUSED = [
     # GHCR
     "$ echo $GHCR_TOKEN | docker login ghcr.io -u bot --password-stdin\n"
     "Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied\n",
+    # ECR: a token that does not decode to the registry's credentials
+    "$ aws ecr get-login-password | docker login --password-stdin --username AWS \"$ecr_url\"\n"
+    "Error response from daemon: login attempt to https://000000000000.dkr.ecr.us-east-1."
+    "amazonaws.com/v2/ failed with status: 400 Bad Request\n",
+    # ECR: AWS CLI v1 `get-login` prints `-e none`, which Docker 17.06+ no longer accepts
+    "$ $(aws ecr get-login --region eu-west-1)\nunknown shorthand flag: 'e' in -e\n"
+    "See 'docker login --help'.\n",
 ]
 
 
@@ -98,6 +105,14 @@ PUSH_REFUSED = [
     "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more "
     "information.\n",
     # GitLab registry: the job token may not read another project's images
+    # ECR: logged in with the CLI v1 command, pulled from another region's registry
+    "$ $(aws ecr get-login --region cn-northwest-1 --no-include-email)\nWARNING! Using "
+    "--password via the CLI is insecure. Use --password-stdin.\nLogin Succeeded\n"
+    "$ docker run 937788672844.dkr.ecr.cn-northwest-1.amazonaws.com.cn/c9-ide:full\n"
+    "Unable to find image '937788672844.dkr.ecr.cn-northwest-1.amazonaws.com.cn/c9-ide:full' "
+    "locally\ndocker: Error response from daemon: Get https://937788672844.dkr.ecr.cn-northwest"
+    "-1.amazonaws.com.cn/v2/c9-ide/manifests/full: no basic auth credentials.\n"
+    "See 'docker run --help'.\n",
     "$ docker login -u gitlab-ci-token -p $CI_JOB_TOKEN registry.gitlab.com\nLogin Succeeded\n"
     "$ docker pull registry.gitlab.com/org/repo:tag\nError response from daemon: Get "
     "https://registry.gitlab.com/v2/org/repo/manifests/tag: denied: access forbidden\n",
@@ -130,6 +145,12 @@ IMAGE_MISSING = [
     "linux/amd64 in the manifest list entries\n",
     "$ docker pull registry.local:5000/tools/lint:2\nError response from daemon: "
     "name unknown: repository name not known to registry\n",
+    "$ docker push registry.example.com/group/app\nUsing default tag: latest\n"
+    "The push refers to repository [registry.example.com/group/app]\n"
+    "An image does not exist locally with the tag: registry.example.com/group/app\n",
+    "$ docker push $ECR_REPO:develop\n"
+    "The push refers to repository [123456789012.dkr.ecr.us-east-1.amazonaws.com/app]\n"
+    "tag does not exist: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:develop\n",
     "$ docker build -t app .\n#3 [internal] load metadata for docker.io/library/node:99\n"
     "#3 ERROR: docker.io/library/node:99: not found\nERROR: failed to solve: node:99: failed to "
     "resolve source metadata for docker.io/library/node:99: docker.io/library/node:99: not "
@@ -140,6 +161,14 @@ IMAGE_MISSING = [
 @pytest.mark.parametrize("step", IMAGE_MISSING)
 def test_an_image_or_tag_that_does_not_exist_is_not_dind(step: str) -> None:
     not_dind(DIND + step + END, "image-not-found")
+
+
+def test_an_image_for_another_platform_is_not_dind() -> None:
+    # the warning, then the binary that cannot run
+    step = ("$ docker run --rm app:arm64 ./test.sh\nWARNING: The requested image's platform "
+            "(linux/arm64/v8) does not match the detected host platform (linux/amd64) and no "
+            "specific platform was requested\nexec /usr/local/bin/test.sh: exec format error\n")
+    not_dind(DIND + step + END, "wrong-platform")
 
 
 # --- deploy tools after a successful build ----------------------------------------------
@@ -167,6 +196,10 @@ DEPLOYS = [
     "$ rsync -avz dist/ deploy@$HOST:/srv/app\nHost key verification failed.\n"
     "rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n"
     "rsync error: unexplained error (code 255) at io.c(231) [sender=3.2.7]\n",
+    "$ ansible-playbook -i inventory deploy.yml\nTASK [Gathering Facts] ***********\n"
+    "fatal: [203.0.113.7]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Failed to connect to "
+    "the host via ssh: deploy@203.0.113.7: Permission denied (publickey,password).\", "
+    "\"unreachable\": true}\n",
 ]
 
 
@@ -261,6 +294,26 @@ msg="API listen on [::]:2375"
 *********
 
 """
+
+
+CACHE_MISS = ("Restoring cache\nChecking cache for default-protected...\n"
+              "FATAL: file does not exist\nFailed to extract cache\n"
+              "Executing \"step_script\" stage of the job script\n")
+
+
+@pytest.mark.parametrize("end", ["Job succeeded\n", ""])
+def test_a_cache_the_runner_could_not_extract_names_no_dind_failure(end: str) -> None:
+    expl = explain_log(DIND + CACHE_MISS + "$ docker build -t app .\n"
+                       "Successfully built 8a9d4d126c15\n" + end)
+    assert expl.verdict is (Verdict.SUCCEEDED if end else Verdict.NOTHING)
+    assert expl.candidates == []
+
+
+@pytest.mark.parametrize("step", WARNED)
+def test_alarming_warnings_without_an_end_line_name_no_dind_failure(step: str) -> None:
+    expl = explain_log(DIND + step)
+    assert expl.verdict is not Verdict.DIND_FAILURE
+    assert expl.candidates == []
 
 
 def test_a_passing_job_after_a_service_health_check_warning_succeeded() -> None:

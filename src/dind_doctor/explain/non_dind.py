@@ -37,11 +37,14 @@ RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect
 KINDS: tuple[Kind, ...] = (
     _kind("registry-login-refused",
           "the registry refused the credentials given to docker login (wrong user name, "
-          "password or token, or an empty variable)",
+          "password or token, an empty variable, or a login command the client does not "
+          "accept)",
           r"incorrect username or password", r"HTTP Basic: Access denied",
           r"Cannot perform an interactive login from a non TTY device",
           r"unauthorized: authentication failed", r"invalid username/password",
-          r"login attempt to \S+ failed with status: 401",
+          r"login attempt to \S+ failed with status: 4\d\d\b",
+          # `aws ecr get-login` printed `docker login -e none`, which Docker 17.06+ refuses
+          r"^unknown shorthand flag: 'e' in -e\s*$",
           r"error checking push permissions",
           # the login's request to the registry's API root refused (ACR, GHCR)
           r"Get \"?https://[^/\s]+/v2/\"?: "
@@ -64,6 +67,7 @@ KINDS: tuple[Kind, ...] = (
           r"no matching manifest for", r"failed to resolve reference .*: not found",
           r"failed to resolve source metadata for \S+: .*\bnot found$",
           r"name unknown: repository name not known to registry",
+          r"An image does not exist locally with the tag: \S", r"\btag does not exist: \S",
           r"repository name must be lowercase", r"invalid reference format",
           r"repository does not exist", r"requested access to the resource is denied",
           r"denied: access forbidden"),
@@ -125,11 +129,12 @@ KINDS: tuple[Kind, ...] = (
           r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot",
           r"^error: You must be logged in to the server \("),
     _kind("deploy-failed",
-          "a deploy tool failed after the build (Helm, Terraform, ssh/scp/rsync to the target)",
+          "a deploy tool failed after the build (Helm, Terraform, Ansible, ssh/scp/rsync to the "
+          "target)",
           r"^Error: (?:UPGRADE|INSTALLATION) FAILED: ",
           r"no valid credential sources for Terraform AWS Provider found",
           r"^\W*Error: No valid credential sources found",
-          r"^Host key verification failed\.?\s*$"),
+          r"^Host key verification failed\.?\s*$", r"^fatal: \[[^\]]+\]: UNREACHABLE! =>"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
           r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
           r"error building image: error building stage"),
