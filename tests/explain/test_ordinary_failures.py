@@ -211,6 +211,39 @@ def test_a_deploy_tool_failing_after_the_build_is_not_dind(kind: str, step: str)
     not_dind(DIND + BUILT + step + END, kind)
 
 
+# kubectl and Helm that cannot reach the cluster, ssh that cannot reach the deploy host: the
+# words overlap with DinD's (connection refused, a name that does not resolve), the client is not
+# Docker's
+UNREACHED_TARGETS = [
+    "$ kubectl apply -f k8s/\nThe connection to the server localhost:8080 was refused - did you "
+    "specify the right host or port?\n",
+    "$ helm upgrade --install app ./chart\nError: Kubernetes cluster unreachable: Get "
+    "\"http://localhost:8080/version\": dial tcp 127.0.0.1:8080: connect: connection refused\n",
+    "$ kubectl get pods\nUnable to connect to the server: dial tcp: lookup kubernetes on "
+    "10.0.0.2:53: no such host\n",
+    "$ kubectl get pods\nUnable to connect to the server: dial tcp: lookup FD981C5BDE01D3672C2EB"
+    "218B9DE462.gr7.ap-northeast-2.eks.amazonaws.com on 10.0.0.2:53: no such host\n",
+    "$ kubectl apply -f k8s/\nUnable to connect to the server: dial tcp 10.146.34.10:443: i/o "
+    "timeout\n",
+    "$ ssh deploy@$HOST 'docker compose pull && docker compose up -d'\n"
+    "ssh: connect to host 203.0.113.7 port 22: Connection refused\n",
+    "$ ssh deploy@$HOST 'docker compose up -d'\nWarning: Permanently added '203.0.113.7' (ECDSA)"
+    " to the list of known hosts.\ndeploy@203.0.113.7: Permission denied (publickey,gssapi-keyex,"
+    "gssapi-with-mic).\n",
+]
+
+
+@pytest.mark.parametrize("step", UNREACHED_TARGETS)
+def test_a_cluster_or_deploy_host_that_cannot_be_reached_is_not_dind(step: str) -> None:
+    not_dind(DIND + BUILT + step + END, "deploy-failed")
+
+
+def test_a_daemon_missing_on_the_deploy_host_over_ssh_is_not_dind() -> None:
+    step = ("$ ssh deploy@$HOST 'docker compose up -d'\nCannot connect to the Docker daemon at "
+            "unix:///var/run/docker.sock. Is the docker daemon running?\n")
+    not_dind(DIND + BUILT + step + END)
+
+
 # --- the runner's own failures -----------------------------------------------------------
 
 RUNNER = [

@@ -134,7 +134,12 @@ KINDS: tuple[Kind, ...] = (
           r"^Error: (?:UPGRADE|INSTALLATION) FAILED: ",
           r"no valid credential sources for Terraform AWS Provider found",
           r"^\W*Error: No valid credential sources found",
-          r"^Host key verification failed\.?\s*$", r"^fatal: \[[^\]]+\]: UNREACHABLE! =>"),
+          r"^Host key verification failed\.?\s*$", r"^fatal: \[[^\]]+\]: UNREACHABLE! =>",
+          # kubectl and Helm could not reach the cluster's API server
+          r"^The connection to the server \S+ was refused - did you specify the right host",
+          r"^(?:error: )?Unable to connect to the server: ",
+          r"\bKubernetes cluster unreachable: ", r"^ssh: connect to host \S+ port \d+: ",
+          r"^\S+@\S+: Permission denied \(publickey"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
           r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
           r"error building image: error building stage"),

@@ -101,6 +101,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
     _own_login(candidates, parsed)
+    _remote_shell(candidates)
     _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
 
@@ -343,6 +344,18 @@ def _own_login(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
               if line.origin is Origin.JOB and _OWN_LOGIN.match(line.text.strip())]
     if logins and all(h.line.number > logins[0] for h in candidate.hits):
         del candidates["registry-auth-not-inherited"]
+
+
+# a command the job runs on another host over ssh: what docker prints there is that host's
+_SSH_COMMAND = re.compile(r"^(?:sshpass\s+(?:-\w\s*\S+\s+)*)?ssh\s")
+
+
+def _remote_shell(candidates: dict[str, Candidate]) -> None:
+    """Errors printed by a command the job ran over ``ssh`` on a deploy host come from that
+    host's Docker, not from the job's Docker-in-Docker."""
+    for mode, candidate in list(candidates.items()):
+        if candidate.hits and all(_SSH_COMMAND.match(h.line.command) for h in candidate.hits):
+            del candidates[mode]
 
 
 def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
