@@ -55,6 +55,11 @@ LOGIN_REFUSED = [
     # ECR: AWS CLI v1 `get-login` prints `-e none`, which Docker 17.06+ no longer accepts
     "$ $(aws ecr get-login --region eu-west-1)\nunknown shorthand flag: 'e' in -e\n"
     "See 'docker login --help'.\n",
+    # the credential helper named in config.json could not store the login
+    "$ aws ecr get-login-password --region ap-south-1 | docker login --username AWS "
+    "--password-stdin 992382670122.dkr.ecr.ap-south-1.amazonaws.com\nError saving credentials: "
+    "error storing credentials - err: exec: \"docker-credential-desktop\": executable file not "
+    "found in $PATH, out: ``\n",
 ]
 
 
@@ -104,6 +109,22 @@ PUSH_REFUSED = [
     "$ docker push myregistry.azurecr.io/billing:1.0\n"
     "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more "
     "information.\n",
+    # a registry on the distribution code answering the push with its generic refusal
+    "$ docker login registry.example.com -u $REG_USER -p $REG_TOKEN\nLogin Succeeded\n"
+    "$ docker push registry.example.com/org/app:1.0\n"
+    "The push refers to repository [registry.example.com/org/app]\n5f70bf18a086: Preparing\n"
+    "unauthorized: access to the requested resource is not authorized\n",
+    # BuildKit's push: the registry or its token service answered 403 / 401
+    "$ docker buildx build --push -t ghcr.io/heavyg/auth:develop .\nERROR: failed to push "
+    "ghcr.io/heavyg/auth:develop: unexpected status from HEAD request to https://ghcr.io/v2/heavyg/"
+    "auth/blobs/sha256:0f1e: 403 Forbidden\n",
+    "$ echo $HUB_TOKEN | docker login -u bot --password-stdin\nLogin Succeeded\n"
+    "$ docker buildx build --push -t bot/app:1 .\nERROR: failed to build: failed to solve: failed "
+    "to fetch oauth token: unexpected status from GET request to https://auth.docker.io/token?"
+    "scope=repository%3Abot%2Fapp%3Apull%2Cpush&service=registry.docker.io: 401 Unauthorized\n",
+    # the job's own login, then a push the registry refuses without naming why
+    ECR_LOGIN + "$ docker push 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n"
+    "unauthorized: authentication required\n",
     # GitLab registry: the job token may not read another project's images
     # ECR: logged in with the CLI v1 command, pulled from another region's registry
     "$ $(aws ecr get-login --region cn-northwest-1 --no-include-email)\nWARNING! Using "

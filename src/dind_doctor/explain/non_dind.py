@@ -45,6 +45,8 @@ KINDS: tuple[Kind, ...] = (
           r"login attempt to \S+ failed with status: 4\d\d\b",
           # `aws ecr get-login` printed `docker login -e none`, which Docker 17.06+ refuses
           r"^unknown shorthand flag: 'e' in -e\s*$",
+          # the credential helper named in config.json could not store the login
+          r"^Error saving credentials: error storing credentials - err: ",
           r"error checking push permissions",
           # the login's request to the registry's API root refused (ACR, GHCR)
           r"Get \"?https://[^/\s]+/v2/\"?: "
@@ -59,7 +61,12 @@ KINDS: tuple[Kind, ...] = (
           r"denied: installation not allowed to \w+ organization package",
           r"denied: permission_denied: write_package",
           r"unauthorized: You don't have the needed permissions to perform this operation",
-          r"unauthorized: authentication required, visit https://aka\.ms/acr/authorization"),
+          r"unauthorized: authentication required, visit https://aka\.ms/acr/authorization",
+          r"unauthorized: access to the requested resource is not authorized",
+          # BuildKit's push: the registry answered the request with 401 or 403
+          r"unexpected status from (?:HEAD|GET|POST|PUT) request to \S+: 40[13] ",
+          r"failed to fetch oauth token: unexpected status(?: from \S+ request to \S+)?: 40[13] ",
+          r"^unauthorized: authentication required\s*$"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
           "or a platform it was not built for), or one the credentials may not read",
