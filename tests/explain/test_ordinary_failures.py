@@ -314,6 +314,8 @@ WARNED = [
     "Login Succeeded\n",
     "$ docker info\nServer Version: 17.09.0-ce\nStorage Driver: overlay2\n\n"
     "WARNING: No swap limit support\n",
+    "$ docker info\nServer Version: 24.0.7\nWARNING: bridge-nf-call-iptables is disabled\n"
+    "WARNING: bridge-nf-call-ip6tables is disabled\n",
     "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
     "         Access to the remote API is equivalent to root access on the host.\n",
     "$ docker build -t app .\nDEPRECATED: The legacy builder is deprecated and will be removed "
@@ -380,5 +382,48 @@ def test_a_passing_job_after_a_service_health_check_warning_succeeded() -> None:
 def test_a_service_health_check_warning_without_an_end_line_names_no_dind_failure() -> None:
     expl = explain_log(DIND + SERVICE_WARNING + "$ docker build -t app .\n"
                        "Successfully built 8a9d4d126c15\n")
+    assert expl.verdict is not Verdict.DIND_FAILURE
+    assert expl.candidates == []
+
+
+DAEMON_WARNINGS = """*** WARNING: Service runner-x-project-1-concurrent-0-docker-0 probably didn't \
+start properly.
+
+Health check error:
+service "runner-x-project-1-concurrent-0-docker-0-wait-for-service" timeout
+
+Service container logs:
+2024-02-01T18:37:30.009706248Z time="2024-02-01T18:37:30.009706248Z" level=warning \
+msg="Your kernel does not support cgroup blkio throttle.write_bps_device"
+2024-02-01T18:37:30.014242753Z time="2024-02-01T18:37:30.014242753Z" level=warning \
+msg="Running modprobe bridge br_netfilter failed with message: modprobe: WARNING: Module bridge \
+not found in directory /lib/modules/6.1.0\\nmodprobe: WARNING: Module br_netfilter not found \
+in directory /lib/modules/6.1.0\\n, error: exit status 1"
+2024-02-01T18:37:31.000000000Z time="2024-02-01T18:37:31.000000000Z" level=info \
+msg="API listen on [::]:2376"
+
+*********
+
+$ docker info
+Server Version: 24.0.7
+WARNING: bridge-nf-call-iptables is disabled
+"""
+
+
+@pytest.mark.parametrize(("kind", "step"), [
+    ("tests-failed", "$ docker run --rm app pytest\n==== 3 failed, 10 passed in 2.1s ====\n"),
+    ("deploy-failed", BUILT + DEPLOYS[3]),
+    ("registry-access-refused", PUSH_REFUSED[2]),
+    ("image-not-found", IMAGE_MISSING[0]),
+])
+def test_an_ordinary_failure_after_dockerd_start_up_warnings_is_not_dind(kind: str,
+                                                                         step: str) -> None:
+    not_dind(DIND + DAEMON_WARNINGS + step + END, kind)
+
+
+@pytest.mark.parametrize("end", ["Job succeeded\n", ""])
+def test_dockerd_start_up_warnings_before_a_build_name_no_dind_failure(end: str) -> None:
+    expl = explain_log(DIND + DAEMON_WARNINGS + "$ docker build -t app .\n"
+                       "Successfully built 8a9d4d126c15\n" + end)
     assert expl.verdict is not Verdict.DIND_FAILURE
     assert expl.candidates == []
