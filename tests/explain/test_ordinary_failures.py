@@ -267,6 +267,68 @@ def test_a_daemon_missing_on_the_deploy_host_over_ssh_is_not_dind() -> None:
 
 # --- the runner's own failures -----------------------------------------------------------
 
+RUNNER_HEAD = ("Running with gitlab-runner 16.11.0 (abc)\nPreparing the \"docker\" executor\n"
+               "Using Docker executor with image {image} ...\nStarting service docker:24.0-dind ..."
+               "\nPulling docker image {image} ...\n")
+
+RUNNER_PULLS = [
+    ("image-not-found", "registry.example.com/ci/builder:latest",
+     "WARNING: Failed to pull image with policy \"always\": Error response from daemon: manifest "
+     "for registry.example.com/ci/builder:latest not found: manifest unknown: manifest unknown "
+     "(manager.go:237:0s)\nERROR: Job failed: failed to pull image \"registry.example.com/ci/"
+     "builder:latest\" with specified policies [always]: Error response from daemon: manifest for "
+     "registry.example.com/ci/builder:latest not found: manifest unknown: manifest unknown "
+     "(manager.go:237:0s)\n"),
+    ("image-not-found", "phiz",
+     "ERROR: Job failed: failed to pull image \"phiz\" with specified policies [always]: Error "
+     "response from daemon: pull access denied for phiz, repository does not exist or may "
+     "require 'docker login': denied: requested access to the resource is denied "
+     "(manager.go:250:1s)\n"),
+    ("image-not-found", "ghcr.io/secobserve/secobserve-scanners:2026_01",
+     "ERROR: Job failed: failed to pull image \"ghcr.io/secobserve/secobserve-scanners:2026_01\" "
+     "with specified policies [always]: Error response from daemon: no matching manifest for "
+     "linux/arm64/v8 in the manifest list entries: no match for platform in manifest: not found "
+     "(manager.go:237:0s)\n"),
+    ("registry-access-refused", "gcr.io/my-project/my-image:x1",
+     "ERROR: Preparation failed: failed to pull image \"gcr.io/my-project/my-image:x1\" with "
+     "specified policies [always]: Error response from daemon: unauthorized: You don't have the "
+     "needed permissions to perform this operation, and you may have invalid credentials. To "
+     "authenticate your request, follow the steps in: https://cloud.google.com/container-registry"
+     "/docs/advanced-authentication (docker.go:147:0s)\n"),
+    ("registry-access-refused", "docker-proxy.example.io/alpine/git:v2.34.2",
+     "ERROR: Job failed: failed to pull image \"docker-proxy.example.io/alpine/git:v2.34.2\" with "
+     "specified policies [always]: Error response from daemon: Head \"https://docker-proxy.example"
+     ".io/v2/alpine/git/manifests/v2.34.2\": no basic auth credentials (manager.go:237:0s)\n"),
+]
+
+
+@pytest.mark.parametrize(("kind", "image", "lines"), RUNNER_PULLS)
+def test_the_runner_failing_to_pull_the_job_image_is_not_dind(kind: str, image: str,
+                                                              lines: str) -> None:
+    not_dind(RUNNER_HEAD.format(image=image) + lines, kind)
+
+
+def test_a_dind_service_tag_that_does_not_exist_is_not_dind() -> None:
+    log = ("Running with gitlab-runner 16.11.0 (abc)\nUsing Docker executor with image docker:24.0"
+           " ...\nStarting service docker:24.0.99-dind ...\n"
+           "Pulling docker image docker:24.0.99-dind ...\n"
+           "ERROR: Job failed: failed to pull image \"docker:24.0.99-dind\" with specified "
+           "policies [always]: Error response from daemon: manifest for docker:24.0.99-dind not "
+           "found: manifest unknown: manifest unknown (manager.go:237:0s)\n")
+    not_dind(log, "image-not-found")
+
+
+@pytest.mark.parametrize("end", ["Job succeeded\n", ""])
+def test_cache_warnings_after_a_build_name_no_dind_failure(end: str) -> None:
+    log = (DIND + "$ docker build -t app .\nSuccessfully built 8a9d4d126c15\n"
+           "Saving cache for successful job\nCreating cache gitlab-fixes-105...\n"
+           "WARNING: /root/.npm: no matching files\nWARNING: /root/.cache: no matching files\n"
+           "Uploading cache.zip to http://runners-cache-3-internal.gitlab.com:444/runner/project/"
+           "7942124/gitlab-fixes-105\nCreated cache\n" + end)
+    expl = explain_log(log)
+    assert expl.verdict is not Verdict.DIND_FAILURE
+    assert expl.candidates == []
+
 RUNNER = [
     "Uploading artifacts for failed job\nUploading artifacts...\nbuild/: found 5120 matching "
     "artifact files and directories\nERROR: Uploading artifacts as \"archive\" to coordinator... "
