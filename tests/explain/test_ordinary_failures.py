@@ -248,6 +248,16 @@ UNREACHED_TARGETS = [
     "timeout\n",
     "$ ssh deploy@$HOST 'docker compose pull && docker compose up -d'\n"
     "ssh: connect to host 203.0.113.7 port 22: Connection refused\n",
+    "$ ssh deploy@prodhost 'docker compose up -d'\n"
+    "ssh: Could not resolve hostname prodhost: Name or service not known\n",
+    "$ helm upgrade --install app ./chart\nError: Kubernetes cluster unreachable: Get \"https://"
+    "lke621819.api.us-ord.linodelke.net:6443/version\": net/http: TLS handshake timeout\n",
+    # DOCKER_HOST=ssh://: the Docker client's daemon is the deploy host, reached over ssh
+    "$ docker -H ssh://deploy@51.20.52.201 compose up -d\nerror during connect: Get "
+    "\"http://docker.example.com/v1.47/containers/json\": command [ssh -l deploy -o "
+    "ConnectTimeout=30 -T -- 51.20.52.201 docker system dial-stdio] has exited with exit status "
+    "255, make sure the URL is valid, and Docker 18.09 or later is installed on the remote host: "
+    "stderr=ssh: connect to host 51.20.52.201 port 22: Connection refused\n",
     "$ ssh deploy@$HOST 'docker compose up -d'\nWarning: Permanently added '203.0.113.7' (ECDSA)"
     " to the list of known hosts.\ndeploy@203.0.113.7: Permission denied (publickey,gssapi-keyex,"
     "gssapi-with-mic).\n",

@@ -146,7 +146,9 @@ KINDS: tuple[Kind, ...] = (
           r"^The connection to the server \S+ was refused - did you specify the right host",
           r"^(?:error: )?Unable to connect to the server: ",
           r"\bKubernetes cluster unreachable: ", r"^ssh: connect to host \S+ port \d+: ",
-          r"^\S+@\S+: Permission denied \(publickey"),
+          r"^\S+@\S+: Permission denied \(publickey", r"^ssh: Could not resolve hostname \S+: ",
+          # a Docker client whose daemon is a deploy host reached over ssh
+          r"\bdocker system dial-stdio\]? has exited with exit status \d+"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
           r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
           r"error building image: error building stage"),

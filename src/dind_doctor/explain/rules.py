@@ -12,7 +12,7 @@ from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
 from .non_dind import RUNNER_LOST_HOST
-from .situations import apply_situations
+from .situations import KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
 _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
@@ -102,6 +102,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _runner_pull(candidates, parsed)
     _own_login(candidates, parsed)
     _remote_shell(candidates)
+    _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
 
@@ -355,6 +356,25 @@ def _remote_shell(candidates: dict[str, Candidate]) -> None:
     host's Docker, not from the job's Docker-in-Docker."""
     for mode, candidate in list(candidates.items()):
         if candidate.hits and all(_SSH_COMMAND.match(h.line.command) for h in candidate.hits):
+            del candidates[mode]
+
+
+# the Docker client reached its daemon over ssh (DOCKER_HOST=ssh://, a docker context): a host
+# the job deploys to, not the DinD service
+_SSH_DAEMON = re.compile(r"\bdocker system dial-stdio\]? has exited\b")
+
+
+def _other_targets(candidates: dict[str, Candidate]) -> None:
+    """A Docker client talking to a remote daemon over ssh, and a Kubernetes client's
+    handshake with its API server, say nothing about the job's DinD: their lines name no
+    mode (the network of nested containers is no path from the job to a cluster)."""
+    for mode, candidate in list(candidates.items()):
+        kept = [h for h in candidate.hits if not _SSH_DAEMON.search(h.line.text)
+                and not (mode == "mtu-mismatch" and KUBE_CLIENT.search(h.line.text))]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
             del candidates[mode]
 
 
