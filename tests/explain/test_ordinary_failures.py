@@ -346,13 +346,24 @@ RUNNER = [
     "token=123456\nFATAL: too large\n",
     "Downloading artifacts for build (61)...\nDownloading artifacts from coordinator... ok  "
     "id=61 responseStatus=200 OK token=9uZ8mCME\nFATAL: zip: not a valid zip file\n",
+    "Uploading artifacts for successful job\nUploading artifacts...\ngl-license-scanning-report."
+    "json: found 1 matching artifact files and directories\nWARNING: Uploading artifacts to "
+    "coordinator... failed id=12345 responseStatus=400 Bad Request status=400 Bad Request "
+    "token=abcd1234\n\nFATAL: invalid_argument\n",
+    "Uploading artifacts for successful job\nUploading artifacts...\nWARNING: Uploading artifacts "
+    "as \"archive\" to coordinator... failed id=12345 responseStatus=500 Internal Server Error "
+    "status=500 token=abcd1234\n",
+    "Downloading artifacts for build (61)...\nERROR: Downloading artifacts from coordinator... "
+    "error couldn't execute GET against https://gitlab.example.com/api/v4/jobs/61/artifacts?: Get "
+    "\"https://gitlab.example.com/api/v4/jobs/61/artifacts?\": dial tcp 10.0.0.2:443: connect: "
+    "connection refused id=61 token=9uZ8mCME\nFATAL: invalid argument\n",
     "$ ./reindex.sh\nJob's log exceeded limit of 4194304 "
     "bytes.\nJob execution will continue but no more output will be collected.\n",
 ]
 
 
 @pytest.mark.parametrize(("kind", "step"), [
-    ("runner-artifacts", RUNNER[0]), ("runner-artifacts", RUNNER[1]), ("log-limit", RUNNER[2])])
+    *(("runner-artifacts", step) for step in RUNNER[:-1]), ("log-limit", RUNNER[-1])])
 def test_the_runners_artifact_and_log_limits_are_not_dind(kind: str, step: str) -> None:
     log = DIND + "$ docker info\nServer Version: 24.0.7\n" + step + END
     not_dind(log)

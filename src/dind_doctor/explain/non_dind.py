@@ -121,8 +121,11 @@ KINDS: tuple[Kind, ...] = (
     _kind("runner-artifacts",
           "the runner could not upload or download the job's artifacts (the coordinator refused "
           "them, e.g. too large, or the archive was broken)",
+          r"^(?:ERROR|WARNING): (?:Uploading|Downloading) artifacts\b.* (?:to|from) "
+          r"coordinator\.\.\. (?:error|failed|too large)",
           r"^ERROR: (?:Uploading|Downloading) artifacts\b.* (?:to|from) coordinator\.\.\. ",
-          r"^FATAL: zip: not a valid zip file", r"^FATAL: too large\s*$"),
+          r"^FATAL: zip: not a valid zip file", r"^FATAL: too large\s*$",
+          r"^FATAL: invalid_?argument\s*$"),
     _kind("app-unhealthy",
           "a container of the application (not the Docker daemon) failed its own health "
           "check or exited",
