@@ -510,3 +510,30 @@ def test_dockerd_start_up_warnings_before_a_build_name_no_dind_failure(end: str)
                        "Successfully built 8a9d4d126c15\n" + end)
     assert expl.verdict is not Verdict.DIND_FAILURE
     assert expl.candidates == []
+
+
+@pytest.mark.parametrize(("kind", "line"), [
+    ("registry-access-refused", "unauthorized: unauthorized to access repository: myapp/mysql, "
+                                "action: push: unauthorized to access repository: myapp/mysql, "
+                                "action: push"),
+    ("registry-access-refused", "ERROR: denied: permission_denied: write_package"),
+    ("registry-access-refused", "denied: Permission \"artifactregistry.repositories.upload"
+                                "Artifacts\" denied on resource \"projects/p/locations/us-central1"
+                                "/repositories/r\" (or it may not exist)"),
+    ("image-not-found", "Error response from daemon: no matching manifest for linux/arm64/v8 in "
+                        "the manifest list entries"),
+    ("deploy-refused", "error: You must be logged in to the server (Unauthorized)"),
+    ("deploy-failed", "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in "
+                      "progress"),
+    ("deploy-failed", "The connection to the server localhost:8080 was refused - did you specify "
+                      "the right host or port?"),
+    ("deploy-failed", "Unable to connect to the server: dial tcp: lookup kubernetes on "
+                      "10.0.0.2:53: no such host"),
+    ("log-limit", "Job's log exceeded limit of 4194304 bytes."),
+    ("job-timeout", "There has been a timeout failure or the job got stuck. Check your timeout "
+                    "limits or try again"),
+])
+def test_a_pasted_ordinary_error_line_names_what_it_shows(kind: str, line: str) -> None:
+    expl = explain_log(line)
+    assert expl.candidates == []
+    assert [s.kind.id for s in expl.shows][:1] == [kind]
