@@ -537,3 +537,13 @@ def test_a_pasted_ordinary_error_line_names_what_it_shows(kind: str, line: str) 
     expl = explain_log(line)
     assert expl.candidates == []
     assert [s.kind.id for s in expl.shows][:1] == [kind]
+
+
+def test_a_login_by_another_step_then_no_credentials_in_a_build_stays_dind() -> None:
+    # the login is another action's: the build's client never saw those credentials
+    log = ("Run docker/login-action@v1\nLogging into docker.pkg.github.com...\nLogin Succeeded\n"
+           "Run ./.github/actions/build\nGet https://docker.pkg.github.com/v2/undefinedlabs/maven/"
+           "maven/manifests/0.1.0: no basic auth credentials\n"
+           "##[error]Docker build failed with exit code 1\n")
+    top = explain_log(log).top
+    assert top is not None and top.entry.id == "registry-auth-not-inherited"

@@ -66,8 +66,10 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
-# the job's own `docker login` (or its answer): credentials the job gives the daemon itself
-_OWN_LOGIN = re.compile(r"^\$ .*\bdocker\s+login\b|^Login Succeeded\s*$")
+# the job script's own `docker login` (also the one `aws ecr get-login` prints and the shell
+# runs): the same client then pulls and pushes with those credentials. A login done by another
+# step or action (a GitHub login action) shows no such command line.
+_OWN_LOGIN = re.compile(r"^\$ .*\b(?:docker\s+login|aws\s+ecr\s+get-login)\b")
 # the daemon served the job: it answered, built or pushed an image
 _DAEMON_SERVED = re.compile(
     r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)"
