@@ -109,11 +109,16 @@ PUSH_REFUSED = [
     "$ docker push myregistry.azurecr.io/billing:1.0\n"
     "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more "
     "information.\n",
-    # a registry on the distribution code answering the push with its generic refusal
-    "$ docker login registry.example.com -u $REG_USER -p $REG_TOKEN\nLogin Succeeded\n"
-    "$ docker push registry.example.com/org/app:1.0\n"
-    "The push refers to repository [registry.example.com/org/app]\n5f70bf18a086: Preparing\n"
-    "unauthorized: access to the requested resource is not authorized\n",
+    # Quay: a robot account without write access to the repository
+    "$ docker login quay.io -u \"org+ci\" -p $QUAY_TOKEN\nLogin Succeeded\n"
+    "$ docker push quay.io/jaegertracing/example-hotrod\nUsing default tag: latest\n"
+    "The push refers to repository [quay.io/jaegertracing/example-hotrod]\n"
+    "a93b60b49a79: Preparing\nunauthorized: access to the requested resource is not authorized\n",
+    # Nexus: the login was to the repository connector's port, the push names another host
+    "$ docker login nexus.example.com:8083 -u $NEXUS_USER -p $NEXUS_PASSWORD\nLogin Succeeded\n"
+    "$ docker push nexus.example.com:8082/app:1.0\n"
+    "The push refers to repository [nexus.example.com:8082/app]\ndbfb506952bc: Preparing\n"
+    "no basic auth credentials\n",
     # BuildKit's push: the registry or its token service answered 403 / 401
     "$ docker buildx build --push -t ghcr.io/heavyg/auth:develop .\nERROR: failed to push "
     "ghcr.io/heavyg/auth:develop: unexpected status from HEAD request to https://ghcr.io/v2/heavyg/"
