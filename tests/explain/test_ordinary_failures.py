@@ -237,6 +237,27 @@ def test_a_deploy_tool_failing_after_the_build_is_not_dind(kind: str, step: str)
     not_dind(DIND + BUILT + step + END, kind)
 
 
+CLOUD_CLIS = [
+    "$ aws ecr get-login-password --region us-east-1 | docker login --username AWS "
+    "--password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\nUnable to locate "
+    "credentials. You can configure credentials by running \"aws configure\".\n"
+    "Error: Cannot perform an interactive login from a non TTY device\n",
+    "$ aws ecr get-login-password --region us-east-1 | docker login --username AWS "
+    "--password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\nAn error occurred "
+    "(AccessDeniedException) when calling the GetAuthorizationToken operation: User: "
+    "arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken "
+    "on resource: *\nError: Cannot perform an interactive login from a non TTY device\n",
+    "$ gcloud auth activate-service-account --key-file=$HOME/gcloud.json\nERROR: (gcloud.auth."
+    "activate-service-account) Unable to read file [HOME/gcloud.json]\n",
+    "$ az acr login --name myregistry\nERROR: Please run 'az login' to setup account.\n",
+]
+
+
+@pytest.mark.parametrize("step", CLOUD_CLIS)
+def test_a_cloud_cli_without_valid_credentials_is_not_dind(step: str) -> None:
+    not_dind(DIND + step + END, "cloud-cli-failed")
+
+
 # kubectl and Helm that cannot reach the cluster, ssh that cannot reach the deploy host: the
 # words overlap with DinD's (connection refused, a name that does not resolve), the client is not
 # Docker's

@@ -35,6 +35,13 @@ RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect
 
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
+    # before the refused login: `aws ecr get-login-password | docker login` fails on the first
+    _kind("cloud-cli-failed",
+          "a cloud provider's CLI (aws, gcloud, az) failed: no credentials, invalid ones, or an "
+          "operation they may not do",
+          r"Unable to locate credentials\. You can configure credentials by running \"aws ",
+          r"An error occurred \(\w+\) when calling the \w+ operation",
+          r"^ERROR: \(gcloud\.[\w.-]+\) ", r"^ERROR: Please run 'az login' to setup account\."),
     _kind("registry-login-refused",
           "the registry refused the credentials given to docker login (wrong user name, "
           "password or token, an empty variable, or a login command the client does not "
