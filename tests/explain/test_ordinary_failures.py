@@ -197,6 +197,31 @@ def test_an_image_for_another_platform_is_not_dind() -> None:
     not_dind(DIND + step + END, "wrong-platform")
 
 
+# Helm and other registry clients ask the registry themselves: no daemon to inherit anything
+HELM_OCI = [
+    "$ helm install hero-php-test oci://myregistry.azurecr.io/helm/hero-php --version 0.2.1\n"
+    "Error: INSTALLATION FAILED: failed to authorize: failed to fetch anonymous token: unexpected "
+    "status: 401 Unauthorized\n",
+    "$ helm upgrade --install --wait logging-operator oci://ghcr.io/kube-logging/helm-charts/"
+    "logging-operator\nRelease \"logging-operator\" does not exist. Installing it now.\n"
+    "Error: failed to authorize: failed to fetch anonymous token: unexpected status from GET "
+    "request to https://ghcr.io/token?scope=repository%3Akube-logging%2Fhelm-charts%2Flogging-"
+    "operator%3Apull&service=ghcr.io: 403 Forbidden\n",
+    "$ helm push gateway-crds-helm-v0.0.0-latest.tgz oci://docker.io/envoyproxy\nError: failed "
+    "to authorize: failed to fetch oauth token: unexpected status from GET request to "
+    "https://auth.docker.io/token?scope=repository%3Aenvoyproxy%2Fgateway-crds-helm%3Apull%2Cpush"
+    "&service=registry.docker.io: 401 Unauthorized\n",
+    "$ helm pull oci://myregistry.azurecr.io/charts/app --version 1.2.0 --untar\nError: "
+    "unexpected status from HEAD request to https://myregistry.azurecr.io/v2/charts/app/"
+    "manifests/1.2.0: 401 Unauthorized\n",
+]
+
+
+@pytest.mark.parametrize("step", HELM_OCI)
+def test_helm_refused_by_an_oci_registry_is_not_dind(step: str) -> None:
+    not_dind(DIND + BUILT + step + END)
+
+
 # --- deploy tools after a successful build ----------------------------------------------
 
 BUILT = ("$ docker build -t $IMAGE .\nSuccessfully built 8a9d4d126c15\n"

@@ -72,7 +72,8 @@ KINDS: tuple[Kind, ...] = (
           r"unauthorized: access to the requested resource is not authorized",
           # BuildKit's push: the registry answered the request with 401 or 403
           r"unexpected status from (?:HEAD|GET|POST|PUT) request to \S+: 40[13] ",
-          r"failed to fetch oauth token: unexpected status(?: from \S+ request to \S+)?: 40[13] ",
+          r"failed to fetch (?:oauth|anonymous) token: unexpected status(?: from \S+ request to "
+          r"\S+)?: 40[13] ",
           r"^unauthorized: authentication required\s*$"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "

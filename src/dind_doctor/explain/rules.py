@@ -103,6 +103,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
     _own_login(candidates, parsed)
+    _registry_clients(candidates)
     _remote_shell(candidates)
     _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
@@ -347,6 +348,20 @@ def _own_login(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
               if line.origin is Origin.JOB and _OWN_LOGIN.match(line.text.strip())]
     if logins and all(h.line.number > logins[0] for h in candidate.hits):
         del candidates["registry-auth-not-inherited"]
+
+
+# registry clients that talk to the registry themselves, without the Docker daemon
+_DAEMONLESS = re.compile(r"^(?:sudo\s+)?(?:helm|oras|crane|skopeo|regctl)\s")
+
+
+def _registry_clients(candidates: dict[str, Candidate]) -> None:
+    """A refusal that Helm (an OCI chart), oras, crane, skopeo or regctl printed comes from a
+    client that asks the registry itself: no daemon, so nothing it failed to inherit."""
+    for mode in _INNER_PULL_MODES:
+        candidate = candidates.get(mode)
+        if candidate is not None and candidate.hits and all(
+                _DAEMONLESS.match(h.line.command) for h in candidate.hits):
+            del candidates[mode]
 
 
 # a command the job runs on another host over ssh: what docker prints there is that host's
