@@ -174,6 +174,10 @@ IMAGE_MISSING = [
     "$ docker push registry.example.com/group/app\nUsing default tag: latest\n"
     "The push refers to repository [registry.example.com/group/app]\n"
     "An image does not exist locally with the tag: registry.example.com/group/app\n",
+    # a registry (or the proxy in front of it) answering 404 with an HTML page
+    "$ docker pull docker.example.net/rocket/smb:2017\nError response from daemon: error parsing "
+    "HTTP 404 response body: invalid character '<' looking for beginning of value: \"<!DOCTYPE "
+    "HTML PUBLIC \\\"-//W3C//DTD HTML 3.2 Final//EN\\\">\\n<title>404 Not Found</title>\\n\"\n",
     "$ docker push $ECR_REPO:develop\n"
     "The push refers to repository [123456789012.dkr.ecr.us-east-1.amazonaws.com/app]\n"
     "tag does not exist: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:develop\n",

@@ -83,6 +83,7 @@ KINDS: tuple[Kind, ...] = (
           r"failed to resolve source metadata for \S+: .*\bnot found$",
           r"name unknown: repository name not known to registry",
           r"An image does not exist locally with the tag: \S", r"\btag does not exist: \S",
+          r"error parsing HTTP 404 response body: ",
           r"repository name must be lowercase", r"invalid reference format",
           r"repository does not exist", r"requested access to the resource is denied",
           r"denied: access forbidden"),
