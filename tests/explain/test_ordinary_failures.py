@@ -456,6 +456,10 @@ WARNED = [
     "WARNING: bridge-nf-call-ip6tables is disabled\n",
     "$ docker info\nWARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
     "         Access to the remote API is equivalent to root access on the host.\n",
+    "$ docker compose up -d\nWARN[0000] /builds/app/docker-compose.yml: `version` is obsolete\n",
+    "$ docker buildx build -t app .\nWARNING: No output specified with docker-container driver. "
+    "Build result will only remain in the build cache. To push result image into registry use "
+    "--push or to load image into docker use --load\n",
     "$ docker build -t app .\nDEPRECATED: The legacy builder is deprecated and will be removed "
     "in a future release.\n            Install the buildx component to build images with "
     "BuildKit:\n            https://docs.docker.com/go/buildx/\n\n"
@@ -546,6 +550,12 @@ $ docker info
 Server Version: 24.0.7
 WARNING: bridge-nf-call-iptables is disabled
 """
+
+
+@pytest.mark.parametrize("step", WARNED)
+def test_an_ordinary_failure_after_alarming_warnings_is_not_dind(step: str) -> None:
+    not_dind(DIND + step + "$ npm test\nnpm ERR! Test failed.  See above for more details.\n"
+             + END, "tests-failed")
 
 
 @pytest.mark.parametrize(("kind", "step"), [
