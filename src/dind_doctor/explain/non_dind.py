@@ -39,19 +39,55 @@ _BK = r"^(?:#\d+ \d+(?:\.\d+)? |[\w.-]+ +\| )?\s*"
 
 # most telling first: a test failure explains a job better than the ``exit status 1`` after it
 KINDS: tuple[Kind, ...] = (
+    # before the refused login: `aws ecr get-login-password | docker login` fails on the first
+    _kind("cloud-cli-failed",
+          "a cloud provider's CLI (aws, gcloud, az) failed: no credentials, invalid ones, or an "
+          "operation they may not do",
+          r"Unable to locate credentials\. You can configure credentials by running \"aws ",
+          r"An error occurred \(\w+\) when calling the \w+ operation",
+          r"^ERROR: \(gcloud\.[\w.-]+\) ", r"^ERROR: Please run 'az login' to setup account\."),
     _kind("registry-login-refused",
           "the registry refused the credentials given to docker login (wrong user name, "
-          "password or token, or an empty variable)",
+          "password or token, an empty variable, or a login command the client does not "
+          "accept)",
           r"incorrect username or password", r"HTTP Basic: Access denied",
           r"Cannot perform an interactive login from a non TTY device",
           r"unauthorized: authentication failed", r"invalid username/password",
-          r"login attempt to \S+ failed with status: 401",
-          r"error checking push permissions"),
+          r"login attempt to \S+ failed with status: 4\d\d\b",
+          # `aws ecr get-login` printed `docker login -e none`, which Docker 17.06+ refuses
+          r"^unknown shorthand flag: 'e' in -e\s*$",
+          # the credential helper named in config.json could not store the login
+          r"^Error saving credentials: error storing credentials - err: ",
+          r"error checking push permissions",
+          # the login's request to the registry's API root refused (ACR, GHCR)
+          r"Get \"?https://[^/\s]+/v2/\"?: "
+          r"(?:unauthorized: authentication required|denied: denied)"),
+    _kind("registry-access-refused",
+          "the registry refused the pull or push: the credentials do not cover this registry or "
+          "repository (another host, account or region than the login, no login for it, or a "
+          "token without read or write access)",
+          r"\bno basic auth credentials\b", r"unauthorized to access repository: ",
+          r"denied: Permission \"artifactregistry\.repositories\.\w+\" denied",
+          r"Unauthenticated requests do not have permission \"artifactregistry\.",
+          r"denied: installation not allowed to \w+ organization package",
+          r"denied: permission_denied: write_package",
+          r"unauthorized: You don't have the needed permissions to perform this operation",
+          r"unauthorized: authentication required, visit https://aka\.ms/acr/authorization",
+          r"unauthorized: access to the requested resource is not authorized",
+          # BuildKit's push: the registry answered the request with 401 or 403
+          r"unexpected status from (?:HEAD|GET|POST|PUT) request to \S+: 40[13] ",
+          r"failed to fetch (?:oauth|anonymous) token: unexpected status(?: from \S+ request to "
+          r"\S+)?: 40[13] ",
+          r"^unauthorized: authentication required\s*$"),
     _kind("image-not-found",
           "an image or tag that does not exist in the registry (a typo, a tag never pushed, "
           "or a platform it was not built for), or one the credentials may not read",
           r"manifest unknown", r"manifest for \S+ not found",
           r"no matching manifest for", r"failed to resolve reference .*: not found",
+          r"failed to resolve source metadata for \S+: .*\bnot found$",
+          r"name unknown: repository name not known to registry",
+          r"An image does not exist locally with the tag: \S", r"\btag does not exist: \S",
+          r"error parsing HTTP 404 response body: ",
           r"repository name must be lowercase", r"invalid reference format",
           r"repository does not exist", r"requested access to the resource is denied",
           r"denied: access forbidden"),
@@ -122,8 +158,21 @@ KINDS: tuple[Kind, ...] = (
           # gcc/clang (a missing header, not a missing source file) and javac
           r"\.\w+:\d+:\d+: (?:fatal )?error: ", r"\.java:\d+: error: "),
     _kind("job-timeout", "the job ran longer than its timeout",
-          r"execution took longer than \S+ seconds", r"Job execution will continue but no "
+          r"execution took longer than \S+ seconds",
+          r"There has been a timeout failure or the job got stuck"),
+    _kind("log-limit",
+          "the job's log outgrew the runner's output limit: the rest was not collected, so the "
+          "error that failed the job may be missing from the log",
+          r"Job's log exceeded limit of \d+ bytes", r"Job execution will continue but no "
           r"more output will be collected"),
+    _kind("runner-artifacts",
+          "the runner could not upload or download the job's artifacts (the coordinator refused "
+          "them, e.g. too large, or the archive was broken)",
+          r"^(?:ERROR|WARNING): (?:Uploading|Downloading) artifacts\b.* (?:to|from) "
+          r"coordinator\.\.\. (?:error|failed|too large)",
+          r"^ERROR: (?:Uploading|Downloading) artifacts\b.* (?:to|from) coordinator\.\.\. ",
+          r"^FATAL: zip: not a valid zip file", r"^FATAL: too large\s*$",
+          r"^FATAL: invalid_?argument\s*$"),
     _kind("app-unhealthy",
           "a container of the application (not the Docker daemon) failed its own health "
           "check or exited",
@@ -132,8 +181,24 @@ KINDS: tuple[Kind, ...] = (
     _kind("wrong-platform",
           "an image built for another CPU architecture (exec format error)",
           r"exec format error"),
-    _kind("deploy-refused", "the cluster refused the deployment (Kubernetes RBAC or admission)",
-          r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot"),
+    _kind("deploy-refused", "the cluster refused the deployment (Kubernetes RBAC or admission, "
+          "or credentials it does not accept)",
+          r"Error from server \(Forbidden\)", r"is forbidden: User \S+ cannot",
+          r"^error: You must be logged in to the server \("),
+    _kind("deploy-failed",
+          "a deploy tool failed after the build (Helm, Terraform, Ansible, ssh/scp/rsync to the "
+          "target)",
+          r"^Error: (?:UPGRADE|INSTALLATION) FAILED: ",
+          r"no valid credential sources for Terraform AWS Provider found",
+          r"^\W*Error: No valid credential sources found",
+          r"^Host key verification failed\.?\s*$", r"^fatal: \[[^\]]+\]: UNREACHABLE! =>",
+          # kubectl and Helm could not reach the cluster's API server
+          r"^The connection to the server \S+ was refused - did you specify the right host",
+          r"^(?:error: )?Unable to connect to the server: ",
+          r"\bKubernetes cluster unreachable: ", r"^ssh: connect to host \S+ port \d+: ",
+          r"^\S+@\S+: Permission denied \(publickey", r"^ssh: Could not resolve hostname \S+: ",
+          # a Docker client whose daemon is a deploy host reached over ssh
+          r"\bdocker system dial-stdio\]? has exited with exit status \d+"),
     _kind("dockerfile-step-failed", "a command in the Dockerfile failed (docker build)",
           r"returned a non-zero code: \d+", r"did not complete successfully: exit code: \d+",
           r"error building image: error building stage"),

@@ -12,7 +12,7 @@ from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
 from .non_dind import RUNNER_LOST_HOST
-from .situations import apply_situations
+from .situations import KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
 _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
@@ -66,6 +66,15 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
+# the job script's own `docker login` (also the one `aws ecr get-login` prints and the shell
+# runs): the same client then pulls and pushes with those credentials. A login done by another
+# step or action (a GitHub login action) shows no such command line.
+_OWN_LOGIN = re.compile(r"^\$ .*\b(?:docker\s+login|aws\s+ecr\s+get-login)\b")
+# the daemon served the job: it answered, built or pushed an image
+_DAEMON_SERVED = re.compile(
+    r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)"
+    r"|^Successfully (?:built [0-9a-f]{12}|tagged \S)|^#\d+ (?:writing image|naming to) "
+    r"|: digest: sha256:[0-9a-f]+ size: \d+")
 
 
 def listen_ports(lines: list[LogLine]) -> set[int]:
@@ -93,6 +102,11 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
+    _own_login(candidates, parsed)
+    _registry_clients(candidates)
+    _remote_shell(candidates)
+    _other_targets(candidates)
+    _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
     _job_tools_own_network(candidates, parsed)
 
@@ -322,6 +336,76 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
         candidate = candidates.get(mode)
         if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
             del candidates[mode]
+
+
+def _own_login(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """A refusal after the job's own ``docker login`` is about the credentials the job gave
+    (another host, account or region, a token without access), not about credentials the inner
+    daemon failed to inherit."""
+    candidate = candidates.get("registry-auth-not-inherited")
+    if candidate is None:
+        return
+    logins = [line.number for line in parsed.lines
+              if line.origin is Origin.JOB and _OWN_LOGIN.match(line.text.strip())]
+    if logins and all(h.line.number > logins[0] for h in candidate.hits):
+        del candidates["registry-auth-not-inherited"]
+
+
+# registry clients that talk to the registry themselves, without the Docker daemon
+_DAEMONLESS = re.compile(r"^(?:sudo\s+)?(?:helm|oras|crane|skopeo|regctl)\s")
+
+
+def _registry_clients(candidates: dict[str, Candidate]) -> None:
+    """A refusal that Helm (an OCI chart), oras, crane, skopeo or regctl printed comes from a
+    client that asks the registry itself: no daemon, so nothing it failed to inherit."""
+    for mode in _INNER_PULL_MODES:
+        candidate = candidates.get(mode)
+        if candidate is not None and candidate.hits and all(
+                _DAEMONLESS.match(h.line.command) for h in candidate.hits):
+            del candidates[mode]
+
+
+# a command the job runs on another host over ssh: what docker prints there is that host's
+_SSH_COMMAND = re.compile(r"^(?:sshpass\s+(?:-\w\s*\S+\s+)*)?ssh\s")
+
+
+def _remote_shell(candidates: dict[str, Candidate]) -> None:
+    """Errors printed by a command the job ran over ``ssh`` on a deploy host come from that
+    host's Docker, not from the job's Docker-in-Docker."""
+    for mode, candidate in list(candidates.items()):
+        if candidate.hits and all(_SSH_COMMAND.match(h.line.command) for h in candidate.hits):
+            del candidates[mode]
+
+
+# the Docker client reached its daemon over ssh (DOCKER_HOST=ssh://, a docker context): a host
+# the job deploys to, not the DinD service
+_SSH_DAEMON = re.compile(r"\bdocker system dial-stdio\]? has exited\b")
+
+
+def _other_targets(candidates: dict[str, Candidate]) -> None:
+    """A Docker client talking to a remote daemon over ssh, and a Kubernetes client's
+    handshake with its API server, say nothing about the job's DinD: their lines name no
+    mode (the network of nested containers is no path from the job to a cluster)."""
+    for mode, candidate in list(candidates.items()):
+        kept = [h for h in candidate.hits if not _SSH_DAEMON.search(h.line.text)
+                and not (mode == "mtu-mismatch" and KUBE_CLIENT.search(h.line.text))]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
+            del candidates[mode]
+
+
+def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """The runner's health check of the service timed out, but the daemon served the job's
+    commands afterwards: the warning did not matter."""
+    candidate = candidates.get("service-healthcheck-timeout")
+    if candidate is None or not candidate.hits:
+        return
+    last = max(h.line.number for h in candidate.hits)
+    if any(line.number > last and line.origin is Origin.JOB
+           and _DAEMON_SERVED.search(line.text) for line in parsed.lines):
+        del candidates["service-healthcheck-timeout"]
 
 
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:

@@ -64,6 +64,9 @@ _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.
 _UNRESOLVED = re.compile(r"(?:getaddrinfo (?:ENOTFOUND|EAI_AGAIN) |UnknownHostException: "
                          r"|Failed to resolve ')(?P<name>[A-Za-z0-9_.-]+)")
 _IP = re.compile(r"^[0-9.]+$")
+# a Kubernetes client could not reach its cluster's API server (kubectl, Helm): not a service
+KUBE_CLIENT = re.compile(r"^(?:error: )?Unable to connect to the server: "
+                          r"|\bKubernetes cluster unreachable: ", re.IGNORECASE)
 # the lookup was the daemon's (a pull, a push, a login), not a tool's in the job
 _BY_DAEMON = re.compile(r"Error response from daemon|/v[12]/|docker\.io", re.IGNORECASE)
 
@@ -431,7 +434,8 @@ def _alias_lookup(candidates: dict[str, Candidate], lines: list[LogLine],
         return
     for line in lines:
         found = _LOOKUP.search(line.text) or _UNRESOLVED.search(line.text)
-        if found and "." not in found.group("name") and found.group("name") != "localhost":
+        if found and "." not in found.group("name") and found.group("name") != "localhost" \
+                and not KUBE_CLIENT.search(line.text):
             _add(candidates, catalog, "alias-unresolvable", line, "lookup <service alias> failed",
                  f"{found.group('name')} is a one-label name, a service alias: the service is "
                  "missing, named differently, or exited")
