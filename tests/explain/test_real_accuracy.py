@@ -17,7 +17,7 @@ FROZEN = sorted(p.name for p in REAL.glob("frozen*") if p.is_dir())
 # A regression guard on the split the rules are written against. It holds a few excerpts with no
 # error text at all (a reporter's prose, a job's config and an empty result), which no log
 # reader can place, so its top-3 floor sits below the 99 % asked of unseen logs.
-TOP1, TOP3 = 0.95, 0.96
+TOP1, TOP3 = 0.94, 0.95
 
 
 @pytest.fixture(scope="module")
