@@ -36,6 +36,19 @@ def test_extends_anchor_merge_and_default() -> None:
     assert build.line == 33 and svc.line == 17
 
 
+def test_an_anchor_defined_twice_is_read_as_yaml_says_and_quietly(recwarn) -> None:
+    """YAML lets an anchor be defined again; each alias takes the nearest one above it."""
+    text = (".svc: &dind\n  - docker:24-dind\nfirst:\n  services: *dind\n  script: [docker info]\n"
+            ".svc2: &dind\n  - name: docker:29-dind\n    alias: docker\nsecond:\n"
+            "  services: *dind\n  script: [docker info]\n")
+    facts = CiFileFacts(path=".gitlab-ci.yml")
+    parse_ci_yaml(text, facts)
+    assert facts.error is None and facts.notes == []
+    assert [s.name for s in job(facts, "first").services] == ["docker:24-dind"]
+    assert [s.name for s in job(facts, "second").services] == ["docker:29-dind"]
+    assert [str(w.message) for w in recwarn] == []  # a warning would be printed on stderr
+
+
 def test_inherit_and_unresolved_parts_are_reported() -> None:
     facts = load_ci_file(ci("features.yml"))
     lint = job(facts, "lint")

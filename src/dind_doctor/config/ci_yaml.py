@@ -9,12 +9,13 @@ followed). Every value is reduced to plain data with its source line kept for fi
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
 from ..redact import redact_var
 from .filefacts import CiFileFacts, ImageDecl, JobDecl, ServiceDecl
@@ -58,15 +59,23 @@ class LList(list[Any]):
 def load_yaml(text: str) -> tuple[Any, list[str]]:
     """Round-trip load; duplicate keys are tolerated (first wins) and noted."""
     notes: list[str] = []
-    yaml = YAML(typ="rt")
     try:
-        return yaml.load(text), notes
+        return load_quietly(YAML(typ="rt"), text), notes
     except DuplicateKeyError as exc:
         notes.append(f"duplicate key {_mark(exc)} (the first value is used); "
                      "strict YAML parsers reject this file")
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = True
-    return yaml.load(text), notes
+    return load_quietly(yaml, text), notes
+
+
+def load_quietly(yaml: YAML, text: str) -> Any:
+    """``yaml.load`` without ruamel's warning about an anchor defined twice, which YAML
+    allows (an alias takes the nearest definition above it, as GitLab reads it): printed on
+    stderr, it would land in the middle of the tool's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReusedAnchorWarning)
+        return yaml.load(text)
 
 
 def yaml_error(exc: BaseException) -> tuple[str, int | None]:

@@ -8,7 +8,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from .ci_yaml import yaml_error
+from .ci_yaml import load_quietly, yaml_error
 from .filefacts import RunnerConfigFacts, RunnerDecl
 from .runner_toml import parse_runner_toml
 
@@ -17,7 +17,7 @@ def parse_helm_values(text: str, facts: RunnerConfigFacts) -> None:
     """Fill ``facts`` from ``runners.config`` (or the chart's legacy ``runners.*`` keys)."""
     facts.helm = True
     try:
-        root = YAML(typ="rt").load(text)
+        root = load_quietly(YAML(typ="rt"), text)
     except (YAMLError, RecursionError) as exc:
         facts.error, facts.error_line = yaml_error(exc)
         return
@@ -50,7 +50,7 @@ def parse_helm_values(text: str, facts: RunnerConfigFacts) -> None:
 def runner_config_text(text: str) -> tuple[str, int] | None:
     """The ``runners.config`` TOML of a values file and its line offset, if there is one."""
     try:
-        runners = _find_runners(YAML(typ="rt").load(text))
+        runners = _find_runners(load_quietly(YAML(typ="rt"), text))
     except (YAMLError, RecursionError, ValueError, TypeError):
         return None
     if runners is None or not isinstance(runners.get("config"), str):
