@@ -14,10 +14,6 @@ from .tcp import lookup_name
 DNS_TIMEOUT = 2.0
 
 
-def is_ip(host: str) -> bool:
-    return is_ip_literal(host)
-
-
 def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool = True,
                      dns_port: int = 53) -> NameFacts:
     """Resolve ``host``; which source answered tells the networking mode apart.
@@ -25,7 +21,7 @@ def probe_name(host: str, env: EnvFacts, deadline: Deadline, *, use_system: bool
     ``localhost`` is never sent to DNS servers: no DinD service is named that way.
     """
     started = time.perf_counter()
-    facts = NameFacts(host=host, is_ip=is_ip(host))
+    facts = NameFacts(host=host, is_ip=is_ip_literal(host))
     if facts.is_ip:
         facts.system = [host.strip("[]")]
         facts.duration_ms = elapsed_ms(started)
