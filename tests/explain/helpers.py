@@ -1,9 +1,12 @@
-"""The hand-written job logs under tests/data/logs (regression cases) and their expected answers."""
+"""The hand-written job logs under tests/data/logs (regression cases) and their expected answers,
+and the one way the explain tests read an answer."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from dind_doctor.explain.analyse import explain_log
 
 LOGS = Path(__file__).resolve().parent.parent / "data" / "logs"
 OUTCOMES = ("succeeded", "not-dind")
@@ -15,3 +18,9 @@ def manifest() -> dict[str, dict[str, object]]:
 
 def read(name: str) -> str:
     return (LOGS / name).read_text(encoding="utf-8")
+
+
+def top_id(log: str) -> str | None:
+    """The id of the mode ``explain`` names first for ``log``, or ``None`` when it names none."""
+    top = explain_log(log).top
+    return top.entry.id if top is not None else None

@@ -8,6 +8,8 @@ import pytest
 
 from dind_doctor.explain import Verdict, explain_log
 
+from .helpers import top_id
+
 WORDINGS = [
     ("daemon-tls-client-plain-2375",
      "Cannot connect to the Docker daemon at tcp://docker:2375/. Is the docker daemon running?"),
@@ -332,14 +334,12 @@ def test_the_same_tls_error_from_a_registry_or_package_index_names_no_dind_mode(
 def test_a_command_right_after_the_script_restarts_the_daemon_is_the_race(restart: str) -> None:
     log = (f"{restart}\n$ docker info\nCannot connect to the Docker daemon at unix:///var/run/"
            "docker.sock. Is the docker daemon running?\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "daemon-not-ready-race"
+    assert top_id(log) == "daemon-not-ready-race"
 
 
 @pytest.mark.parametrize(("expected", "line"), WORDINGS)
 def test_a_wording_names_its_mode_first(expected: str, line: str) -> None:
-    top = explain_log(line).top
-    assert top is not None and top.entry.id == expected
+    assert top_id(line) == expected
 
 
 SERVICE_BLOCK = """*** WARNING: Service runner-x-project-1-concurrent-0-docker-0 probably didn't \
@@ -359,8 +359,7 @@ def test_the_service_logs_start_up_error_outranks_the_clients_connection_error()
     log = SERVICE_BLOCK.format(line="mount: permission denied (are you root?)") + (
         "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker "
         "daemon running?\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "privileged-missing"
+    assert top_id(log) == "privileged-missing"
 
 
 def test_modprobe_noise_alone_does_not_name_privileged_missing() -> None:
@@ -393,8 +392,7 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
     "Error: connect ECONNREFUSED 127.0.0.1:49154",
 ])
 def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
-    top = explain_log(line).top
-    assert top is not None and top.entry.id == "published-port-localhost"
+    assert top_id(line) == "published-port-localhost"
 
 
 @pytest.mark.parametrize("line", [
@@ -402,8 +400,7 @@ def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line
     "dial tcp: lookup docker-svc on 127.0.0.11:53: server misbehaving",
 ])
 def test_a_one_label_name_that_does_not_resolve_is_a_service_alias(line: str) -> None:
-    top = explain_log(line).top
-    assert top is not None and top.entry.id == "alias-unresolvable"
+    assert top_id(line) == "alias-unresolvable"
 
 
 def test_a_job_that_hit_its_timeout_in_its_tests_is_not_dind() -> None:
@@ -426,8 +423,7 @@ def test_a_refusal_of_the_inner_daemons_pull_in_the_script_is_dind() -> None:
     log = ("Pulling docker image docker:24 ...\n$ docker-compose up\n"
            "Get https://registry.gitlab.com//example/app: denied: access forbidden\n"
            "ERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "registry-auth-not-inherited"
+    assert top_id(log) == "registry-auth-not-inherited"
 
 
 def test_a_package_registry_that_does_not_resolve_is_no_service_alias() -> None:
@@ -449,8 +445,7 @@ def test_daemon_lines_pasted_without_the_service_block_outrank_the_client(
     log = daemon_lines + ("$ docker info\nerror during connect: Get \"http://docker:2375/v1.24/"
                           "info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n"
                           "ERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == expected
+    assert top_id(log) == expected
 
 
 def test_a_refused_registry_login_is_not_dind() -> None:
@@ -464,8 +459,7 @@ def test_a_missing_daemon_on_the_shell_executor_is_the_shell_executors_mode() ->
            "Using Shell executor...\n$ docker info\nCannot connect to the Docker daemon at "
            "unix:///var/run/docker.sock. Is the docker daemon running?\n"
            "ERROR: Job failed: exit status 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "shell-executor-specifics"
+    assert top_id(log) == "shell-executor-specifics"
 
 
 @pytest.mark.parametrize(("command", "error"), [
@@ -478,8 +472,8 @@ def test_a_missing_daemon_on_the_shell_executor_is_the_shell_executors_mode() ->
 ])
 def test_a_file_missing_under_a_bind_mount_target_is_the_daemons_file_system(
         command: str, error: str) -> None:
-    top = explain_log(f"$ {command}\n{error}\nERROR: Job failed: exit code 1\n").top
-    assert top is not None and top.entry.id == "bind-mount-path-not-in-dind"
+    log = f"$ {command}\n{error}\nERROR: Job failed: exit code 1\n"
+    assert top_id(log) == "bind-mount-path-not-in-dind"
 
 
 def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> None:
@@ -496,8 +490,7 @@ def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> N
     "54.236.113.205:443: i/o timeout",
 ])
 def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
-    top = explain_log(line).top
-    assert top is not None and top.entry.id == "proxy-not-propagated"
+    assert top_id(line) == "proxy-not-propagated"
 
 
 def test_an_unknown_outside_host_is_no_service_alias() -> None:
@@ -512,24 +505,21 @@ def test_the_pasted_tls_setting_decides_a_refused_2375(certdir: str, expected: s
     log = (f"variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_TLS_CERTDIR: {certdir}\n"
            "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the "
            "docker daemon running?\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == expected
+    assert top_id(log) == expected
 
 
 def test_an_api_floor_error_from_testcontainers_is_its_embedded_client() -> None:
     log = ("[main] INFO org.testcontainers.DockerClientFactory - Testcontainers version: 1.19.0\n"
            "Error response from daemon: client version 1.41 is too old. Minimum supported API "
            "version is 1.44, please upgrade your client to a newer version\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "testcontainers-api-too-old"
+    assert top_id(log) == "testcontainers-api-too-old"
 
 
 def test_a_client_cert_directory_with_only_ca_pem_is_not_the_one_dind_wrote() -> None:
     log = ("$ ls -la $DOCKER_CERT_PATH\n-rw-r--r-- 1 root root 1070 Jan  1 00:00 ca.pem\n"
            "$ docker info\nCannot connect to the Docker daemon at tcp://docker:2376. Is the "
            "docker daemon running?\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "certs-client-not-shared"
+    assert top_id(log) == "certs-client-not-shared"
     shared = log.replace("1070 Jan  1 00:00 ca.pem\n", "1070 Jan  1 00:00 ca.pem\n"
                          "-rw-r--r-- 1 root root 1200 Jan  1 00:00 cert.pem\n")
     top = explain_log(shared).top
@@ -539,8 +529,7 @@ def test_a_client_cert_directory_with_only_ca_pem_is_not_the_one_dind_wrote() ->
 def test_a_name_that_does_not_resolve_in_a_build_on_a_custom_network_is_buildkit() -> None:
     log = ("$ docker network create ci-net\n$ docker build --network ci-net -t app .\n"
            "#8 0.412 curl: (6) Could not resolve host: postgres\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "buildkit-default-network"
+    assert top_id(log) == "buildkit-default-network"
 
 
 def test_a_build_on_the_host_network_is_not_named_buildkit() -> None:
@@ -557,8 +546,7 @@ FINAL_CHILD = ("docker: Error response from daemon: OCI runtime create failed: r
 def test_runcs_final_child_eof_under_a_rootless_daemon_is_rootless_dind() -> None:
     log = f"$ export DOCKER_HOST=unix:///run/user/1000/docker.sock\n$ docker run alpine\n" \
           f"{FINAL_CHILD}\n"
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "rootless-dind"
+    assert top_id(log) == "rootless-dind"
 
 
 def test_runcs_final_child_eof_alone_names_no_rootless_dind() -> None:
@@ -601,9 +589,8 @@ GENERIC_ON_ENDPOINT = [
 @pytest.mark.parametrize(("endpoint", "line", "expected"), GENERIC_ON_ENDPOINT)
 def test_a_generic_client_error_next_to_a_docker_endpoint_names_its_mode(
         endpoint: str, line: str, expected: str) -> None:
-    top = explain_log(f"{endpoint}\n$ ./gradlew integrationTest\n{line}\n"
-                      "ERROR: Job failed: exit code 1\n").top
-    assert top is not None and top.entry.id == expected
+    assert top_id(f"{endpoint}\n$ ./gradlew integrationTest\n{line}\n"
+                  "ERROR: Job failed: exit code 1\n") == expected
 
 
 @pytest.mark.parametrize("line", sorted({line for _, line, _ in GENERIC_ON_ENDPOINT}))
@@ -638,8 +625,7 @@ def test_a_refused_localhost_port_after_docker_run_on_a_remote_daemon_is_publish
         refused: str) -> None:
     log = ("DOCKER_HOST=tcp://dind:2375\n$ docker run -d -p 5432:5432 -p 6379:6379 db\n"
            f"$ make test\n{refused}\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "published-port-localhost"
+    assert top_id(log) == "published-port-localhost"
 
 
 @pytest.mark.parametrize("setup", [
@@ -689,8 +675,7 @@ def test_a_build_that_hangs_on_another_tools_download_is_the_mtu(step: str,
                                                                    download: str) -> None:
     log = (f"$ docker build -t app .\n{step}\n{download}\n"
            "ERROR: Job failed: execution took longer than 1h0m0s seconds\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "mtu-mismatch"
+    assert top_id(log) == "mtu-mismatch"
 
 
 def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
@@ -710,8 +695,7 @@ def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_
         failure: str) -> None:
     log = ("variables:\n  DOCKER_HOST: tcp://docker:2376\n$ docker build -t app .\n"
            f"#5 [2/4] RUN make deps\n{failure}\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "nested-dns"
+    assert top_id(log) == "nested-dns"
 
 
 @pytest.mark.parametrize("log", [
@@ -743,8 +727,7 @@ def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
 def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall: str) -> None:
     log = ("services:\n  - name: docker:26-dind\n$ docker build -t app .\n"
            f"#9 [5/8] RUN make deps\n{stall}\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "mtu-mismatch"
+    assert top_id(log) == "mtu-mismatch"
 
 
 @pytest.mark.parametrize("log", [
@@ -797,5 +780,4 @@ def test_the_same_ip6tables_failure_that_stops_the_daemon_is_the_missing_module(
     log = SERVICE_BLOCK.format(line=line) + (
         '$ docker info\nerror during connect: Get "http://docker:2375/v1.24/info": dial tcp: '
         "lookup docker on 10.0.0.2:53: no such host\nERROR: Job failed: exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "missing-kernel-netfilter-modules"
+    assert top_id(log) == "missing-kernel-netfilter-modules"

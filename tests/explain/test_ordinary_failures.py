@@ -10,6 +10,8 @@ import pytest
 
 from dind_doctor.explain import Verdict, explain_log
 
+from .helpers import top_id
+
 END = "ERROR: Job failed: exit code 1\n"
 DIND = ("Running with gitlab-runner 16.11.0 (abc)\nPreparing the \"docker\" executor\n"
         "Using Docker executor with image docker:24.0 ...\nStarting service docker:24.0-dind ...\n"
@@ -610,5 +612,4 @@ def test_a_login_by_another_step_then_no_credentials_in_a_build_stays_dind() -> 
            "Run ./.github/actions/build\nGet https://docker.pkg.github.com/v2/undefinedlabs/maven/"
            "maven/manifests/0.1.0: no basic auth credentials\n"
            "##[error]Docker build failed with exit code 1\n")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "registry-auth-not-inherited"
+    assert top_id(log) == "registry-auth-not-inherited"

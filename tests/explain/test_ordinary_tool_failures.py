@@ -11,6 +11,8 @@ import pytest
 
 from dind_doctor.explain import Verdict, explain_log
 
+from .helpers import top_id
+
 # a job that runs on a DinD service and reaches the daemon: nothing wrong on the DinD side
 DIND_JOB = ("Using Docker executor with image docker:27 ...\n"
             "Starting service docker:27-dind ...\n"
@@ -394,8 +396,7 @@ def test_a_lookup_or_handshake_the_jobs_own_tool_failed_is_not_dind_dns_or_mtu(
 def test_the_same_lookup_in_a_container_on_the_daemon_is_nested_dns(command: str,
                                                                     output: str) -> None:
     log = f"{TLS_ENDPOINT}$ docker run --rm debian:bookworm sh -c '{command}'\n{output}\n{END}"
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "nested-dns"
+    assert top_id(log) == "nested-dns"
 
 
 def test_the_daemons_pull_through_a_proxy_it_cannot_reach_is_still_dind() -> None:
@@ -403,5 +404,4 @@ def test_the_daemons_pull_through_a_proxy_it_cannot_reach_is_still_dind() -> Non
            "reference \"docker.io/library/ubuntu:latest\": failed to do request: Head \"https://"
            "registry-1.docker.io/v2/library/ubuntu/manifests/latest\": proxyconnect tcp: dial "
            f"tcp: lookup proxy1.home.local on 172.24.96.1:53: no such host\n{END}")
-    top = explain_log(log).top
-    assert top is not None and top.entry.id == "proxy-not-propagated"
+    assert top_id(log) == "proxy-not-propagated"
