@@ -45,7 +45,7 @@ def _query(endpoint: Endpoint, timeout: float, sessions: TlsSessions | None) -> 
         result: dict[str, Any] = {
             "ping": link.get(f"{API_PREFIX}/_ping").body.decode("utf-8", "replace") == "OK"}
         info_job = Background(lambda: _get_json(endpoint, timeout, sessions,
-                                                f"{API_PREFIX}/info"), name="dind-doctor-info")
+                                                f"{API_PREFIX}/info"))
         version = link.get("/version").json()
         result["version"] = {k: version.get(k) for k in _VERSION_KEYS if k in version}
         info = info_job.result(timeout + 0.5)

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Mapping
 
 from .. import __version__, hosturl
+from .bounded import spawn
 
 PATHS = ("/version", "/info")
 CONNECT_TIMEOUT = 3.0
@@ -80,7 +81,7 @@ class _Early:
                 sock = socket.create_connection((name, port), timeout=CONNECT_TIMEOUT)  # type: ignore[arg-type]
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(request_head(self.target, self.path))
-        except OSError:
+        except (OSError, ValueError):
             if sock is not None:
                 sock.close()
             sock = None  # the probe asks on its own and words what goes wrong
@@ -113,8 +114,7 @@ def begin(env: Mapping[str, str] | None = None) -> None:
     for path in PATHS:
         early = _Early(target, path)
         _pending[target, path] = early
-        threading.Thread(target=early.run, name=f"dind-doctor-early-{path.strip('/')}",
-                         daemon=True).start()
+        spawn(early.run)
 
 
 def discard() -> None:

@@ -106,7 +106,7 @@ class _Step:
         self._announced = False
         if announce:
             run._announce(name, "start")
-        self._job = Background(work, name=f"dind-doctor-{name}", on_done=self._done)
+        self._job = Background(work, on_done=self._done)
 
     def _done(self) -> None:
         if not self.announce:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import threading
 from collections.abc import Mapping
 
 from .. import hosturl
 from . import early_api
+from .bounded import spawn
 from .tls_sessions import TlsSessions, wrap
 
 QUIET_HOST = "unix:///nonexistent/dind-doctor.sock"
@@ -122,8 +122,7 @@ def warm_tls() -> None:
     if _sessions is not None or target is None:
         return
     _sessions = TlsSessions()
-    threading.Thread(target=_warm, args=(_sessions, *target), name="dind-doctor-warm-tls",
-                     daemon=True).start()
+    spawn(_warm, _sessions, *target)
 
 
 def sessions() -> TlsSessions:
