@@ -58,6 +58,33 @@ def test_usage_errors_exit_2_without_traceback(args):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("argv", [["--timeout", "500", "wait"], ["wait", "--timeout", "500"],
+                                  ["--timeout", "500"], ["--timeout", "3600", "wait"]])
+def test_the_diagnosis_and_wait_take_the_same_longest_timeout(argv):
+    from dind_doctor.cli import build_parser
+
+    assert build_parser(argv).parse_args(argv).timeout == float(argv[argv.index("--timeout") + 1])
+
+
+@pytest.mark.parametrize("argv", [["--timeout", "3601", "wait"], ["wait", "--timeout", "3601"],
+                                  ["--timeout", "3601"]])
+def test_a_timeout_over_the_one_limit_is_a_usage_error(argv):
+    from dind_doctor.argtypes import MAX_TIMEOUT
+
+    proc = run(*argv)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"argument --timeout: must be between 0 and {MAX_TIMEOUT:g} seconds" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["wait"]])
+def test_timeout_help_states_the_limit(command):
+    from dind_doctor.argtypes import MAX_TIMEOUT
+
+    text_help = next(line for line in run(*command, "--help", env=WIDE).stdout.splitlines()
+                     if line.strip().startswith("--timeout"))
+    assert f"at most {MAX_TIMEOUT:g})" in text_help
+
+
 def test_json_is_one_object_on_stdout_and_matches_the_schema(refused_facts):
     proc = run("--json", "--replay", str(refused_facts))
     assert proc.returncode == 1

@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+# The longest --timeout any command takes. One limit for all: `dind-doctor --timeout N wait` is
+# read by the top-level parser before the command is known, so its --timeout must accept every
+# value the command's own does (the diagnosis's deadline and wait's both stop at this).
+MAX_TIMEOUT = 3600.0
+
 
 def seconds(text: str, *, maximum: float) -> float:
     """A duration in seconds, more than 0 and at most ``maximum``."""

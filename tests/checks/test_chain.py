@@ -123,6 +123,9 @@ def test_malformed_fact_makes_one_check_error_not_the_tool() -> None:
     found = findings(B.healthy_tls().daemon_info(Warnings=5))
     assert found["daemon-warnings"].status == Status.ERROR
     assert "TypeError" in found["daemon-warnings"].summary
+    # where it crashed: the function, not its line (which moves with any edit above it)
+    assert [(e.label, e.value) for e in found["daemon-warnings"].evidence] == [
+        ("where", "daemon_warnings")]
     assert found["compose-missing"].status == Status.OK
 
 

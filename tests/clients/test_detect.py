@@ -118,18 +118,19 @@ def test_testcontainers_properties(tmp_path: Path) -> None:
 
 
 def test_docker_config_names_registries_never_credentials(tmp_path: Path) -> None:
-    from dind_doctor.probes.clients import read_docker_config
+    from dind_doctor.probes.docker_config import credential_registries, read_docker_config
 
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"auths": {"https://index.docker.io/v1/": {"auth": "c2VjcmV0"},
                                             "registry.example.com": {}},
                                   "credHelpers": {"123.dkr.ecr.eu-west-1.amazonaws.com": "ecr"}}))
-    registries, store = read_docker_config(str(config))
+    env = {"DOCKER_CONFIG": str(tmp_path)}
+    registries, store = credential_registries(read_docker_config(env, "/nonexistent"))
     assert registries == ["123.dkr.ecr.eu-west-1.amazonaws.com", "https://index.docker.io/v1/",
                           "registry.example.com"]
     assert store is None
     config.write_text("{broken")
-    assert read_docker_config(str(config)) == ([], None)
+    assert credential_registries(read_docker_config(env, "/nonexistent")) == ([], None)
 
 
 def test_docker_py_installed_only_for_this_tool_is_not_the_jobs() -> None:

@@ -28,9 +28,11 @@ class Waited:
                 f"\n--- stderr ---\n{self.stderr}")
 
 
-def run_wait(*args: str, env: dict[str, str], timeout: float = 120) -> Waited:
+def run_wait(*args: str, env: dict[str, str], timeout: float = 120,
+             before: tuple[str, ...] = ()) -> Waited:
+    """``dind-doctor [before...] wait [args...]``."""
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "dind_doctor", "wait", *args],
+    proc = subprocess.run([sys.executable, "-m", "dind_doctor", *before, "wait", *args],
                           capture_output=True, text=True, env={**BASE_ENV, **env},
                           timeout=timeout, check=False)
     return Waited(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)

@@ -46,6 +46,14 @@ def test_a_daemon_that_starts_late_is_waited_for(dockerd_factory, dockerd_plain)
     assert "answered at" in waited.stderr and "attempts" in waited.stderr
 
 
+def test_a_timeout_given_before_the_command_may_be_as_long_as_waits_own(dockerd_plain):
+    # the top-level --timeout (the diagnosis's) used to stop at 120 s and refuse this
+    waited = run_wait(env={"DOCKER_HOST": dockerd_plain.tcp_url}, before=("--timeout", "500"),
+                      timeout=60)
+    assert waited.code == 0, waited
+    assert "timeout 500 s" in waited.stderr and "answered at" in waited.stderr
+
+
 def test_a_daemon_that_never_starts_gets_a_diagnosis():
     port = unused_port()
     waited = run_wait("--timeout", "3", env={"DOCKER_HOST": f"tcp://127.0.0.1:{port}"})

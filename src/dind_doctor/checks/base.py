@@ -190,11 +190,13 @@ def run_check(chk: Check, ctx: Context, done: dict[str, Finding]) -> Finding | N
     except Exception as exc:  # a crashing check is a result, not a crash of the tool
         import traceback
 
+        # The function that raised, without its line number: the finding (shown in the app,
+        # the reports and the JSON) stays the same when unrelated code above it moves.
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return Finding(
             chk.id, chk.link, Status.ERROR, chk.title,
             f"The check itself failed: {type(exc).__name__}: {redact_text(str(exc))}",
-            evidence=[Evidence("where", f"{frame.name} line {frame.lineno}")],
+            evidence=[Evidence("where", frame.name)],
         )
     if verdict is None:
         return None

@@ -62,24 +62,56 @@ def registry_rate_limit(ctx: Context) -> Verdict | None:
     if daemon is None or clients is None:
         return None
     mirrors = (daemon.get("RegistryConfig") or {}).get("Mirrors") or []
-    hub_login = [r for r in clients.docker_config_registries
-                 if any(name in r for name in HUB_NAMES)]
+    logins, helpers, store = _client_credentials(ctx)
+    hub_login = [r for r in logins if _is_hub(r)]
     evidence: list[tuple[str, object]] = [
         ("registry mirrors (inner daemon)", mirrors),
         ("client config", clients.docker_config_path or "none"),
-        ("logged in to", clients.docker_config_registries),
-        ("credential store", clients.docker_config_store or "none"),
+        ("logged in to", logins),
+        ("credential store", store or "none"),
     ]
-    if mirrors or hub_login or clients.docker_config_store:
+    if helpers:
+        evidence.append(("credential helpers", helpers))
+    if mirrors or hub_login:
         return ok("The inner daemon pulls through a mirror or with Docker Hub credentials.",
                   *evidence)
-    summary = ("The inner daemon starts empty and pulls from Docker Hub anonymously: no "
-               "registry mirror and no Docker Hub login in the job. Since April 2025 anonymous "
-               "pulls are limited to 10 per hour per IP address.")
+    fix = ('Log in before pulling (echo "$DOCKERHUB_TOKEN" | docker login -u '
+           '"$DOCKERHUB_USER" --password-stdin), or give the service a mirror: '
+           'command: ["--registry-mirror", "https://mirror.gcr.io"].')
+    limit = "Since April 2025 anonymous pulls are limited to 10 per hour per IP address."
+    hub_helpers = [r for r in helpers if _is_hub(r)]
+    if store or helpers:
+        # a store or a helper says where credentials would be looked up, not that any are there
+        held = (f"a credential helper for Docker Hub ({', '.join(hub_helpers)})" if hub_helpers
+                else " and ".join(part for part in (
+                    f"a credential store ({store})" if store else "",
+                    f"credential helpers for {', '.join(helpers)}" if helpers else "") if part))
+        summary = (f"The job's docker config names {held}, but has no Docker Hub entry under "
+                   "auths: whether it holds Docker Hub credentials is not visible here "
+                   "(dind-doctor never runs a credential helper). Without them, and with no "
+                   f"registry mirror, the inner daemon pulls from Docker Hub anonymously. {limit}")
+    else:
+        summary = ("The inner daemon starts empty and pulls from Docker Hub anonymously: no "
+                   f"registry mirror and no Docker Hub login in the job. {limit}")
     if "DOCKER_AUTH_CONFIG" in ctx.env:
         summary += (" DOCKER_AUTH_CONFIG is set, but only the runner reads it (for the job and "
                     "service images); neither the job's docker client nor the inner daemon do.")
-    return info(summary, *evidence,
-                fix='Log in before pulling (echo "$DOCKERHUB_TOKEN" | docker login -u '
-                    '"$DOCKERHUB_USER" --password-stdin), or give the service a mirror: '
-                    'command: ["--registry-mirror", "https://mirror.gcr.io"].')
+    return info(summary, *evidence, fix=fix)
+
+
+def _is_hub(registry: str) -> bool:
+    return any(name in registry for name in HUB_NAMES)
+
+
+def _client_credentials(ctx: Context) -> tuple[list[str], list[str], str | None]:
+    """Registries the job's docker config has a login for (``auths``), those it names a
+    credential helper for, and its credential store. From the host probe, which keeps logins
+    and helpers apart; facts without it fall back to the clients probe, which merges them."""
+    host = ctx.facts.host
+    config = host.client_config if host is not None else None
+    if config is not None and config.file.kind == "file" and config.parse_error is None:
+        return config.auths, config.cred_helpers, config.creds_store
+    clients = ctx.facts.clients
+    if clients is None:
+        return [], [], None
+    return clients.docker_config_registries, [], clients.docker_config_store

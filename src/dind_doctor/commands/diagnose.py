@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..argtypes import seconds_up_to
+from ..argtypes import MAX_TIMEOUT, seconds_up_to
 from ..config.arguments import add_file_arguments
 from ..facts import Facts, FactsFormatError
 from .output import (
@@ -22,7 +22,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every ru
 if TYPE_CHECKING:
     from ..probes.engine import ConfigFiles
 
-MAX_TIMEOUT = 120.0
 DEFAULT_TIMEOUT = 8.0
 
 
@@ -31,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_arguments(parser)
     parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
                         metavar="SECONDS",
-                        help="global deadline for all probes (default: 8)")
+                        help=f"global deadline for all probes (default: {DEFAULT_TIMEOUT:g}, "
+                             f"at most {MAX_TIMEOUT:g})")
     parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                         help="how long a refused daemon port is re-tried, to catch a daemon "
                              "that is still starting (default: 2; 0 disables)")

@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..argtypes import seconds_up_to
+from ..argtypes import MAX_TIMEOUT, seconds_up_to
 from .output import EXIT_FAILED, EXIT_OK, add_output_arguments, emit_report, save_facts
 
 DEFAULT_TIMEOUT = 60.0
-MAX_TIMEOUT = 3600.0
 DIAGNOSIS_TIMEOUT = 8.0
 
 HELP = """\
@@ -31,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = HELP
     parser.add_argument("--timeout", type=seconds_up_to(MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
                         metavar="SECONDS",
-                        help=f"how long to wait for the daemon (default: {DEFAULT_TIMEOUT:g})")
+                        help=f"how long to wait for the daemon (default: {DEFAULT_TIMEOUT:g}, "
+                             f"at most {MAX_TIMEOUT:g})")
     parser.add_argument("--alias", default="docker", metavar="NAME",
                         help="service name the diagnosis looks for (default: docker)")
     parser.add_argument("--save-facts", metavar="FILE",

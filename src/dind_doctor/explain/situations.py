@@ -104,7 +104,7 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
                 for net in [m.group("net") or m.group("opt")] if net.lower() not in _NOT_CUSTOM}
     if not networks:
         return
-    failed = next((line for line in lines if _NOT_RESOLVED.search(line.text)), None)
+    failed = _first(lines, _NOT_RESOLVED)
     if failed is not None:
         _add(candidates, catalog, "buildkit-default-network", failed,
              "a name that does not resolve in a build on a user-defined network",
@@ -126,7 +126,7 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
     mirror, a registry): the nested containers' DNS, when no other mode named the lookup."""
     if any(mode in candidates for mode in (*_NAMED_LOOKUP, "buildkit-default-network")):
         return
-    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+    if _first(lines, _DIND_SERVICE) is None:
         return
     for line in lines:
         found = _OUTSIDE_UNRESOLVED.search(line.text) if _BUILD_STEP.match(line.text) else None
@@ -154,7 +154,7 @@ def _build_step_stall(candidates: dict[str, Candidate], lines: list[LogLine],
     from the inner bridge (MTU 1500) dropped on a smaller path, when nothing else named it."""
     if any(mode in candidates for mode in _STALL_MODES):
         return
-    if not any(_DIND_SERVICE.search(line.text) for line in lines):
+    if _first(lines, _DIND_SERVICE) is None:
         return
     last_step = None
     for index, line in enumerate(lines):
@@ -180,9 +180,9 @@ def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
                       catalog: Catalog) -> None:
     """runc could not start the container's init (the user namespace it needs was refused)
     under a rootless daemon."""
-    if not any(_ROOTLESS_SOCKET.search(line.text) for line in lines):
+    if _first(lines, _ROOTLESS_SOCKET) is None:
         return
-    failed = next((line for line in lines if _FINAL_CHILD.search(line.text)), None)
+    failed = _first(lines, _FINAL_CHILD)
     if failed is not None:
         _add(candidates, catalog, "rootless-dind", failed,
              "runc's init failed under a rootless daemon",
@@ -200,8 +200,8 @@ def _driver_on_snapshotter(candidates: dict[str, Candidate], lines: list[LogLine
                            catalog: Catalog) -> None:
     """dind took a graph driver from the job's ``DOCKER_DRIVER`` while the containerd image
     store is on: the store has no such snapshotter (failure-modes §28, §17)."""
-    forced = next((line for line in lines if _DRIVER_FROM_ENV.search(line.text)), None)
-    if forced is None or not any(_SNAPSHOTTER_ON.search(line.text) for line in lines):
+    forced = _first(lines, _DRIVER_FROM_ENV)
+    if forced is None or _first(lines, _SNAPSHOTTER_ON) is None:
         return
     _add(candidates, catalog, "overlay-on-overlay", forced,
          "a graph driver forced by DOCKER_DRIVER with the containerd image store on",
@@ -275,8 +275,7 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     if not endpoints:
         return
     shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}"
-    tls = any(port == 2376 for _, port in endpoints) or any(
-        _TLS_ON.search(line.text) for line in every)
+    tls = any(port == 2376 for _, port in endpoints) or _first(every, _TLS_ON) is not None
     remote = [host for host, _ in endpoints if host not in _LOCAL_HOSTS]
     rules = [(_TLS_TO_PLAIN, True, "daemon-plain-client-expects-tls",
               "a TLS client's error on a plain-text answer",
@@ -304,8 +303,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
-    if not remote or "published-port-localhost" in candidates or not any(
-            _PUBLISHES.search(line.text) for line in every):
+    if not remote or "published-port-localhost" in candidates \
+            or _first(every, _PUBLISHES) is None:
         return
     for line in lines:
         found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
@@ -331,6 +330,11 @@ def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
         if _OTHER_SERVER.search(above.text):
             return True
     return False
+
+
+def _first(lines: list[LogLine], pattern: re.Pattern[str]) -> LogLine | None:
+    """The first line that ``pattern`` finds something in (``search``), else ``None``."""
+    return next((line for line in lines if pattern.search(line.text)), None)
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,

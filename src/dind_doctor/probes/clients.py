@@ -22,6 +22,7 @@ from ..facts import ClientFact, ClientsFacts, PythonFacts, StrictTlsFact, ToolFa
 from ..model import Endpoint
 from ..redact import redact_text, redact_var
 from .bounded import Background, Deadline, elapsed_ms, in_thread
+from .docker_config import credential_registries, read_docker_config
 from .prestart import which
 from .tcp import connect
 from .tools import _output, plugin_dirs
@@ -124,25 +125,6 @@ def read_properties(path: str) -> dict[str, str]:
         key, _, value = line.partition("=") if "=" in line else line.partition(":")
         props[key.strip()] = redact_text(value.strip())
     return props
-
-
-def read_docker_config(path: str) -> tuple[list[str], str | None]:
-    """Registries ``config.json`` holds credentials or helpers for, and its credsStore."""
-    from pathlib import Path
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8", errors="replace")[:MAX_FILE])
-    except (OSError, ValueError):
-        return [], None
-    if not isinstance(data, dict):
-        return [], None
-    registries: list[str] = []
-    for key in ("auths", "credHelpers"):
-        section = data.get(key)
-        if isinstance(section, dict):
-            registries += [str(name) for name in section]
-    store = data.get("credsStore")
-    return sorted(set(registries)), store if isinstance(store, str) and store else None
 
 
 def python_candidates(env: Mapping[str, str]) -> list[str]:
@@ -304,11 +286,11 @@ def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoint,
     if os.path.isfile(props):
         facts.tc_properties_path = props
         facts.tc_properties = read_properties(props)
-    config_dir = environ.get("DOCKER_CONFIG") or f"{home.rstrip('/')}/.docker"
-    config = f"{config_dir.rstrip('/')}/config.json"
-    if os.path.isfile(config):
-        facts.docker_config_path = config
-        facts.docker_config_registries, facts.docker_config_store = read_docker_config(config)
+    config = read_docker_config(environ, home)
+    if config.is_file:
+        facts.docker_config_path = config.path
+        facts.docker_config_registries, facts.docker_config_store = \
+            credential_registries(config)
     found: list[ClientFact] = []
     ci_text = ci_file_text(environ)  # read once: script mentions and whether Python is in play
     if facts.project_dir:

@@ -17,12 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from ..facts import ClientConfigFact, DiskFact, HostFacts, SocketOwnerFact
 from .bounded import elapsed_ms
-from .environment import read_small, stat_path
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
-
-if TYPE_CHECKING:
-    from typing import Any
+from .docker_config import client_config_fact, read_docker_config, registry_names
 
 CGROUP_V2_MARKER = "/sys/fs/cgroup/cgroup.controllers"
 
@@ -80,40 +75,12 @@ def user_name(uid: int) -> str | None:
 
 def auth_registries(text: str) -> list[str]:
     """Registry names under ``auths`` of a docker config JSON text (never the credentials)."""
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    auths = data.get("auths") or {}
-    if not isinstance(auths, dict):
-        raise ValueError("auths is not an object")
-    return sorted(str(name) for name in auths)
+    return registry_names(json.loads(text))
 
 
 def client_config(environ: Mapping[str, str], home: str) -> ClientConfigFact:
     """The config.json the docker CLI in this job reads (DOCKER_CONFIG, else ~/.docker)."""
-    if environ.get("DOCKER_CONFIG"):
-        folder, source = environ["DOCKER_CONFIG"], "DOCKER_CONFIG"
-    else:
-        folder, source = f"{home.rstrip('/')}/.docker", "~/.docker"
-    path = f"{folder.rstrip('/')}/config.json"
-    fact = ClientConfigFact(path=path, source=source, file=stat_path(path))
-    if fact.file.kind != "file":
-        return fact
-    try:
-        text = read_small(path)
-        fact.auths = auth_registries(text)
-        data: dict[str, Any] = json.loads(text)
-    except OSError as exc:
-        fact.parse_error = exc.strerror or str(exc)
-        return fact
-    except ValueError as exc:  # JSONDecodeError is one
-        fact.parse_error = f"not valid JSON: {type(exc).__name__}"
-        return fact
-    store = data.get("credsStore")
-    fact.creds_store = store if isinstance(store, str) and store else None
-    helpers = data.get("credHelpers")
-    fact.cred_helpers = sorted(helpers) if isinstance(helpers, dict) else []
-    return fact
+    return client_config_fact(read_docker_config(environ, home))
 
 
 def probe_host(environ: Mapping[str, str], home: str, socket_paths: Iterable[str],
