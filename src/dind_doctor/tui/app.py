@@ -6,7 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -15,17 +15,17 @@ from textual.binding import Binding, BindingType
 
 from ..catalog import Catalog, load_catalog
 from ..facts import Facts
-from ..fix.plan import FixPlan
 from ..model import Report, Status
 from .messages import ProbeProgress, RunFailed, RunFinished
 from .runs import PROBE_LINKS, ReportRunner, RunResult
-from .screens.apply_fix import ApplyFixScreen, OffersPatch
-from .screens.finding import FindingScreen
-from .screens.fix_tree import FixTreeScreen
-from .screens.help import HelpScreen
 from .screens.overview import OverviewScreen
-from .screens.search import SearchScreen
 from .situation import situation
+
+if TYPE_CHECKING:
+    from ..fix.plan import FixPlan
+
+# The other screens (and the fix planner, the log ranker and the YAML/TOML readers behind
+# them) are imported when first opened: the overview paints without them.
 
 EXIT_INTERRUPTED = 130
 EXIT_TOOL = 3
@@ -131,8 +131,9 @@ class DoctorApp(App[int]):
             refresh = getattr(screen, "refresh_report", None)
             if refresh is not None:
                 refresh(message.report)
-            if isinstance(screen, OffersPatch):
-                screen.update_patch_offer()
+            offer = getattr(screen, "update_patch_offer", None)  # screens that offer a patch
+            if offer is not None:
+                offer()
         if self.run_count > 1:
             self.notify("Re-run finished.", timeout=2)
 
@@ -157,6 +158,8 @@ class DoctorApp(App[int]):
             return
         finding = next((f for f in self.report.findings if f.id == finding_id), None)
         if finding is not None:
+            from .screens.finding import FindingScreen
+
             self.push_screen(FindingScreen(finding, self.catalog.get(finding_id)))
 
     def open_fix_tree(self, entry_id: str, node_id: str | None = None) -> None:
@@ -167,6 +170,8 @@ class DoctorApp(App[int]):
         finding = None if self.report is None else next(
             (f for f in self.report.findings if f.id == entry_id), None)
         tags = frozenset() if self.report is None else situation(self.report)
+        from .screens.fix_tree import FixTreeScreen
+
         self.push_screen(FixTreeScreen(entry, finding, node_id, tags))
 
     # -- file patches (``dind-doctor fix``) -----------------------------------------------------
@@ -211,6 +216,8 @@ class DoctorApp(App[int]):
             if apply:
                 self._apply(patches)
 
+        from .screens.apply_fix import ApplyFixScreen
+
         self.push_screen(ApplyFixScreen(finding_id, patches), answered)
 
     def _apply(self, patches: list) -> None:  # list[FilePatch]
@@ -238,10 +245,18 @@ class DoctorApp(App[int]):
         self.start_run()
 
     def action_search(self) -> None:
+        from .screens.search import SearchScreen
+
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
+        from .screens.apply_fix import OffersPatch
+        from .screens.finding import FindingScreen
+        from .screens.fix_tree import FixTreeScreen
+        from .screens.help import HelpScreen
+        from .screens.search import SearchScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen([
