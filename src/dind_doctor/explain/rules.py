@@ -77,10 +77,20 @@ _DAEMON_SERVED = re.compile(
     r"|: digest: sha256:[0-9a-f]+ size: \d+")
 
 
+# dockerd's warning on a TCP listener without TLS names the address it binds
+_BIND_PLAIN = re.compile(r"Binding to IP address without --tlsverify is insecure.*"
+                         r"host=\\?\"?tcp://[\w.:\[\]-]+?:(?P<port>\d+)\b")
+# a line of dockerd's own log, pasted among the job's lines
+_DAEMON_LOG = re.compile(r"level=\w+ msg=")
+
+
 def listen_ports(lines: list[LogLine]) -> set[int]:
-    """TCP ports the service's dockerd said it listens on (``API listen on [::]:2376``)."""
-    return {int(m.group("port")) for line in lines if line.origin is Origin.SERVICE
-            for m in [_LISTEN.search(line.text)] if m}
+    """TCP ports the service's dockerd said it listens on (``API listen on [::]:2376``, or
+    the plain-TCP warning naming ``tcp://0.0.0.0:2375``), in the service's log or in dockerd
+    log lines pasted with the job's."""
+    return {int(m.group("port")) for line in lines
+            if line.origin is Origin.SERVICE or _DAEMON_LOG.search(line.text)
+            for pattern in (_LISTEN, _BIND_PLAIN) for m in [pattern.search(line.text)] if m}
 
 
 def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobContext,
@@ -425,6 +435,8 @@ def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
 _ON_DAEMON = re.compile(r"\b(?:docker|docker-compose|podman|buildah|nerdctl|buildctl|kaniko"
                         r"|executor)\b", re.IGNORECASE)
 # a build's own output: BuildKit's ``#5 ...``, the classic builder's ``Step 2/7 :`` / `` ---> ``
+# a request the command sends to the daemon's own port (curl https://docker:2376/version)
+_TO_DAEMON_PORT = re.compile(r"://[\w.\[\]-]+:237[56]\b")
 _BUILD_OUTPUT = re.compile(r"^(?:#\d+ |Step \d+/\d+ : | ---> )")
 _OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
 
@@ -446,7 +458,8 @@ def _job_tools_own_network(candidates: dict[str, Candidate], parsed: ParsedLog) 
 
 
 def _own_tool_line(line: LogLine, parsed: ParsedLog) -> bool:
-    if line.origin is not Origin.JOB or line.command_index < 0 or _ON_DAEMON.search(line.command):
+    if line.origin is not Origin.JOB or line.command_index < 0 or _ON_DAEMON.search(line.command) \
+            or _TO_DAEMON_PORT.search(line.command):
         return False
     return not any(_BUILD_OUTPUT.match(other.text) for other in parsed.lines
                    if other.command_index == line.command_index)

@@ -84,6 +84,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
+    _proxy_on_endpoint(candidates, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
 
@@ -222,12 +223,18 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}
 # alone is any HTTPS/TCP client's error (a registry, a package index, a test's own server)
 _TLS_TO_PLAIN = re.compile(r"Unrecognized SSL message, plaintext connection\?"
                            r"|Unsupported or unrecognized SSL message"
-                           r"|SSL routines:[\w:]*:wrong version number", re.IGNORECASE)
+                           r"|SSL routines:[\w:]*:wrong version number"
+                           # pyOpenSSL's error queue: [('SSL routines', 'ssl3_get_record', ...)]
+                           r"|'SSL routines', '\w*', 'wrong version number'", re.IGNORECASE)
 _PLAIN_TO_TLS = re.compile(r"Unexpected end of file from server"
-                           r"|The server failed to respond with a valid HTTP response",
-                           re.IGNORECASE)
+                           r"|The server failed to respond with a valid HTTP response"
+                           # Python's http.client on the TLS alert a Go server answers with
+                           r"|\bBadStatusLine\b", re.IGNORECASE)
 _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields were found"
-                            r"|hostname '[^']+' doesn't match either of"
+                            r"|hostname '[^']+' doesn't match (?:either of )?'"
+                            # Java: OkHttp, Apache HttpClient's hostname verifiers
+                            r"|SSLPeerUnverifiedException: Hostname \S+ not verified"
+                            r"|does not match the certificate subject provided by the peer"
                             r"|No subject alternative (?:DNS name|names) matching \S+"
                             r"|doesn't match any of the subject alternative names"
                             r"|certificate relies on legacy Common Name field", re.IGNORECASE)
@@ -236,6 +243,10 @@ _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|unable to get local issuer certificate"
                          r"|unable to find valid certification path to requested target",
                          re.IGNORECASE)
+# the daemon refused the client's certificate (Java's and OpenSSL's words for Go's "remote
+# error: tls: bad certificate"); on a dind endpoint, certificates another dind issued
+_CLIENT_REJECTED = re.compile(r"Received fatal alert: (?:bad_certificate|certificate_required)"
+                              r"|alert (?:bad certificate|certificate required)", re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
@@ -292,6 +303,10 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
              (_UNKNOWN_CA, tls, "tls-unknown-authority", "a certificate of an unknown authority",
               f"the client checks the daemon's certificate on {shown} against a CA that did not "
               "sign it (another run's or another service's certificates)"),
+             (_CLIENT_REJECTED, tls, "certs-shared-stale-or-concurrent",
+              "the daemon refused the client certificate",
+              f"the daemon on {shown} refused the client's certificate: it did not issue it "
+              "(certificates another or an earlier dind wrote), or none was sent"),
              (_CLOCK, tls, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
@@ -313,6 +328,28 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
                  f"there ({found.group('port')}) is on that host, not on localhost")
+            return
+
+
+# a proxy answered instead of the server: curl's CONNECT refused, Go's proxied dial
+_PROXY_ANSWERED = re.compile(r"Received HTTP code \d+ from proxy after CONNECT"
+                             r"|\bproxyconnect tcp: ", re.IGNORECASE)
+_DOCKER_PORT = re.compile(r"(?:tcp|https?)://[\w.\[\]-]+:237[56]\b", re.IGNORECASE)
+
+
+def _proxy_on_endpoint(candidates: dict[str, Candidate], lines: list[LogLine],
+                       catalog: Catalog) -> None:
+    """A request to the daemon's port (``curl https://docker:2376/version``) that a proxy
+    answered: the client's proxy settings catch the daemon's address (NO_PROXY misses it)."""
+    if "proxy-not-propagated" in candidates:
+        return
+    for line in lines:
+        if _PROXY_ANSWERED.search(line.text) and (_DOCKER_PORT.search(line.text)
+                                                   or _DOCKER_PORT.search(line.command)):
+            _add(candidates, catalog, "proxy-not-propagated", line,
+                 "a proxy answered a request to the Docker daemon's port",
+                 "the request to the daemon went to the HTTP proxy, which cannot reach it: "
+                 "add the daemon's host (docker, its address) to NO_PROXY")
             return
 
 
