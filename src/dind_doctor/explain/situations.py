@@ -217,6 +217,13 @@ _ENDPOINT = re.compile(r"(?:DOCKER_HOST\s*(?:=|:|\s)\s*['\"]?|(?:^|\s)(?:-H|--ho
                        r"tcp://(?P<host>[\w.\[\]:-]+?):(?P<port>\d+)\b"
                        r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b",
                        re.IGNORECASE)
+# a Docker client library in a stack trace or traceback (docker-java, also shaded inside
+# Testcontainers, spotify's docker-client, fabric8's docker-maven-plugin, TeamCity's Docker
+# cloud, docker-py and compose v1): the connection that failed is the one to the daemon
+_DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker\.client\."
+                            r"|\bio\.fabric8\.maven\.docker\.|\.cloud\.docker\.client\."
+                            r"|site-packages[/\\](?:docker|compose)[/\\]|\bdocker\.errors\.\w+"
+                            r"|\bdocker\.tls\.TLSConfig\b")
 _TLS_ON = re.compile(r"DOCKER_TLS_VERIFY\s*(?:=|:)\s*['\"]?1|--tlsverify\b", re.IGNORECASE)
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}
 # what other clients print, in their own words, for each failure on a Docker endpoint; each
@@ -283,10 +290,13 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     """A generic client error names a DinD mode when the same log shows the Docker endpoint
     the client talks to: the port (2375 plain, 2376 TLS) says which side of TLS is wrong."""
     endpoints = _endpoints(every)
-    if not endpoints:
+    library = None if endpoints else _first(every, _DOCKER_CLIENT)
+    if not endpoints and library is None:
         return
-    shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}"
+    shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}" if endpoints else "the daemon's address"
     tls = any(port == 2376 for _, port in endpoints) or _first(every, _TLS_ON) is not None
+    # a certificate error that a Docker client library raised is TLS to the daemon
+    checked = tls or library is not None
     remote = [host for host, _ in endpoints if host not in _LOCAL_HOSTS]
     rules = [(_TLS_TO_PLAIN, True, "daemon-plain-client-expects-tls",
               "a TLS client's error on a plain-text answer",
@@ -296,18 +306,18 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "a plain-HTTP client's error on a TLS port",
               f"the Docker endpoint is a TLS one ({shown}), and the client spoke plain HTTP to "
               "it: the daemon closed the connection without an HTTP answer"),
-             (_NAME_MISMATCH, tls, "tls-san-mismatch-custom-alias",
+             (_NAME_MISMATCH, checked, "tls-san-mismatch-custom-alias",
               "a certificate name mismatch",
               f"the client checks the daemon's certificate on {shown}: the name it connects to "
               "is not one the certificate was issued for"),
-             (_UNKNOWN_CA, tls, "tls-unknown-authority", "a certificate of an unknown authority",
+             (_UNKNOWN_CA, checked, "tls-unknown-authority", "a certificate of an unknown authority",
               f"the client checks the daemon's certificate on {shown} against a CA that did not "
               "sign it (another run's or another service's certificates)"),
-             (_CLIENT_REJECTED, tls, "certs-shared-stale-or-concurrent",
+             (_CLIENT_REJECTED, checked, "certs-shared-stale-or-concurrent",
               "the daemon refused the client certificate",
               f"the daemon on {shown} refused the client's certificate: it did not issue it "
               "(certificates another or an earlier dind wrote), or none was sent"),
-             (_CLOCK, tls, "clock-skew-cert-validity", "a certificate not valid yet",
+             (_CLOCK, checked, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
     for pattern, applies, mode, what, reason in rules:
