@@ -310,7 +310,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "a certificate name mismatch",
               f"the client checks the daemon's certificate on {shown}: the name it connects to "
               "is not one the certificate was issued for"),
-             (_UNKNOWN_CA, checked, "tls-unknown-authority", "a certificate of an unknown authority",
+             (_UNKNOWN_CA, checked, "tls-unknown-authority",
+              "a certificate of an unknown authority",
               f"the client checks the daemon's certificate on {shown} against a CA that did not "
               "sign it (another run's or another service's certificates)"),
              (_CLIENT_REJECTED, checked, "certs-shared-stale-or-concurrent",
