@@ -244,7 +244,9 @@ _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields
                             r"|does not match the certificate subject provided by the peer"
                             r"|No subject alternative (?:DNS name|names) matching \S+"
                             r"|doesn't match any of the subject alternative names"
-                            r"|certificate relies on legacy Common Name field", re.IGNORECASE)
+                            r"|certificate relies on legacy Common Name field"
+                            r"|(?:Hostname|IP address) mismatch, certificate is not valid for",
+                            re.IGNORECASE)
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
                          r"|unable to get local issuer certificate"
