@@ -312,6 +312,39 @@ WORDINGS = [
                                     "not valid for any names, but wanted to match nexus.corp"),
     ("proxy-not-propagated", 'Error response from daemon: Get "https://quay.io/v2/": context '
                              "deadline exceeded"),
+    # other clients and client versions, other hosts and paths
+    ("certs-client-not-shared", 'could not read CA certificate "/home/ci/.certs/dind/ca.pem": '
+                                "open /home/ci/.certs/dind/ca.pem: no such file or directory"),
+    ("client-tls-env-semantics", 'could not read CA certificate "/home/jenkins/.docker/ca.pem": '
+                                 "open /home/jenkins/.docker/ca.pem: no such file or directory"),
+    ("certs-shared-stale-or-concurrent", "An error occurred trying to connect: Post "
+                                         "https://10.0.0.5:2376/v1.18/containers/create: remote "
+                                         "error: bad certificate"),
+    ("client-plain-http-to-tls-port", "[ERROR] DOCKER> Cannot extract API version from server "
+                                      "http://10.2.3.4:2376 : ClientProtocolException: The server "
+                                      "failed to respond with a valid HTTP response"),
+    ("docker-host-unset-unix-socket", "INFO: I/O exception (java.io.IOException) caught when "
+                                      "processing request to {}->unix://localhost:80: No such "
+                                      "file or directory"),
+    ("tls-cert-files-invalid", "\tat com.github.dockerjava.core.util.CertificateUtils."
+                               "createKeyStore(CertificateUtils.java:61)"),
+    ("tls-san-mismatch-custom-alias", "requests.exceptions.SSLError: hostname '10.0.2.15' doesn't "
+                                      "match 'boot2docker'"),
+    ("tls-san-mismatch-custom-alias", "javax.net.ssl.SSLPeerUnverifiedException: Hostname "
+                                      "docker.build.local not verified:"),
+    ("tls-unknown-authority", "SSL error: [Errno 1] _ssl.c:504: error:14090086:SSL routines:"
+                              "SSL3_GET_SERVER_CERTIFICATE:certificate verify failed"),
+    ("tls-unknown-authority", "com.github.dockerjava.api.exception.DockerClientException: javax."
+                              "net.ssl.SSLHandshakeException: PKIX path building failed: "
+                              "unable to find valid certification path to requested target"),
+    ("tls-unknown-authority", "An error occurred trying to connect: Get https://dockerhost:443/"
+                              "v1.21/info: x509: certificate signed by unknown authority"),
+    ("daemon-not-ready-race", "failed to connect to the docker API at unix:///run/docker/docker."
+                              "sock; check if the path is correct and if the daemon is running"),
+    ("proxy-not-propagated", 'error during connect: Get "https://dind.svc:2376/v1.45/info": '
+                             "Forbidden"),
+    ("certs-client-not-shared", "2024/05/01 10:00:00 http: TLS handshake error from "
+                                "172.17.0.3:51234: tls: client didn't provide a certificate"),
 ]
 
 
@@ -583,6 +616,17 @@ GENERIC_ON_ENDPOINT = [
     ("DOCKER_HOST=tcp://10.9.8.7:2376", "java.security.cert.CertificateExpiredException: "
      "NotAfter: Sun Mar 03 10:00:00 UTC 2024",
      "clock-skew-cert-validity"),
+    ("DOCKER_HOST=tcp://10.9.8.7:2376", "OpenSSL.SSL.Error: [('SSL routines', 'tls_get_more_"
+     "records', 'wrong version number')]", "daemon-plain-client-expects-tls"),
+    ("DOCKER_HOST=tcp://dind:2376", "http.client.BadStatusLine: \\x15\\x03\\x01\\x00\\x02"
+     "\\x02", "client-plain-http-to-tls-port"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLPeerUnverifiedException: Hostname "
+     "dind-tls not verified:", "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_"
+     "FAILED] certificate verify failed: IP address mismatch, certificate is not valid for "
+     "'172.18.0.4'. (_ssl.c:1131)", "tls-san-mismatch-custom-alias"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLHandshakeException: Received fatal "
+     "alert: bad_certificate", "certs-shared-stale-or-concurrent"),
 ]
 
 
@@ -781,3 +825,44 @@ def test_the_same_ip6tables_failure_that_stops_the_daemon_is_the_missing_module(
         '$ docker info\nerror during connect: Get "http://docker:2375/v1.24/info": dial tcp: '
         "lookup docker on 10.0.0.2:53: no such host\nERROR: Job failed: exit code 1\n")
     assert top_id(log) == "missing-kernel-netfilter-modules"
+
+
+@pytest.mark.parametrize(("frame", "error", "expected"), [
+    ("\tat io.fabric8.maven.docker.access.hc.DockerAccessWithHcClient.getServerApiVersion"
+     "(DockerAccessWithHcClient.java:140)",
+     "Caused by: sun.security.validator.ValidatorException: PKIX path building failed: sun."
+     "security.provider.certpath.SunCertPathBuilderException: unable to find valid certification "
+     "path to requested target", "tls-unknown-authority"),
+    ('  File "/usr/lib/python3/dist-packages/../site-packages/docker/api/client.py", line 214, '
+     "in _retrieve_server_version",
+     "ssl.CertificateError: hostname 'ci-dind' doesn't match either of 'a1b2c3', 'docker', "
+     "'localhost'", "tls-san-mismatch-custom-alias"),
+])
+def test_a_certificate_error_in_a_docker_client_librarys_trace_names_its_mode(
+        frame: str, error: str, expected: str) -> None:
+    assert top_id(f"$ mvn package\n{frame}\n{error}\nERROR: Job failed: exit code 1\n") == expected
+
+
+def test_a_proxy_answering_a_request_to_the_daemons_port_is_the_clients_proxy() -> None:
+    for answer in ("CONNECT tunnel failed, response 403", "Received HTTP code 403 from proxy "
+                   "after CONNECT"):
+        log = (f"$ curl -sS https://dind.example:2376/_ping\ncurl: (56) {answer}\n"
+               "ERROR: Job failed: exit code 56\n")
+        assert top_id(log) == "proxy-not-propagated"
+
+
+def test_a_proxy_refusing_another_servers_request_names_no_dind_mode() -> None:
+    log = ("$ curl -sS https://downloads.example.org/tool.tgz\n"
+           "curl: (56) Received HTTP code 403 from proxy after CONNECT\n"
+           "ERROR: Job failed: exit code 56\n")
+    assert explain_log(log).top is None
+
+
+def test_a_refused_2375_next_to_pasted_daemon_lines_binding_2375_is_the_race() -> None:
+    log = ("docker: Cannot connect to the Docker daemon at tcp://ci-docker:2375. Is the docker "
+           "daemon running?.\n"
+           'time="2024-03-01T10:00:00.1Z" level=info msg="Starting up"\n'
+           'time="2024-03-01T10:00:00.2Z" level=warning msg="Binding to IP address without '
+           '--tlsverify is insecure and gives root access on this machine to everyone who has '
+           'access to your network." host="tcp://0.0.0.0:2375"\n')
+    assert top_id(log) == "daemon-not-ready-race"

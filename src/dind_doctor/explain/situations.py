@@ -346,7 +346,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
 
 # a proxy answered instead of the server: curl's CONNECT refused, Go's proxied dial
 _PROXY_ANSWERED = re.compile(r"Received HTTP code \d+ from proxy after CONNECT"
-                             r"|\bproxyconnect tcp: ", re.IGNORECASE)
+                             r"|CONNECT tunnel failed, response \d+|\bproxyconnect tcp: ",
+                             re.IGNORECASE)
 _DOCKER_PORT = re.compile(r"(?:tcp|https?)://[\w.\[\]-]+:237[56]\b", re.IGNORECASE)
 
 
