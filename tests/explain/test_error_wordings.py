@@ -224,8 +224,10 @@ WORDINGS = [
     ("daemon-not-ready-race", "failed to connect to the docker API at tcp://dind.ci:2376; "
                               "check if the path is correct and if the daemon is running: dial "
                               "tcp 10.3.0.9:2376: connect: connection refused"),
-    ("k8s-executor-wiring", "failed to connect to the docker API at tcp://localhost:2376; check "
-                            "if the path is correct and if the daemon is running"),
+    # a TLS daemon on localhost (a sidecar of the same pod): right address, not up yet; on
+    # GitLab's Kubernetes executor the wiring (see below)
+    ("daemon-not-ready-race", "failed to connect to the docker API at tcp://localhost:2376; "
+                              "check if the path is correct and if the daemon is running"),
     ("client-tls-env-semantics", "Error: ENOENT: no such file or directory, open '/home/ci/."
                                  "docker/ca.pem'"),
     ("daemon-tls-client-plain-2375", "requests.exceptions.ConnectionError: HTTPConnectionPool("
@@ -866,3 +868,11 @@ def test_a_refused_2375_next_to_pasted_daemon_lines_binding_2375_is_the_race() -
            '--tlsverify is insecure and gives root access on this machine to everyone who has '
            'access to your network." host="tcp://0.0.0.0:2375"\n')
     assert top_id(log) == "daemon-not-ready-race"
+
+
+def test_a_refused_localhost_2376_on_the_kubernetes_executor_is_its_wiring() -> None:
+    log = ("Using Kubernetes executor with image docker:27 ...\n$ docker info\n"
+           "failed to connect to the docker API at tcp://localhost:2376; check if the path is "
+           "correct and if the daemon is running\nERROR: Job failed: command terminated with "
+           "exit code 1\n")
+    assert top_id(log) == "k8s-executor-wiring"

@@ -41,6 +41,8 @@ _RUNNER_PULL = re.compile(r"^Pulling docker image |^Waiting for pod \S+ to be ru
                           r"|prepare environment: waiting for pod running: pulling image ")
 # the daemon answered: `docker info`/`docker version` server lines, a login the daemon accepted
 _DAEMON_ANSWERED = re.compile(r"^\s*(?:Server Version: \S|Server: Docker Engine|Login Succeeded)")
+# a daemon the client expects on its own localhost (a container of the same pod)
+_LOCAL_DAEMON = re.compile(r"tcp://(?:localhost|127\.0\.0\.1):\d+", re.IGNORECASE)
 # what a client prints when it could not reach a daemon (yet)
 _UNREACHED = ("daemon-tls-client-plain-2375", "docker-host-unset-unix-socket",
               "alias-unresolvable", "daemon-unreachable", "k8s-executor-wiring")
@@ -187,8 +189,11 @@ def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Cata
             fix = candidate.entry.fix_tree.matching_fix({"kubernetes"})
             if fix is not None:
                 candidate.node_id = fix.id
-    _lift(candidates, catalog, "k8s-executor-wiring",
-          [c for i, c in candidates.items() if i in _CONNECTION_MODES],
+    causes = [c for i, c in candidates.items() if i in _CONNECTION_MODES]
+    race = candidates.get("daemon-not-ready-race")
+    if race is not None and any(_LOCAL_DAEMON.search(h.line.text) for h in race.hits):
+        causes.append(race)  # the executor waits for services only with HEALTHCHECK_TCP_PORT
+    _lift(candidates, catalog, "k8s-executor-wiring", causes,
           f"{why}: services share the pod, aliases come from HostAliases and the image "
           "entrypoint may not run")
 
