@@ -629,6 +629,8 @@ GENERIC_ON_ENDPOINT = [
      "'172.18.0.4'. (_ssl.c:1131)", "tls-san-mismatch-custom-alias"),
     ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLHandshakeException: Received fatal "
      "alert: bad_certificate", "certs-shared-stale-or-concurrent"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLHandshakeException: Received fatal "
+     "alert: certificate_required", "certs-client-not-shared"),
 ]
 
 

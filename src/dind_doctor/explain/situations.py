@@ -254,8 +254,11 @@ _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          re.IGNORECASE)
 # the daemon refused the client's certificate (Java's and OpenSSL's words for Go's "remote
 # error: tls: bad certificate"); on a dind endpoint, certificates another dind issued
-_CLIENT_REJECTED = re.compile(r"Received fatal alert: (?:bad_certificate|certificate_required)"
-                              r"|alert (?:bad certificate|certificate required)", re.IGNORECASE)
+_CLIENT_REJECTED = re.compile(r"Received fatal alert: bad_certificate|alert bad certificate",
+                              re.IGNORECASE)
+# the daemon asked for a client certificate and got none: the client has no certificate files
+_NO_CLIENT_CERT = re.compile(r"Received fatal alert: certificate_required"
+                             r"|alert certificate required", re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
@@ -320,6 +323,10 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "the daemon refused the client certificate",
               f"the daemon on {shown} refused the client's certificate: it did not issue it "
               "(certificates another or an earlier dind wrote), or none was sent"),
+             (_NO_CLIENT_CERT, checked, "certs-client-not-shared",
+              "the daemon asked for a client certificate the client did not send",
+              f"the daemon on {shown} requires a client certificate and the client sent none: "
+              "it has no cert.pem/key.pem (the directory dind wrote them to is not shared)"),
              (_CLOCK, checked, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
