@@ -333,7 +333,7 @@ WORDINGS = [
     ("tls-san-mismatch-custom-alias", "requests.exceptions.SSLError: hostname '10.0.2.15' doesn't "
                                       "match 'boot2docker'"),
     ("tls-san-mismatch-custom-alias", "javax.net.ssl.SSLPeerUnverifiedException: Hostname "
-                                      "docker.build.local not verified:"),
+                                      "docker not verified:"),
     ("tls-unknown-authority", "SSL error: [Errno 1] _ssl.c:504: error:14090086:SSL routines:"
                               "SSL3_GET_SERVER_CERTIFICATE:certificate verify failed"),
     ("tls-unknown-authority", "com.github.dockerjava.api.exception.DockerClientException: javax."
@@ -345,8 +345,6 @@ WORDINGS = [
                               "sock; check if the path is correct and if the daemon is running"),
     ("proxy-not-propagated", 'error during connect: Get "https://dind.svc:2376/v1.45/info": '
                              "Forbidden"),
-    ("certs-client-not-shared", "2024/05/01 10:00:00 http: TLS handshake error from "
-                                "172.17.0.3:51234: tls: client didn't provide a certificate"),
 ]
 
 
@@ -358,6 +356,8 @@ WORDINGS = [
     "SSLError: hostname 'pypi.internal' doesn't match 'proxy.corp'",
     "Could not transfer artifact a:b:pom:1 from/to central (https://repo.corp): hostname in "
     "certificate didn't match: <repo.corp> != <proxy.corp>",
+    # a registry or repository host named docker.<domain>
+    "javax.net.ssl.SSLPeerUnverifiedException: Hostname docker.corp.example not verified:",
 ])
 def test_the_same_tls_error_from_a_registry_or_package_index_names_no_dind_mode(line: str) -> None:
     assert explain_log(line).top is None
@@ -631,6 +631,8 @@ GENERIC_ON_ENDPOINT = [
      "alert: bad_certificate", "certs-shared-stale-or-concurrent"),
     ("DOCKER_HOST=tcp://dind-tls:2376", "javax.net.ssl.SSLHandshakeException: Received fatal "
      "alert: certificate_required", "certs-client-not-shared"),
+    ("DOCKER_HOST=tcp://dind-tls:2376", "2024/05/01 10:00:00 http: TLS handshake error from "
+     "172.17.0.3:51234: tls: client didn't provide a certificate", "certs-client-not-shared"),
 ]
 
 

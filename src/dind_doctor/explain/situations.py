@@ -258,7 +258,8 @@ _CLIENT_REJECTED = re.compile(r"Received fatal alert: bad_certificate|alert bad 
                               re.IGNORECASE)
 # the daemon asked for a client certificate and got none: the client has no certificate files
 _NO_CLIENT_CERT = re.compile(r"Received fatal alert: certificate_required"
-                             r"|alert certificate required", re.IGNORECASE)
+                             r"|alert certificate required"
+                             r"|tls: client didn't provide a certificate", re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
@@ -331,7 +332,7 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
     for pattern, applies, mode, what, reason in rules:
-        if not applies or mode in candidates:
+        if not applies or (mode in candidates and candidates[mode].specific):
             continue
         line = next((line for line in lines if pattern.search(line.text)
                      and not _about_other_server(line, lines)
