@@ -315,6 +315,11 @@ WORDINGS = [
     ("proxy-not-propagated", 'Error response from daemon: Get "https://quay.io/v2/": context '
                              "deadline exceeded"),
     # other clients and client versions, other hosts and paths
+    ("client-tls-env-semantics", "[INFO] I/O exception (org.apache.http.conn.UnsupportedScheme"
+                                 "Exception) caught when processing request: https protocol is "
+                                 "not supported"),
+    ("client-plain-http-to-tls-port", "Something went wrong, cannot connect to http://10.1.1.9:"
+                                      "2376, cause: null"),
     ("certs-client-not-shared", 'could not read CA certificate "/home/ci/.certs/dind/ca.pem": '
                                 "open /home/ci/.certs/dind/ca.pem: no such file or directory"),
     ("client-tls-env-semantics", 'could not read CA certificate "/home/jenkins/.docker/ca.pem": '
