@@ -320,6 +320,12 @@ WORDINGS = [
                                  "not supported"),
     ("client-plain-http-to-tls-port", "Something went wrong, cannot connect to http://10.1.1.9:"
                                       "2376, cause: null"),
+    ("tls-unknown-authority", 'DockerError(900, "Cannot connect to Docker Engine via tcp://10.4.4.'
+                              "4:2376 [Cannot connect to host 10.4.4.4:2376 ssl:True [SSLCert"
+                              "VerificationError: (1, '[SSL: CERTIFICATE_VERIFY_FAILED] "
+                              "certificate verify failed: self-signed certificate in certificate "
+                              "chain (_ssl.c:"
+                              "1000)')]\")"),
     ("certs-client-not-shared", 'could not read CA certificate "/home/ci/.certs/dind/ca.pem": '
                                 "open /home/ci/.certs/dind/ca.pem: no such file or directory"),
     ("client-tls-env-semantics", 'could not read CA certificate "/home/jenkins/.docker/ca.pem": '
