@@ -326,6 +326,14 @@ WORDINGS = [
                               "certificate verify failed: self-signed certificate in certificate "
                               "chain (_ssl.c:"
                               "1000)')]\")"),
+    ("daemon-not-ready-race", "org.apache.http.conn.HttpHostConnectException: Connect to dind:2376 "
+                              "[dind/10.2.0.7] failed: Connection refused (Connection refused)"),
+    ("daemon-not-ready-race", "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='"
+                              "dind', port=2376): Max retries exceeded with url: /version (Caused "
+                              "by NewConnectionError('<urllib3.connection.HTTPSConnection object "
+                              "at 0x7f>: Failed to establish a new connection: [Errno 111] "
+                              "Connection refused'))"),
+    ("daemon-not-ready-race", "Error: connect ECONNREFUSED 10.2.0.7:2376"),
     ("certs-client-not-shared", 'could not read CA certificate "/home/ci/.certs/dind/ca.pem": '
                                 "open /home/ci/.certs/dind/ca.pem: no such file or directory"),
     ("client-tls-env-semantics", 'could not read CA certificate "/home/jenkins/.docker/ca.pem": '
