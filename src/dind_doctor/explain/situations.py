@@ -36,11 +36,13 @@ RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to 
 
 _BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN |---> Running in "
                          r"|\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
+# a download that started (apt's ``E: Failed to fetch http://...`` is one that ended, with its
+# error: not a stalled one)
 _DOWNLOAD_START = re.compile(
-    r"(?:^|\| |\s)(?:fetch https?://|Get:\d+ https?://|Downloading https?://|Connecting to \S+"
-    r"|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET|HTTP request sent, awaiting "
-    r"response|Downloading from [\w.-]+: https?://|go: downloading \S+|Fetching gem metadata "
-    r"from https?://)", re.IGNORECASE)
+    r"(?:^|\| |\s)(?:(?<!failed to )fetch https?://|Get:\d+ https?://|Downloading https?://"
+    r"|Connecting to \S+|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET"
+    r"|HTTP request sent, awaiting response|Downloading from [\w.-]+: https?://"
+    r"|go: downloading \S+|Fetching gem metadata from https?://)", re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
