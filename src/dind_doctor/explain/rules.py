@@ -104,7 +104,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _runner_pull(candidates, parsed)
     _own_login(candidates, parsed)
     _registry_clients(candidates)
-    _remote_shell(candidates)
+    _remote_shell(candidates, parsed)
     _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
@@ -369,11 +369,21 @@ def _registry_clients(candidates: dict[str, Candidate]) -> None:
 _SSH_COMMAND = re.compile(r"^(?:sshpass\s+(?:-\w\s*\S+\s+)*)?ssh\s")
 
 
-def _remote_shell(candidates: dict[str, Candidate]) -> None:
+# a script run over Go's ssh client (appleboy/ssh-action, drone-ssh): its remote stderr and
+# stdout lines come back as ``err: ...`` / ``out: ...``, and a failed script ends on the
+# client's ``Process exited with status N`` (after Go's log timestamp)
+_GO_SSH_EXIT = re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?Process exited with status \d+")
+_GO_SSH_OUTPUT = re.compile(r"^(?:err|out): ")
+
+
+def _remote_shell(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     """Errors printed by a command the job ran over ``ssh`` on a deploy host come from that
     host's Docker, not from the job's Docker-in-Docker."""
+    go_ssh = any(_GO_SSH_EXIT.match(line.text.strip()) for line in parsed.lines)
     for mode, candidate in list(candidates.items()):
-        if candidate.hits and all(_SSH_COMMAND.match(h.line.command) for h in candidate.hits):
+        if candidate.hits and all(_SSH_COMMAND.match(h.line.command)
+                                  or (go_ssh and _GO_SSH_OUTPUT.match(h.line.text.strip()))
+                                  for h in candidate.hits):
             del candidates[mode]
 
 
