@@ -88,6 +88,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
+    _registry_plain_http(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -171,6 +172,42 @@ def _build_step_stall(candidates: dict[str, Candidate], lines: list[LogLine],
                  "large packets from the inner bridge (MTU 1500) are dropped on a smaller path; "
                  "check the proxy if the MTU is right")
             return
+
+
+# a TLS client's error on a server that answered in plain HTTP, with the URL cut off (BuildKit
+# and buildx print it alone); on a Docker endpoint it is the daemon's, on a registry the
+# registry's
+_PLAIN_ANSWER = re.compile(r"server gave HTTP response to HTTPS client", re.IGNORECASE)
+# the job pushes, pulls or builds an image named on a registry at host:port (not the daemon's
+# 2375/2376), or configures a registry as insecure
+_REGISTRY_COMMAND = re.compile(r"\b(?:docker(?:\s+buildx)?|podman|buildah|nerdctl)\s+(?:image\s+)?"
+                               r"(?:push|pull|build|login)\b", re.IGNORECASE)
+_REGISTRY_AT = re.compile(r"(?:^|[\s=])(?:[\w-]+\.)*[\w-]+:(?!237[56]\b)\d{2,5}/[\w.-]+")
+_INSECURE_SETTING = re.compile(r"insecure-registr(?:y|ies)|\binsecure\s*=\s*true", re.IGNORECASE)
+_DOCKER_API = re.compile(r"tcp://|:237[56]\b|/v1\.\d+/|error during connect|docker API",
+                         re.IGNORECASE)
+
+
+def _registry_plain_http(candidates: dict[str, Candidate], lines: list[LogLine],
+                         catalog: Catalog) -> None:
+    """A bare "server gave HTTP response to HTTPS client" in a log that pushes to (or pulls
+    from) a registry at host:port, or sets it insecure: the daemon or builder that talks to
+    the registry (dind, a buildx builder) was not told it serves plain HTTP."""
+    claimed = {h.line.number for c in candidates.values() for h in c.hits}
+    registry = any((_REGISTRY_COMMAND.search(line.text) and _REGISTRY_AT.search(line.text))
+                   or _INSECURE_SETTING.search(line.text) for line in lines)
+    if not registry:
+        return
+    for line in lines:
+        if line.number in claimed or not _PLAIN_ANSWER.search(line.text) \
+                or _DOCKER_API.search(line.text):
+            continue
+        _add(candidates, catalog, "inner-daemon-registry-trust", line,
+             "a registry that answers in plain HTTP",
+             "the job talks to a registry at host:port, and the client that pushed or pulled "
+             "(the dind daemon, a buildx builder) spoke HTTPS to it: the registry is not in that "
+             "daemon's or builder's insecure registries")
+        return
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
