@@ -12,7 +12,7 @@ from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
 from .non_dind import RUNNER_LOST_HOST
-from .situations import KUBE_CLIENT, apply_situations
+from .situations import BRIDGE_MTU, KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
 _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
@@ -442,12 +442,14 @@ _OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
 def _job_tools_own_network(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     """``apt-get``, ``apk``, ``pip`` or ``go`` run by the job's script itself (not in a
     container or a build on the daemon) use the job container's network: their failed lookup
-    or stalled TLS handshake is not DNS or MTU inside dind."""
+    or stalled TLS handshake is not DNS or MTU inside dind (Docker's bridge listed by ``ip``
+    or ``ifconfig`` is the daemon's, whoever lists it)."""
     for mode in _OWN_NETWORK_MODES:
         candidate = candidates.get(mode)
         if candidate is None:
             continue
-        kept = [h for h in candidate.hits if not _own_tool_line(h.line, parsed)]
+        kept = [h for h in candidate.hits if h.symptom.match == BRIDGE_MTU
+                or not _own_tool_line(h.line, parsed)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept

@@ -89,6 +89,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
     _registry_plain_http(candidates, parsed.lines, catalog)
+    _mtu_not_applied(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -208,6 +209,49 @@ def _registry_plain_http(candidates: dict[str, Candidate], lines: list[LogLine],
              "(the dind daemon, a buildx builder) spoke HTTPS to it: the registry is not in that "
              "daemon's or builder's insecure registries")
         return
+
+
+# an MTU the job or the pod asks for: dockerd's --mtu, daemon.json's "mtu", the runner's
+# network_mtu, a network's driver option, an environment variable meant to carry it
+_MTU_SETTING = re.compile(r"(?:--mtu[= ]|\"mtu\"\s*:\s*|network_mtu\s*=\s*|driver\.mtu=|\b\w*MTU"
+                          r"\s*(?:=|:)\s*)['\"]?(?P<mtu>\d{3,4})\b")
+_MTU_VARIABLE = re.compile(r"\bname:\s*['\"]?\w*MTU['\"]?\s*$")
+_MTU_VALUE = re.compile(r"^\s*value:\s*['\"]?(?P<mtu>\d{3,4})\b")
+# or the outer interface's own MTU, as ``ip link`` or ``ifconfig`` shows it on one line
+_OUTER_MTU = re.compile(r"^\s*(?:\d+:\s*)?(?:eth\d+|en[ops]\w+)(?:@\w+)?:?\s.*\bmtu[: ]"
+                        r"(?P<mtu>\d{3,4})\b", re.IGNORECASE)
+# Docker's bridge as ``ifconfig`` or ``ip link`` shows it
+_BRIDGE = re.compile(r"^\s*(?:\d+:\s*)?(?P<name>docker0|br-[0-9a-f]{12})\b")
+_FULL_MTU = re.compile(r"\bMTU[: ]1500\b", re.IGNORECASE)
+BRIDGE_MTU = "Docker's bridge at MTU 1500 where a smaller MTU was asked for"
+
+
+def _mtu_not_applied(candidates: dict[str, Candidate], lines: list[LogLine],
+                     catalog: Catalog) -> None:
+    """The job or the pod asks for an MTU below 1500 (or the outer interface has one), and
+    Docker's bridge still shows 1500: the setting did not reach the daemon that made the bridge
+    (a variable it does not read, a flag on another daemon), so its containers send packets too
+    large for the path."""
+    wanted = None
+    for at, line in enumerate(lines):
+        found = _MTU_SETTING.search(line.text) or _OUTER_MTU.search(line.text)
+        if found is None and _MTU_VARIABLE.search(line.text) and at + 1 < len(lines):
+            found = _MTU_VALUE.search(lines[at + 1].text)
+        if found is not None and int(found.group("mtu")) < 1500:
+            wanted = int(found.group("mtu"))
+            break
+    if wanted is None:
+        return
+    for at, line in enumerate(lines):
+        bridge = _BRIDGE.search(line.text)
+        shown = next((other for other in lines[at:at + 4] if _FULL_MTU.search(other.text)),
+                     None) if bridge else None
+        if shown is not None:
+            _add(candidates, catalog, "mtu-mismatch", shown, BRIDGE_MTU,
+                 f"the path's MTU is {wanted}, but {bridge.group('name')} still has MTU "
+                 "1500: a smaller MTU setting did not reach the daemon that created the "
+                 "bridge, so its containers send packets too large for the path")
+            return
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
