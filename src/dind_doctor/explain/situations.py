@@ -90,6 +90,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_step_stall(candidates, lines, catalog)
     _registry_plain_http(candidates, parsed.lines, catalog)
     _mtu_not_applied(candidates, parsed.lines, catalog)
+    _ping_passes_download_stalls(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -148,7 +149,8 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
 # unanswered connect is not this)
 _STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
                       r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
-                      r"|Net::ReadTimeout", re.IGNORECASE)
+                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec",
+                      re.IGNORECASE)
 _STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
 
 
@@ -251,6 +253,32 @@ def _mtu_not_applied(candidates: dict[str, Candidate], lines: list[LogLine],
                  f"the path's MTU is {wanted}, but {bridge.group('name')} still has MTU "
                  "1500: a smaller MTU setting did not reach the daemon that created the "
                  "bridge, so its containers send packets too large for the path")
+            return
+
+
+_STALLED_URL = re.compile(r"https?://(?P<host>[\w-]+(?:\.[\w-]+)+)")
+_PING_REPLY = re.compile(r"^\d+ bytes from (?P<host>[\w-]+(?:\.[\w-]+)+)[ :]")
+# a shell inside a container (its host name is the container id) or a build on a daemon
+_IN_CONTAINER = re.compile(r"\broot@[0-9a-f]{12}\b|^(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN )")
+
+
+def _ping_passes_download_stalls(candidates: dict[str, Candidate], lines: list[LogLine],
+                                 catalog: Catalog) -> None:
+    """Inside a container, a download from a host stalls while ping of the same host gets its
+    replies: small packets pass and full-size ones are dropped, the container's MTU (1500 on
+    Docker's bridge) is larger than the path's."""
+    if any(mode in candidates for mode in _STALL_MODES) or _first(lines, _IN_CONTAINER) is None:
+        return
+    pinged = {m.group("host").lower() for line in lines
+              for m in [_PING_REPLY.match(line.text.strip())] if m}
+    for line in lines:
+        url = _STALLED_URL.search(line.text) if _STALLED.search(line.text) else None
+        if url is not None and url.group("host").lower() in pinged:
+            _add(candidates, catalog, "mtu-mismatch", line,
+                 "a download stalls while ping of the same host passes",
+                 f"ping of {url.group('host')} gets its replies but the download from it "
+                 "stalls: small packets pass and full-size ones are dropped, the container's "
+                 "MTU is larger than the path's")
             return
 
 
