@@ -91,6 +91,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _registry_plain_http(candidates, parsed.lines, catalog)
     _mtu_not_applied(candidates, parsed.lines, catalog)
     _ping_passes_download_stalls(candidates, lines, catalog)
+    _frozen_channel_tag(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -280,6 +281,28 @@ def _ping_passes_download_stalls(candidates: dict[str, Candidate], lines: list[L
                  "stalls: small packets pass and full-size ones are dropped, the container's "
                  "MTU is larger than the path's")
             return
+
+
+# the docker image's channel aliases (``stable``, ``test`` and their -dind/-git variants) were
+# limited to 19.03 (docker-library/docker#179) and stopped moving at 19.03.14 when 20.10 came
+_CHANNEL_TAG = re.compile(r"\bdocker:(?P<tag>(?:stable|test)(?:-dind(?:-rootless)?|-git)?)"
+                          r"(?![\w.-])")
+_FROZEN_VERSION = re.compile(r"^\s*Version:\s+19\.03\.1[45]\b|\bDocker version 19\.03\.1[45],")
+
+
+def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    """``docker:stable`` (or ``stable-dind``, ``test``) runs Docker 19.03.14: the channel alias
+    no longer follows releases, the job runs a years-old client or daemon."""
+    tag = next((m for line in lines for m in [_CHANNEL_TAG.search(line.text)] if m), None)
+    shown = _first(lines, _FROZEN_VERSION) if tag is not None else None
+    if shown is None:
+        return
+    _add(candidates, catalog, "floating-tag-breakage", shown,
+         "a channel alias of the docker image that stopped at 19.03",
+         f"docker:{tag.group('tag')} runs Docker 19.03: the image's channel aliases stopped "
+         "moving at 19.03.14 (docker-library/docker#179), so the tag looks maintained but "
+         "pins a years-old Docker; pin a current version instead")
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
