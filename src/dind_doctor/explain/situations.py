@@ -249,7 +249,7 @@ def _mtu_not_applied(candidates: dict[str, Candidate], lines: list[LogLine],
         bridge = _BRIDGE.search(line.text)
         shown = next((other for other in lines[at:at + 4] if _FULL_MTU.search(other.text)),
                      None) if bridge else None
-        if shown is not None:
+        if bridge is not None and shown is not None:
             _add(candidates, catalog, "mtu-mismatch", shown, BRIDGE_MTU,
                  f"the path's MTU is {wanted}, but {bridge.group('name')} still has MTU "
                  "1500: a smaller MTU setting did not reach the daemon that created the "
@@ -296,7 +296,7 @@ def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
     no longer follows releases, the job runs a years-old client or daemon."""
     tag = next((m for line in lines for m in [_CHANNEL_TAG.search(line.text)] if m), None)
     shown = _first(lines, _FROZEN_VERSION) if tag is not None else None
-    if shown is None:
+    if tag is None or shown is None:
         return
     _add(candidates, catalog, "floating-tag-breakage", shown,
          "a channel alias of the docker image that stopped at 19.03",
