@@ -99,6 +99,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
     _testcontainers_api(candidates, parsed, catalog)
+    _pinned_api_elsewhere(candidates, parsed)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
@@ -165,6 +166,23 @@ def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
     _rank_above(tc, [skew.score])
     tc.reasons.append("Testcontainers printed it: its own Docker client asks for an API version "
                       "the daemon no longer serves")
+
+
+# Testcontainers, or the docker-java client it embeds (its exceptions), in the log
+_DOCKER_JAVA = re.compile(r"testcontainers|ClientProviderStrategy|dockerjava|docker-java"
+                          r"|BadRequestException", re.IGNORECASE)
+
+
+def _pinned_api_elsewhere(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """API 1.32 is Testcontainers' pinned version, but other clients pin it too (web UIs, SDKs):
+    without Testcontainers or its docker-java client in the log, the floor error is the plain
+    client/daemon skew."""
+    tc = candidates.get("testcontainers-api-too-old")
+    if tc is None or "api-version-skew" not in candidates or tc.bonus > 0 or any(
+            _DOCKER_JAVA.search(line.text) for line in parsed.lines):
+        return
+    if all("1.32" in h.symptom.match for h in tc.hits):
+        del candidates["testcontainers-api-too-old"]
 
 
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
