@@ -15,6 +15,9 @@
   BuildKit's RUN steps do not get that network's DNS;
 - runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
   (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused;
+- a Python traceback whose frame in docker-py's unix-socket transport raised ``[Errno 13]
+  Permission denied``: the user may not open the daemon's socket (the traceback's last line,
+  which names Docker, is often cut off);
 - a client library's generic TLS or connection error (Java's "Unrecognized SSL message,
   plaintext connection?", "Unexpected end of file from server", Python's "no appropriate
   commonName or subjectAltName", Node's "ECONNREFUSED 127.0.0.1:<port>") in a log that shows a
@@ -92,6 +95,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _mtu_not_applied(candidates, parsed.lines, catalog)
     _ping_passes_download_stalls(candidates, lines, catalog)
     _frozen_channel_tag(candidates, parsed.lines, catalog)
+    _python_socket_denied(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -303,6 +307,31 @@ def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
          f"docker:{tag.group('tag')} runs Docker 19.03: the image's channel aliases stopped "
          "moving at 19.03.14 (docker-library/docker#179), so the tag looks maintained but "
          "pins a years-old Docker; pin a current version instead")
+
+
+# docker-py (and Compose v1, Ansible ...) connecting to the unix socket, and the exception the
+# frame raised a line or two below (the frame's source line may sit between)
+_UNIXCONN_FRAME = re.compile(r"docker[/\\]transport[/\\]unixconn\.py\"?, line \d+, in connect\b")
+_SOCKET_DENIED = re.compile(r"^\s*(?:PermissionError|socket\.error|OSError|error): \[Errno 13\] "
+                            r"Permission denied")
+
+
+def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
+                          catalog: Catalog) -> None:
+    """docker-py could not open the daemon's unix socket: permission denied (the runner or
+    login user is not in the docker group yet, or the socket is another user's)."""
+    for at, line in enumerate(lines):
+        if not _UNIXCONN_FRAME.search(line.text):
+            continue
+        denied = next((after for after in lines[at + 1:at + 4]
+                       if _SOCKET_DENIED.search(after.text)), None)
+        if denied is not None:
+            _add(candidates, catalog, "shell-executor-specifics", denied,
+                 "docker-py was denied the Docker socket",
+                 "docker-py's unix-socket transport raised Permission denied: the user running "
+                 "the job may not open /var/run/docker.sock (not in the docker group, or a "
+                 "group change that needs a new login)")
+            return
 
 
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
