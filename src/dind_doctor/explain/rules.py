@@ -239,8 +239,8 @@ def _host_socket_with_dind(candidates: dict[str, Candidate], parsed: ParsedLog,
 
 # the GitHub Actions runner starting a job's containers (container jobs, service containers):
 # its step, and the first command it runs there
-_ACTIONS_CONTAINERS = re.compile(r"\bInitialize containers\b"
-                                 r"|docker version --format '?\{\{\.Server\.APIVersion\}\}",
+_ACTIONS_CONTAINERS = re.compile(r"\bInitialize containers\b|##\[group\]Checking docker version"
+                                 r"|arguments 'version --format '\{\{\.Server\.APIVersion\}\}",
                                  re.IGNORECASE)
 _UNIX_SOCKET_MODES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
                       "daemon-unreachable")
@@ -259,6 +259,9 @@ def _actions_runner_socket(candidates: dict[str, Candidate], parsed: ParsedLog,
            and any("unix://" in h.line.text.casefold() for h in c.hits)],
           "the Actions runner initialises the job's containers through a unix socket that is "
           "not there: the socket a dind sidecar shares (actions-runner-controller) is missing")
+    lifted = candidates.get("unix-socket-shared-volume-misconfig")
+    if lifted is not None and lifted.node_id is None:
+        lifted.node_id = "actions-runner-controller"
 
 
 def _rank_above(candidate: Candidate, scores: list[float]) -> bool:
