@@ -313,7 +313,8 @@ def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
 # frame raised a line or two below (the frame's source line may sit between)
 _UNIXCONN_FRAME = re.compile(r"docker[/\\]transport[/\\]unixconn\.py\"?, line \d+, in connect\b")
 _SOCKET_DENIED = re.compile(r"^\s*(?:PermissionError|socket\.error|OSError|error): \[Errno 13\] "
-                            r"Permission denied")
+                            r"Permission denied"
+                            r"|\b(?:PermissionError|error)\(13, 'Permission denied'\)")
 
 
 def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
