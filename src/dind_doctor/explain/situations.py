@@ -332,6 +332,7 @@ def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine]
                  "docker-py's unix-socket transport raised Permission denied: the user running "
                  "the job may not open /var/run/docker.sock (not in the docker group, or a "
                  "group change that needs a new login)")
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
             return
 
 
