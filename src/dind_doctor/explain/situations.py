@@ -89,6 +89,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
+    _published_on_service(candidates, parsed.lines, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
     _registry_plain_http(candidates, parsed.lines, catalog)
@@ -416,8 +417,11 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
+# and Python's urllib3/requests: HTTPConnectionPool(host='localhost', port=8080)
 _LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
-                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
+                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b"
+                       r"|host='(?:localhost|127\.0\.0\.1)', port=(?P<pyport>\d{2,5})\b",
+                       re.IGNORECASE)
 # the job runs containers that publish ports (or lets a library do it)
 _PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
                         r"|\s(?:-p|--publish)[ =]?\S*\d|testcontainers", re.IGNORECASE)
@@ -473,11 +477,30 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
         return
     for line in lines:
         found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        if found and int(found.group("port")) not in (2375, 2376):
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
-                 f"there ({found.group('port')}) is on that host, not on localhost")
+                 f"there ({port}) is on that host, not on localhost")
+            return
+
+
+def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine],
+                          lines: list[LogLine], catalog: Catalog) -> None:
+    """The same refusal on localhost when the log names no endpoint but starts a dind service
+    (``services: docker:dind``): the containers the job runs publish their ports there."""
+    if "published-port-localhost" in candidates or _endpoints(every) \
+            or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
+        return
+    for line in lines:
+        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost with a dind service",
+                 "the job's containers run on the dind service: a port they published "
+                 f"({port}) is on the service (its alias), not on localhost")
             return
 
 
