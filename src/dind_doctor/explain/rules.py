@@ -216,20 +216,26 @@ def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) 
           "script talks to the host's daemon as the runner user")
 
 
-# a socket mounted over /var/run/docker.sock (runner volumes, -v, compose volumes), and a dind
-# service or container in the same log
-_SOCKET_MOUNT = re.compile(r"[\w./-]*docker\.sock:/var/run/docker\.sock\b")
+# a socket mounted over /var/run/docker.sock for every container of a runner (config.toml's
+# volumes, `register --docker-volumes`); a job's own `docker run -v` of it in a dind job mounts
+# dind's socket, which is no mix
+_SOCKET_MOUNT = re.compile(r"(?:\bvolumes\s*=\s*\[[^\]]*|--docker-volumes[ =]['\"]?)"
+                           r"[\w./-]*docker\.sock:/var/run/docker\.sock\b")
+_SOCKET_ANY = re.compile(r"[\w./-]*docker\.sock:/var/run/docker\.sock\b")
+# a dind service or container in the same log
 _DIND_IMAGE = re.compile(r"\bdocker:(?:[\w.-]*-)?dind\b", re.IGNORECASE)
 
 
 def _host_socket_with_dind(candidates: dict[str, Candidate], parsed: ParsedLog,
                            catalog: Catalog) -> None:
-    """The log shows a host socket mounted over /var/run/docker.sock and a dind service: since
-    Runner 11.11 the volumes reach the service too, so dind cannot create its socket and dies
-    (or the client talks to the host): the connection errors follow."""
+    """The log shows a host socket mounted over /var/run/docker.sock for the runner's containers
+    (or for a dind container itself) and a dind service: since Runner 11.11 the volumes reach
+    the service too, so dind cannot create its socket and dies (or the client talks to the
+    host): the connection errors follow."""
     texts = [line.text for line in parsed.lines]
-    if not any(_SOCKET_MOUNT.search(t) for t in texts) or not any(
-            _DIND_IMAGE.search(t) for t in texts):
+    dind = [t for t in texts if _DIND_IMAGE.search(t)]
+    if not dind or not (any(_SOCKET_MOUNT.search(t) for t in texts)
+                        or any(_SOCKET_ANY.search(t) for t in dind)):
         return
     _lift(candidates, catalog, "socket-binding-mixed-with-dind",
           [c for i, c in candidates.items() if i in _CONSEQUENCES],
