@@ -31,7 +31,8 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 
 # the runner, not the job, could not reach the Docker host it runs the job's containers on
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
-                              r"daemon|failed to connect to the docker API)", re.IGNORECASE)
+                              r"daemon|failed to connect to the docker API|error during connect: )",
+                              re.IGNORECASE)
 
 # a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
 # container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)

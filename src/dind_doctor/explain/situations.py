@@ -15,6 +15,9 @@
   BuildKit's RUN steps do not get that network's DNS;
 - runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
   (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused;
+- a Python traceback whose frame in docker-py's unix-socket transport raised ``[Errno 13]
+  Permission denied``: the user may not open the daemon's socket (the traceback's last line,
+  which names Docker, is often cut off);
 - a client library's generic TLS or connection error (Java's "Unrecognized SSL message,
   plaintext connection?", "Unexpected end of file from server", Python's "no appropriate
   commonName or subjectAltName", Node's "ECONNREFUSED 127.0.0.1:<port>") in a log that shows a
@@ -86,12 +89,14 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _build_network(candidates, lines, catalog)
     _rootless_runtime(candidates, parsed.lines, catalog)
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
+    _published_on_service(candidates, parsed.lines, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
     _registry_plain_http(candidates, parsed.lines, catalog)
     _mtu_not_applied(candidates, parsed.lines, catalog)
     _ping_passes_download_stalls(candidates, lines, catalog)
     _frozen_channel_tag(candidates, parsed.lines, catalog)
+    _python_socket_denied(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -305,6 +310,33 @@ def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
          "pins a years-old Docker; pin a current version instead")
 
 
+# docker-py (and Compose v1, Ansible ...) connecting to the unix socket, and the exception the
+# frame raised a line or two below (the frame's source line may sit between)
+_UNIXCONN_FRAME = re.compile(r"docker[/\\]transport[/\\]unixconn\.py\"?, line \d+, in connect\b")
+_SOCKET_DENIED = re.compile(r"^\s*(?:PermissionError|socket\.error|OSError|error): \[Errno 13\] "
+                            r"Permission denied"
+                            r"|\b(?:PermissionError|error)\(13, 'Permission denied'\)")
+
+
+def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
+                          catalog: Catalog) -> None:
+    """docker-py could not open the daemon's unix socket: permission denied (the runner or
+    login user is not in the docker group yet, or the socket is another user's)."""
+    for at, line in enumerate(lines):
+        if not _UNIXCONN_FRAME.search(line.text):
+            continue
+        denied = next((after for after in lines[at + 1:at + 4]
+                       if _SOCKET_DENIED.search(after.text)), None)
+        if denied is not None:
+            _add(candidates, catalog, "shell-executor-specifics", denied,
+                 "docker-py was denied the Docker socket",
+                 "docker-py's unix-socket transport raised Permission denied: the user running "
+                 "the job may not open /var/run/docker.sock (not in the docker group, or a "
+                 "group change that needs a new login)")
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
+            return
+
+
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
                               r"|rootlesskit", re.IGNORECASE)
 _FINAL_CHILD = re.compile(r"final child's pid from pipe", re.IGNORECASE)
@@ -385,8 +417,11 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
+# and Python's urllib3/requests: HTTPConnectionPool(host='localhost', port=8080)
 _LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
-                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
+                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b"
+                       r"|host='(?:localhost|127\.0\.0\.1)', port=(?P<pyport>\d{2,5})\b",
+                       re.IGNORECASE)
 # the job runs containers that publish ports (or lets a library do it)
 _PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
                         r"|\s(?:-p|--publish)[ =]?\S*\d|testcontainers", re.IGNORECASE)
@@ -442,11 +477,30 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
         return
     for line in lines:
         found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        if found and int(found.group("port")) not in (2375, 2376):
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
-                 f"there ({found.group('port')}) is on that host, not on localhost")
+                 f"there ({port}) is on that host, not on localhost")
+            return
+
+
+def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine],
+                          lines: list[LogLine], catalog: Catalog) -> None:
+    """The same refusal on localhost when the log names no endpoint but starts a dind service
+    (``services: docker:dind``): the containers the job runs publish their ports there."""
+    if "published-port-localhost" in candidates or _endpoints(every) \
+            or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
+        return
+    for line in lines:
+        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost with a dind service",
+                 "the job's containers run on the dind service: a port they published "
+                 f"({port}) is on the service (its alias), not on localhost")
             return
 
 
