@@ -61,7 +61,7 @@ def test_usage_errors_exit_2_without_traceback(args):
 @pytest.mark.parametrize("argv", [["--timeout", "500", "wait"], ["wait", "--timeout", "500"],
                                   ["--timeout", "500"], ["--timeout", "3600", "wait"]])
 def test_the_diagnosis_and_wait_take_the_same_longest_timeout(argv):
-    from dind_doctor.cli import build_parser
+    from dind_doctor.parser import build_parser
 
     assert build_parser(argv).parse_args(argv).timeout == float(argv[argv.index("--timeout") + 1])
 

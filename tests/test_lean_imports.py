@@ -23,6 +23,7 @@ pytestmark = pytest.mark.dockerd
 # the project's own modules a diagnosis may load (a trailing "." allows a whole package)
 ALLOWED_OWN = (
     "dind_doctor", "dind_doctor.__main__", "dind_doctor.argtypes", "dind_doctor.cli",
+    "dind_doctor.parser",
     "dind_doctor.wait", "dind_doctor.endpoint", "dind_doctor.facts", "dind_doctor.model",
     "dind_doctor.records", "dind_doctor.hosturl", "dind_doctor.redact", "dind_doctor.report",
     "dind_doctor.probes", "dind_doctor.probes.",

@@ -104,8 +104,8 @@ def sidecar(log: Path) -> dict:
 
 
 def ordinal(slug: str, expected: str) -> int:
-    """The two- or three-digit number after the label in `<expected>-<NN>-<words>`."""
-    match = re.match(r"^(\d{2,3})-[a-z0-9-]+$", slug[len(expected) + 1 :])
+    """The number (two to four digits) after the label in `<expected>-<NN>-<words>`."""
+    match = re.match(r"^(\d{2,4})-[a-z0-9-]+$", slug[len(expected) + 1 :])
     assert slug.startswith(expected + "-") and match, f"{slug}: not <expected>-<NN>-<words>"
     return int(match.group(1))
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from ruamel.yaml import YAML
 
-from dind_doctor.cli import build_parser
+from dind_doctor.parser import build_parser
 
 from . import gitlab_inputs
 from .gitlab_inputs import InputError, dump

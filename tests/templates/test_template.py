@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
-from dind_doctor.cli import build_parser
+from dind_doctor.parser import build_parser
 
 from .template import (
     JOB,

@@ -6,7 +6,7 @@ import asyncio
 import socket
 from pathlib import Path
 
-from dind_doctor.cli import build_parser
+from dind_doctor.parser import build_parser
 from dind_doctor.tui.runs import RunResult, live_run, run_from_args
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "config"

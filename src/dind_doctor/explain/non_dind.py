@@ -31,7 +31,8 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 
 # the runner, not the job, could not reach the Docker host it runs the job's containers on
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
-                              r"daemon|failed to connect to the docker API)", re.IGNORECASE)
+                              r"daemon|failed to connect to the docker API|error during connect: )",
+                              re.IGNORECASE)
 
 # a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
 # container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)
@@ -215,6 +216,12 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
+# a line the tool printed as a warning (BuildKit's ``WARNING: local cache import at ... not
+# found``, dockerd's ``level=warning``): the tool went on, so it is no failed command
+_WARNING_LINE = re.compile(r"^(?:#\d+ \d+(?:\.\d+)? )?(?:WARNING|WARN)(?::|\[)"
+                           r"|\blevel=warn(?:ing)?\b")
+
+
 @record(frozen=True)
 class Shown:
     """One line that shows an ordinary failure."""
@@ -232,7 +239,10 @@ def ordinary_failures(lines: list[LogLine], failing: set[int]) -> list[Shown]:
         if line.origin is not Origin.JOB:
             continue
         text = line.text.strip()
+        warning = _WARNING_LINE.search(text) is not None
         for kind in KINDS:
+            if warning and kind.id == "script-error":
+                continue
             if kind.pattern.search(text):
                 shown = Shown(kind, line, line.number in failing)
                 previous = found.get(kind.id)

@@ -12,7 +12,7 @@ from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
 from .non_dind import RUNNER_LOST_HOST
-from .situations import KUBE_CLIENT, apply_situations
+from .situations import BRIDGE_MTU, KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
 _LISTEN = re.compile(r"API listen on (?:\[::\]|0\.0\.0\.0|[\w.:\[\]-]+?):(?P<port>\d+)")
@@ -110,16 +110,20 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _client_certs_incomplete(candidates, parsed, catalog)
     _kubernetes(candidates, ctx, catalog)
     _shell(candidates, ctx, catalog)
+    _host_socket_with_dind(candidates, parsed, catalog)
+    _actions_runner_socket(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
+    _pinned_api_elsewhere(candidates, parsed)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
     _own_login(candidates, parsed)
     _registry_clients(candidates)
-    _remote_shell(candidates)
+    _remote_shell(candidates, parsed)
     _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
     _runner_system_failure(candidates)
+    _hosted_runner_lost_machine(candidates, parsed, catalog)
     _job_tools_own_network(candidates, parsed)
 
 
@@ -179,6 +183,24 @@ def _testcontainers_api(candidates: dict[str, Candidate], parsed: ParsedLog,
                       "the daemon no longer serves")
 
 
+# Testcontainers, or the docker-java client it embeds (its exceptions), in the log
+_DOCKER_JAVA = re.compile(r"testcontainers|ClientProviderStrategy|dockerjava|docker-java"
+                          r"|BadRequestException", re.IGNORECASE)
+
+
+def _pinned_api_elsewhere(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """API 1.32 is Testcontainers' pinned version, but other clients pin it too (web UIs, SDKs):
+    without Testcontainers or its docker-java client in the log, the floor error is the plain
+    client/daemon skew."""
+    tc, skew = candidates.get("testcontainers-api-too-old"), candidates.get("api-version-skew")
+    if tc is None or skew is None or tc.bonus > 0 or any(
+            _DOCKER_JAVA.search(line.text) for line in parsed.lines):
+        return
+    if all("1.32" in h.symptom.match for h in tc.hits) and _rank_above(skew, [tc.score]):
+        skew.reasons.append("API 1.32 is pinned by Testcontainers but also by other clients, "
+                            "and nothing in the log is Testcontainers")
+
+
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
     if not ctx.kubernetes:
         return
@@ -207,6 +229,60 @@ def _shell(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) 
           [candidates[i] for i in _SHELL_CAUSES if i in candidates],
           "the job runs on the shell executor: services (and so dind) are not started; the "
           "script talks to the host's daemon as the runner user")
+
+
+# a socket mounted over /var/run/docker.sock for every container of a runner (config.toml's
+# volumes, `register --docker-volumes`); a job's own `docker run -v` of it in a dind job mounts
+# dind's socket, which is no mix
+_SOCKET_MOUNT = re.compile(r"(?:\bvolumes\s*=\s*\[[^\]]*|--docker-volumes[ =]['\"]?)"
+                           r"[\w./-]*docker\.sock:/var/run/docker\.sock\b")
+_SOCKET_ANY = re.compile(r"[\w./-]*docker\.sock:/var/run/docker\.sock\b")
+# a dind service or container in the same log
+_DIND_IMAGE = re.compile(r"\bdocker:(?:[\w.-]*-)?dind\b", re.IGNORECASE)
+
+
+def _host_socket_with_dind(candidates: dict[str, Candidate], parsed: ParsedLog,
+                           catalog: Catalog) -> None:
+    """The log shows a host socket mounted over /var/run/docker.sock for the runner's containers
+    (or for a dind container itself) and a dind service: since Runner 11.11 the volumes reach
+    the service too, so dind cannot create its socket and dies (or the client talks to the
+    host): the connection errors follow."""
+    texts = [line.text for line in parsed.lines]
+    dind = [t for t in texts if _DIND_IMAGE.search(t)]
+    if not dind or not (any(_SOCKET_MOUNT.search(t) for t in texts)
+                        or any(_SOCKET_ANY.search(t) for t in dind)):
+        return
+    _lift(candidates, catalog, "socket-binding-mixed-with-dind",
+          [c for i, c in candidates.items() if i in _CONSEQUENCES],
+          "the log mounts a socket over /var/run/docker.sock and starts a dind service: the "
+          "mount reaches the service too, so dind cannot create its own socket")
+
+
+# the GitHub Actions runner starting a job's containers (container jobs, service containers):
+# its step, and the first command it runs there
+_ACTIONS_CONTAINERS = re.compile(r"\bInitialize containers\b|##\[group\]Checking docker version"
+                                 r"|arguments 'version --format '\{\{\.Server\.APIVersion\}\}",
+                                 re.IGNORECASE)
+_UNIX_SOCKET_MODES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
+                      "daemon-unreachable")
+
+
+def _actions_runner_socket(candidates: dict[str, Candidate], parsed: ParsedLog,
+                           catalog: Catalog) -> None:
+    """The Actions runner could not reach /var/run/docker.sock while initialising the job's
+    containers: a runner that gets Docker from a dind sidecar through a shared socket volume
+    (actions-runner-controller's dind mode), where the sidecar did not create the socket
+    (not up yet, crashed, or not sharing the volume)."""
+    if not any(_ACTIONS_CONTAINERS.search(line.text) for line in parsed.lines):
+        return
+    _lift(candidates, catalog, "unix-socket-shared-volume-misconfig",
+          [c for i, c in candidates.items() if i in _UNIX_SOCKET_MODES
+           and any("unix://" in h.line.text.casefold() for h in c.hits)],
+          "the Actions runner initialises the job's containers through a unix socket that is "
+          "not there: the socket a dind sidecar shares (actions-runner-controller) is missing")
+    lifted = candidates.get("unix-socket-shared-volume-misconfig")
+    if lifted is not None and lifted.node_id is None:
+        lifted.node_id = "actions-runner-controller"
 
 
 def _rank_above(candidate: Candidate, scores: list[float]) -> bool:
@@ -384,11 +460,21 @@ def _registry_clients(candidates: dict[str, Candidate]) -> None:
 _SSH_COMMAND = re.compile(r"^(?:sshpass\s+(?:-\w\s*\S+\s+)*)?ssh\s")
 
 
-def _remote_shell(candidates: dict[str, Candidate]) -> None:
+# a script run over Go's ssh client (appleboy/ssh-action, drone-ssh): its remote stderr and
+# stdout lines come back as ``err: ...`` / ``out: ...``, and a failed script ends on the
+# client's ``Process exited with status N`` (after Go's log timestamp)
+_GO_SSH_EXIT = re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?Process exited with status \d+")
+_GO_SSH_OUTPUT = re.compile(r"^(?:err|out): ")
+
+
+def _remote_shell(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     """Errors printed by a command the job ran over ``ssh`` on a deploy host come from that
     host's Docker, not from the job's Docker-in-Docker."""
+    go_ssh = any(_GO_SSH_EXIT.match(line.text.strip()) for line in parsed.lines)
     for mode, candidate in list(candidates.items()):
-        if candidate.hits and all(_SSH_COMMAND.match(h.line.command) for h in candidate.hits):
+        if candidate.hits and all(_SSH_COMMAND.match(h.line.command)
+                                  or (go_ssh and _GO_SSH_OUTPUT.match(h.line.text.strip()))
+                                  for h in candidate.hits):
             del candidates[mode]
 
 
@@ -436,6 +522,35 @@ def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
             del candidates[mode]
 
 
+# the runner could not reach the Docker host it runs the job on (its autoscaled machine)
+_LOST_MACHINE = re.compile(r"Job failed \(system failure\): (?:error during connect: |Cannot "
+                           r"connect to the Docker daemon at tcp://|failed to connect to the "
+                           r"docker API at tcp://)", re.IGNORECASE)
+# GitLab.com's hosted runners, by the name the job log prints ("on docker-auto-scale 0277ea0f",
+# "on blue-1.saas-linux-small-amd64.runners-manager.gitlab.com/default")
+_GITLAB_COM_RUNNER = re.compile(r"\bon docker-auto-scale\b|shared-runners-manager-\d+\.gitlab\.com"
+                                r"|\.runners-manager\.gitlab\.com\b", re.IGNORECASE)
+
+
+def _hosted_runner_lost_machine(candidates: dict[str, Candidate], parsed: ParsedLog,
+                                catalog: Catalog) -> None:
+    """On GitLab.com's hosted runners a system failure that loses the job's Docker host is the
+    fleet's autoscaled machine going away (an incident, a preempted VM): elsewhere it is the
+    runner's own host and no DinD mode (see :func:`_runner_system_failure`)."""
+    mode = "gitlab-saas-runner-specifics"
+    lost = next((line for line in parsed.lines if line.origin is Origin.JOB
+                 and _LOST_MACHINE.search(line.text)), None)
+    if lost is None or mode not in catalog or not any(
+            _GITLAB_COM_RUNNER.search(line.text) for line in parsed.lines):
+        return
+    candidate = candidates.setdefault(mode, Candidate(catalog[mode]))
+    candidate.hits.append(Hit(lost, Symptom("a GitLab.com runner lost its Docker machine"),
+                              RULE_BONUS * 3))
+    candidate.node_id = candidate.node_id or "saas-incident"
+    candidate.reasons.append("a GitLab.com hosted runner lost the autoscaled machine that ran "
+                             "the job (system failure): the fleet's side, not the job's dind")
+
+
 # a command that runs something on the Docker daemon (a container, a build) or is a build tool
 _ON_DAEMON = re.compile(r"\b(?:docker|docker-compose|podman|buildah|nerdctl|buildctl|kaniko"
                         r"|executor)\b", re.IGNORECASE)
@@ -449,12 +564,14 @@ _OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
 def _job_tools_own_network(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     """``apt-get``, ``apk``, ``pip`` or ``go`` run by the job's script itself (not in a
     container or a build on the daemon) use the job container's network: their failed lookup
-    or stalled TLS handshake is not DNS or MTU inside dind."""
+    or stalled TLS handshake is not DNS or MTU inside dind (Docker's bridge listed by ``ip``
+    or ``ifconfig`` is the daemon's, whoever lists it)."""
     for mode in _OWN_NETWORK_MODES:
         candidate = candidates.get(mode)
         if candidate is None:
             continue
-        kept = [h for h in candidate.hits if not _own_tool_line(h.line, parsed)]
+        kept = [h for h in candidate.hits if h.symptom.match == BRIDGE_MTU
+                or not _own_tool_line(h.line, parsed)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept

@@ -15,6 +15,9 @@
   BuildKit's RUN steps do not get that network's DNS;
 - runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
   (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused;
+- a Python traceback whose frame in docker-py's unix-socket transport raised ``[Errno 13]
+  Permission denied``: the user may not open the daemon's socket (the traceback's last line,
+  which names Docker, is often cut off);
 - a client library's generic TLS or connection error (Java's "Unrecognized SSL message,
   plaintext connection?", "Unexpected end of file from server", Python's "no appropriate
   commonName or subjectAltName", Node's "ECONNREFUSED 127.0.0.1:<port>") in a log that shows a
@@ -36,11 +39,13 @@ RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to 
 
 _BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN |---> Running in "
                          r"|\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
+# a download that started (apt's ``E: Failed to fetch http://...`` is one that ended, with its
+# error: not a stalled one)
 _DOWNLOAD_START = re.compile(
-    r"(?:^|\| |\s)(?:fetch https?://|Get:\d+ https?://|Downloading https?://|Connecting to \S+"
-    r"|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET|HTTP request sent, awaiting "
-    r"response|Downloading from [\w.-]+: https?://|go: downloading \S+|Fetching gem metadata "
-    r"from https?://)", re.IGNORECASE)
+    r"(?:^|\| |\s)(?:(?<!failed to )fetch https?://|Get:\d+ https?://|Downloading https?://"
+    r"|Connecting to \S+|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET"
+    r"|HTTP request sent, awaiting response|Downloading from [\w.-]+: https?://"
+    r"|go: downloading \S+|Fetching gem metadata from https?://)", re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
@@ -85,8 +90,14 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _rootless_runtime(candidates, parsed.lines, catalog)
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
     _proxy_on_endpoint(candidates, lines, catalog)
+    _published_on_service(candidates, parsed.lines, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
+    _registry_plain_http(candidates, parsed.lines, catalog)
+    _mtu_not_applied(candidates, parsed.lines, catalog)
+    _ping_passes_download_stalls(candidates, lines, catalog)
+    _frozen_channel_tag(candidates, parsed.lines, catalog)
+    _python_socket_denied(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -145,7 +156,8 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
 # unanswered connect is not this)
 _STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
                       r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
-                      r"|Net::ReadTimeout", re.IGNORECASE)
+                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec",
+                      re.IGNORECASE)
 _STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
 
 
@@ -169,6 +181,160 @@ def _build_step_stall(candidates: dict[str, Candidate], lines: list[LogLine],
                  "the build runs on the dind service and its download stalled or was reset: "
                  "large packets from the inner bridge (MTU 1500) are dropped on a smaller path; "
                  "check the proxy if the MTU is right")
+            return
+
+
+# a TLS client's error on a server that answered in plain HTTP, with the URL cut off (BuildKit
+# and buildx print it alone); on a Docker endpoint it is the daemon's, on a registry the
+# registry's
+_PLAIN_ANSWER = re.compile(r"server gave HTTP response to HTTPS client", re.IGNORECASE)
+# the job pushes, pulls or builds an image named on a registry at host:port (not the daemon's
+# 2375/2376), or configures a registry as insecure
+_REGISTRY_COMMAND = re.compile(r"\b(?:docker(?:\s+buildx)?|podman|buildah|nerdctl)\s+(?:image\s+)?"
+                               r"(?:push|pull|build|login)\b", re.IGNORECASE)
+_REGISTRY_AT = re.compile(r"(?:^|[\s=])(?:[\w-]+\.)*[\w-]+:(?!237[56]\b)\d{2,5}/[\w.-]+")
+_INSECURE_SETTING = re.compile(r"insecure-registr(?:y|ies)|\binsecure\s*=\s*true", re.IGNORECASE)
+_DOCKER_API = re.compile(r"tcp://|:237[56]\b|/v1\.\d+/|error during connect|docker API",
+                         re.IGNORECASE)
+
+
+def _registry_plain_http(candidates: dict[str, Candidate], lines: list[LogLine],
+                         catalog: Catalog) -> None:
+    """A bare "server gave HTTP response to HTTPS client" in a log that pushes to (or pulls
+    from) a registry at host:port, or sets it insecure: the daemon or builder that talks to
+    the registry (dind, a buildx builder) was not told it serves plain HTTP."""
+    claimed = {h.line.number for c in candidates.values() for h in c.hits}
+    registry = any((_REGISTRY_COMMAND.search(line.text) and _REGISTRY_AT.search(line.text))
+                   or _INSECURE_SETTING.search(line.text) for line in lines)
+    if not registry:
+        return
+    for line in lines:
+        if line.number in claimed or not _PLAIN_ANSWER.search(line.text) \
+                or _DOCKER_API.search(line.text):
+            continue
+        _add(candidates, catalog, "inner-daemon-registry-trust", line,
+             "a registry that answers in plain HTTP",
+             "the job talks to a registry at host:port, and the client that pushed or pulled "
+             "(the dind daemon, a buildx builder) spoke HTTPS to it: the registry is not in that "
+             "daemon's or builder's insecure registries")
+        return
+
+
+# an MTU the job or the pod asks for: dockerd's --mtu, daemon.json's "mtu", the runner's
+# network_mtu, a network's driver option, an environment variable meant to carry it
+_MTU_SETTING = re.compile(r"(?:--mtu[= ]|\"mtu\"\s*:\s*|network_mtu\s*=\s*|driver\.mtu=|\b\w*MTU"
+                          r"\s*(?:=|:)\s*)['\"]?(?P<mtu>\d{3,4})\b")
+_MTU_VARIABLE = re.compile(r"\bname:\s*['\"]?\w*MTU['\"]?\s*$")
+_MTU_VALUE = re.compile(r"^\s*value:\s*['\"]?(?P<mtu>\d{3,4})\b")
+# or the outer interface's own MTU, as ``ip link`` or ``ifconfig`` shows it on one line
+_OUTER_MTU = re.compile(r"^\s*(?:\d+:\s*)?(?:eth\d+|en[ops]\w+)(?:@\w+)?:?\s.*\bmtu[: ]"
+                        r"(?P<mtu>\d{3,4})\b", re.IGNORECASE)
+# Docker's bridge as ``ifconfig`` or ``ip link`` shows it
+_BRIDGE = re.compile(r"^\s*(?:\d+:\s*)?(?P<name>docker0|br-[0-9a-f]{12})\b")
+_FULL_MTU = re.compile(r"\bMTU[: ]1500\b", re.IGNORECASE)
+BRIDGE_MTU = "Docker's bridge at MTU 1500 where a smaller MTU was asked for"
+
+
+def _mtu_not_applied(candidates: dict[str, Candidate], lines: list[LogLine],
+                     catalog: Catalog) -> None:
+    """The job or the pod asks for an MTU below 1500 (or the outer interface has one), and
+    Docker's bridge still shows 1500: the setting did not reach the daemon that made the bridge
+    (a variable it does not read, a flag on another daemon), so its containers send packets too
+    large for the path."""
+    wanted = None
+    for at, line in enumerate(lines):
+        found = _MTU_SETTING.search(line.text) or _OUTER_MTU.search(line.text)
+        if found is None and _MTU_VARIABLE.search(line.text) and at + 1 < len(lines):
+            found = _MTU_VALUE.search(lines[at + 1].text)
+        if found is not None and int(found.group("mtu")) < 1500:
+            wanted = int(found.group("mtu"))
+            break
+    if wanted is None:
+        return
+    for at, line in enumerate(lines):
+        bridge = _BRIDGE.search(line.text)
+        shown = next((other for other in lines[at:at + 4] if _FULL_MTU.search(other.text)),
+                     None) if bridge else None
+        if bridge is not None and shown is not None:
+            _add(candidates, catalog, "mtu-mismatch", shown, BRIDGE_MTU,
+                 f"the path's MTU is {wanted}, but {bridge.group('name')} still has MTU "
+                 "1500: a smaller MTU setting did not reach the daemon that created the "
+                 "bridge, so its containers send packets too large for the path")
+            return
+
+
+_STALLED_URL = re.compile(r"https?://(?P<host>[\w-]+(?:\.[\w-]+)+)")
+_PING_REPLY = re.compile(r"^\d+ bytes from (?P<host>[\w-]+(?:\.[\w-]+)+)[ :]")
+# a shell inside a container (its host name is the container id) or a build on a daemon
+_IN_CONTAINER = re.compile(r"\broot@[0-9a-f]{12}\b|^(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN )")
+
+
+def _ping_passes_download_stalls(candidates: dict[str, Candidate], lines: list[LogLine],
+                                 catalog: Catalog) -> None:
+    """Inside a container, a download from a host stalls while ping of the same host gets its
+    replies: small packets pass and full-size ones are dropped, the container's MTU (1500 on
+    Docker's bridge) is larger than the path's."""
+    if any(mode in candidates for mode in _STALL_MODES) or _first(lines, _IN_CONTAINER) is None:
+        return
+    pinged = {m.group("host").lower() for line in lines
+              for m in [_PING_REPLY.match(line.text.strip())] if m}
+    for line in lines:
+        url = _STALLED_URL.search(line.text) if _STALLED.search(line.text) else None
+        if url is not None and url.group("host").lower() in pinged:
+            _add(candidates, catalog, "mtu-mismatch", line,
+                 "a download stalls while ping of the same host passes",
+                 f"ping of {url.group('host')} gets its replies but the download from it "
+                 "stalls: small packets pass and full-size ones are dropped, the container's "
+                 "MTU is larger than the path's")
+            return
+
+
+# the docker image's channel aliases (``stable``, ``test`` and their -dind/-git variants) were
+# limited to 19.03 (docker-library/docker#179) and stopped moving at 19.03.14 when 20.10 came
+_CHANNEL_TAG = re.compile(r"\bdocker:(?P<tag>(?:stable|test)(?:-dind(?:-rootless)?|-git)?)"
+                          r"(?![\w.-])")
+_FROZEN_VERSION = re.compile(r"^\s*Version:\s+19\.03\.1[45]\b|\bDocker version 19\.03\.1[45],")
+
+
+def _frozen_channel_tag(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    """``docker:stable`` (or ``stable-dind``, ``test``) runs Docker 19.03.14: the channel alias
+    no longer follows releases, the job runs a years-old client or daemon."""
+    tag = next((m for line in lines for m in [_CHANNEL_TAG.search(line.text)] if m), None)
+    shown = _first(lines, _FROZEN_VERSION) if tag is not None else None
+    if tag is None or shown is None:
+        return
+    _add(candidates, catalog, "floating-tag-breakage", shown,
+         "a channel alias of the docker image that stopped at 19.03",
+         f"docker:{tag.group('tag')} runs Docker 19.03: the image's channel aliases stopped "
+         "moving at 19.03.14 (docker-library/docker#179), so the tag looks maintained but "
+         "pins a years-old Docker; pin a current version instead")
+
+
+# docker-py (and Compose v1, Ansible ...) connecting to the unix socket, and the exception the
+# frame raised a line or two below (the frame's source line may sit between)
+_UNIXCONN_FRAME = re.compile(r"docker[/\\]transport[/\\]unixconn\.py\"?, line \d+, in connect\b")
+_SOCKET_DENIED = re.compile(r"^\s*(?:PermissionError|socket\.error|OSError|error): \[Errno 13\] "
+                            r"Permission denied"
+                            r"|\b(?:PermissionError|error)\(13, 'Permission denied'\)")
+
+
+def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
+                          catalog: Catalog) -> None:
+    """docker-py could not open the daemon's unix socket: permission denied (the runner or
+    login user is not in the docker group yet, or the socket is another user's)."""
+    for at, line in enumerate(lines):
+        if not _UNIXCONN_FRAME.search(line.text):
+            continue
+        denied = next((after for after in lines[at + 1:at + 4]
+                       if _SOCKET_DENIED.search(after.text)), None)
+        if denied is not None:
+            _add(candidates, catalog, "shell-executor-specifics", denied,
+                 "docker-py was denied the Docker socket",
+                 "docker-py's unix-socket transport raised Permission denied: the user running "
+                 "the job may not open /var/run/docker.sock (not in the docker group, or a "
+                 "group change that needs a new login)")
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
             return
 
 
@@ -275,8 +441,11 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
+# and Python's urllib3/requests: HTTPConnectionPool(host='localhost', port=8080)
 _LOCAL_AT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|(?<=\s)::1)(?:/127\.0\.0\.1)?\"?"
-                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b", re.IGNORECASE)
+                       r"(?: \(127\.0\.0\.1\))?(?::|,? port )(?P<port>\d{2,5})\b"
+                       r"|host='(?:localhost|127\.0\.0\.1)', port=(?P<pyport>\d{2,5})\b",
+                       re.IGNORECASE)
 # the job runs containers that publish ports (or lets a library do it)
 _PUBLISHES = re.compile(r"\bdocker(?:-compose| compose)? (?:run|up|create|start)\b"
                         r"|\s(?:-p|--publish)[ =]?\S*\d|testcontainers", re.IGNORECASE)
@@ -344,11 +513,30 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
         return
     for line in lines:
         found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        if found and int(found.group("port")) not in (2375, 2376):
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
-                 f"there ({found.group('port')}) is on that host, not on localhost")
+                 f"there ({port}) is on that host, not on localhost")
+            return
+
+
+def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine],
+                          lines: list[LogLine], catalog: Catalog) -> None:
+    """The same refusal on localhost when the log names no endpoint but starts a dind service
+    (``services: docker:dind``): the containers the job runs publish their ports there."""
+    if "published-port-localhost" in candidates or _endpoints(every) \
+            or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
+        return
+    for line in lines:
+        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) not in (2375, 2376):
+            _add(candidates, catalog, "published-port-localhost", line,
+                 "connection refused on localhost with a dind service",
+                 "the job's containers run on the dind service: a port they published "
+                 f"({port}) is on the service (its alias), not on localhost")
             return
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ..facts import ClientConfigFact, PathFact
+from ..records import record
 from .environment import read_small, stat_path
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DockerConfig:
     """One read of config.json: where it is, and its parsed JSON (``None`` when not read)."""
 
