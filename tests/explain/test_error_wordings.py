@@ -334,6 +334,11 @@ WORDINGS = [
                               "at 0x7f>: Failed to establish a new connection: [Errno 111] "
                               "Connection refused'))"),
     ("daemon-not-ready-race", "Error: connect ECONNREFUSED 10.2.0.7:2376"),
+    ("docker-host-unset-unix-socket", "[ERROR] Failed to execute goal com.spotify:dockerfile-maven"
+                                      "-plugin:1.4.13:build (default) on project api: Could not "
+                                      "build image: java.util.concurrent.ExecutionException: com."
+                                      "spotify.docker.client.shaded.javax.ws.rs.Processing"
+                                      "Exception: java.io.IOException: No such file or directory"),
     ("certs-client-not-shared", 'could not read CA certificate "/home/ci/.certs/dind/ca.pem": '
                                 "open /home/ci/.certs/dind/ca.pem: no such file or directory"),
     ("client-tls-env-semantics", 'could not read CA certificate "/home/jenkins/.docker/ca.pem": '
