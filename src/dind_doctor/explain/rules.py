@@ -554,9 +554,9 @@ def _hosted_runner_lost_machine(candidates: dict[str, Candidate], parsed: Parsed
 # a command that runs something on the Docker daemon (a container, a build) or is a build tool
 _ON_DAEMON = re.compile(r"\b(?:docker|docker-compose|podman|buildah|nerdctl|buildctl|kaniko"
                         r"|executor)\b", re.IGNORECASE)
-# a build's own output: BuildKit's ``#5 ...``, the classic builder's ``Step 2/7 :`` / `` ---> ``
 # a request the command sends to the daemon's own port (curl https://docker:2376/version)
 _TO_DAEMON_PORT = re.compile(r"://[\w.\[\]-]+:237[56]\b")
+# a build's own output: BuildKit's ``#5 ...``, the classic builder's ``Step 2/7 :`` / `` ---> ``
 _BUILD_OUTPUT = re.compile(r"^(?:#\d+ |Step \d+/\d+ : | ---> )")
 _OWN_NETWORK_MODES = ("nested-dns", "mtu-mismatch", "proxy-not-propagated")
 

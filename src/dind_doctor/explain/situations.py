@@ -21,8 +21,11 @@
 - a client library's generic TLS or connection error (Java's "Unrecognized SSL message,
   plaintext connection?", "Unexpected end of file from server", Python's "no appropriate
   commonName or subjectAltName", Node's "ECONNREFUSED 127.0.0.1:<port>") in a log that shows a
-  Docker endpoint (``DOCKER_HOST=tcp://docker:2376``, ``-H tcp://…:2375``): the mode that error
-  means on that endpoint. Alone, the same words are any HTTPS or TCP client's.
+  Docker endpoint (``DOCKER_HOST=tcp://docker:2376``, ``-H tcp://…:2375``), or a certificate
+  error in a trace that shows a Docker client library (docker-java, docker-py ...): the mode that
+  error means on that endpoint. Alone, the same words are any HTTPS or TCP client's;
+- a proxy's answer (curl's refused CONNECT) to a request for the daemon's port: the client's
+  proxy settings catch the daemon's address.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
