@@ -334,6 +334,8 @@ WORDINGS = [
                               "at 0x7f>: Failed to establish a new connection: [Errno 111] "
                               "Connection refused'))"),
     ("daemon-not-ready-race", "Error: connect ECONNREFUSED 10.2.0.7:2376"),
+    ("daemon-not-ready-race", "io.netty.channel.AbstractChannel$AnnotatedConnectException: "
+                              "Connection refused: dind-host/10.2.0.7:2376"),
     ("docker-host-unset-unix-socket", "[ERROR] Failed to execute goal com.spotify:dockerfile-maven"
                                       "-plugin:1.4.13:build (default) on project api: Could not "
                                       "build image: java.util.concurrent.ExecutionException: com."
