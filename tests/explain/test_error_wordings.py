@@ -906,3 +906,20 @@ def test_a_refused_localhost_2376_on_the_kubernetes_executor_is_its_wiring() -> 
            "correct and if the daemon is running\nERROR: Job failed: command terminated with "
            "exit code 1\n")
     assert top_id(log) == "k8s-executor-wiring"
+
+
+UNVERIFIED = ("/usr/lib/python3/dist-packages/urllib3/connectionpool.py:1045: Insecure"
+              "RequestWarning: Unverified HTTPS request is being made to host '10.0.0.4'. Adding "
+              "certificate verification is strongly advised. See: https://urllib3.readthedocs.io"
+              "/en/latest/advanced-usage.html#ssl-warnings")
+
+
+def test_an_unverified_request_despite_docker_tls_verify_is_the_clients_reading() -> None:
+    log = ("$ export DOCKER_HOST=tcp://10.0.0.4:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=/certs\n"
+           f"$ docker-compose up -d\n{UNVERIFIED}\n")
+    assert top_id(log) == "client-tls-env-semantics"
+
+
+def test_an_unverified_request_without_tls_verification_asked_names_no_mode() -> None:
+    log = f"$ export DOCKER_HOST=tcp://10.0.0.4:2376\n$ python deploy.py\n{UNVERIFIED}\n"
+    assert explain_log(log).top is None

@@ -429,6 +429,9 @@ _CLIENT_REJECTED = re.compile(r"Received fatal alert: bad_certificate|alert bad 
 _NO_CLIENT_CERT = re.compile(r"Received fatal alert: certificate_required"
                              r"|alert certificate required"
                              r"|tls: client didn't provide a certificate", re.IGNORECASE)
+# urllib3 (docker-py, compose v1) connecting without verifying the server certificate
+_UNVERIFIED = re.compile(r"InsecureRequestWarning: Unverified HTTPS request is being made",
+                         re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
@@ -476,6 +479,7 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     # a certificate error that a Docker client library raised is TLS to the daemon
     checked = tls or library is not None
     remote = [host for host, _ in endpoints if host not in _LOCAL_HOSTS]
+    verify = _first(every, _TLS_ON) is not None
     rules = [(_TLS_TO_PLAIN, True, "daemon-plain-client-expects-tls",
               "a TLS client's error on a plain-text answer",
               f"the client speaks TLS to the Docker endpoint ({shown}), and the daemon answered "
@@ -500,6 +504,11 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "the daemon asked for a client certificate the client did not send",
               f"the daemon on {shown} requires a client certificate and the client sent none: "
               "it has no cert.pem/key.pem (the directory dind wrote them to is not shared)"),
+             (_UNVERIFIED, verify, "client-tls-env-semantics",
+              "a client that does not verify the daemon's certificate despite DOCKER_TLS_VERIFY",
+              f"the job asks for TLS verification (DOCKER_TLS_VERIFY) on {shown}, but the client "
+              "connects without verifying the daemon's certificate: it does not read the "
+              "variable the way the docker CLI does"),
              (_CLOCK, checked, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
@@ -507,7 +516,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
         if not applies or (mode in candidates and candidates[mode].specific):
             continue
         line = next((line for line in lines if pattern.search(line.text)
-                     and not _about_other_server(line, lines)
+                     # urllib3's warning names its own documentation, not the server
+                     and (pattern is _UNVERIFIED or not _about_other_server(line, lines))
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
