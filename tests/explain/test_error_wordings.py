@@ -923,3 +923,9 @@ def test_an_unverified_request_despite_docker_tls_verify_is_the_clients_reading(
 def test_an_unverified_request_without_tls_verification_asked_names_no_mode() -> None:
     log = f"$ export DOCKER_HOST=tcp://10.0.0.4:2376\n$ python deploy.py\n{UNVERIFIED}\n"
     assert explain_log(log).top is None
+
+
+def test_an_unverified_request_to_another_host_names_no_mode() -> None:
+    log = ("$ export DOCKER_HOST=tcp://10.0.0.4:2376 DOCKER_TLS_VERIFY=1\n$ python deploy.py\n"
+           + UNVERIFIED.replace("'10.0.0.4'", "'api.corp.example'") + "\n")
+    assert explain_log(log).top is None

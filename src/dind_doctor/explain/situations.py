@@ -430,8 +430,9 @@ _NO_CLIENT_CERT = re.compile(r"Received fatal alert: certificate_required"
                              r"|alert certificate required"
                              r"|tls: client didn't provide a certificate", re.IGNORECASE)
 # urllib3 (docker-py, compose v1) connecting without verifying the server certificate
-_UNVERIFIED = re.compile(r"InsecureRequestWarning: Unverified HTTPS request is being made",
-                         re.IGNORECASE)
+# (urllib3 1.26+ names the host: it must then be the daemon's)
+_UNVERIFIED = re.compile(r"InsecureRequestWarning: Unverified HTTPS request is being made"
+                         r"(?: to host '(?P<host>[^']+)')?", re.IGNORECASE)
 _CLOCK = re.compile(r"certificate is not yet valid|CertificateNotYetValidException"
                     r"|CERT_NOT_YET_VALID|certificate has expired|CertificateExpiredException"
                     r"|CERT_HAS_EXPIRED", re.IGNORECASE)
@@ -517,7 +518,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
             continue
         line = next((line for line in lines if pattern.search(line.text)
                      # urllib3's warning names its own documentation, not the server
-                     and (pattern is _UNVERIFIED or not _about_other_server(line, lines))
+                     and (_unverified_daemon(line, endpoints) if pattern is _UNVERIFIED
+                          else not _about_other_server(line, lines))
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
@@ -574,6 +576,14 @@ def _proxy_on_endpoint(candidates: dict[str, Candidate], lines: list[LogLine],
                  "the request to the daemon went to the HTTP proxy, which cannot reach it: "
                  "add the daemon's host (docker, its address) to NO_PROXY")
             return
+
+
+def _unverified_daemon(line: LogLine, endpoints: list[tuple[str, int]]) -> bool:
+    """urllib3's unverified-request warning is about the daemon: it names no host, or one of
+    the Docker endpoints'."""
+    found = _UNVERIFIED.search(line.text)
+    host = found.group("host") if found else None
+    return host is None or host.lower() in {h for h, _ in endpoints}
 
 
 def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
