@@ -859,6 +859,16 @@ def test_the_same_ip6tables_failure_that_stops_the_daemon_is_the_missing_module(
     assert top_id(log) == "missing-kernel-netfilter-modules"
 
 
+@pytest.mark.parametrize("error", ["> javax.net.ssl.SSLException: Unrecognized SSL message, "
+                                   "plaintext connection?"])
+def test_a_tls_error_of_the_gradle_docker_plugins_build_is_the_daemons(error: str) -> None:
+    log = ("$ ./gradlew dockerBuildImage\nBuilding image using context '/builds/app/build/"
+           "docker'.\nUsing images 'registry.example/app:1.0'.\n* What went wrong:\n"
+           f"Execution failed for task ':dockerBuildImage'.\n{error}\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "daemon-plain-client-expects-tls"
+
+
 @pytest.mark.parametrize(("frame", "error", "expected"), [
     ("\tat io.fabric8.maven.docker.access.hc.DockerAccessWithHcClient.getServerApiVersion"
      "(DockerAccessWithHcClient.java:140)",

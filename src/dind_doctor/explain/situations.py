@@ -388,11 +388,14 @@ _ENDPOINT = re.compile(r"(?:DOCKER_HOST\s*(?:=|:|\s)\s*['\"]?|(?:^|\s)(?:-H|--ho
                        re.IGNORECASE)
 # a Docker client library in a stack trace or traceback (docker-java, also shaded inside
 # Testcontainers, spotify's docker-client, fabric8's docker-maven-plugin, TeamCity's Docker
-# cloud, docker-py and compose v1): the connection that failed is the one to the daemon
+# cloud, docker-py and compose v1, the Gradle Docker plugin): the connection that failed is the
+# one to the daemon
 _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker\.client\."
                             r"|\bio\.fabric8\.maven\.docker\.|\.cloud\.docker\.client\."
                             r"|site-packages[/\\](?:docker|compose)[/\\]|\bdocker\.errors\.\w+"
-                            r"|\bdocker\.tls\.TLSConfig\b")
+                            r"|\bdocker\.tls\.TLSConfig\b"
+                            # the Gradle Docker plugin's (bmuschko) build task
+                            r"|^Building image (?:from folder|using context) '")
 _TLS_ON = re.compile(r"DOCKER_TLS_VERIFY\s*(?:=|:)\s*['\"]?1|--tlsverify\b", re.IGNORECASE)
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}
 # what other clients print, in their own words, for each failure on a Docker endpoint; each
