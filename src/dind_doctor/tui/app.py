@@ -69,9 +69,12 @@ class DoctorApp(App[int]):
 
     # -- lifecycle -----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> OverviewScreen:
+        """The overview is the app's base screen (painted first, never popped)."""
+        return OverviewScreen()
+
     def on_mount(self) -> None:
         self.sub_title = self.mode
-        self.push_screen(OverviewScreen())
         self.call_after_refresh(self.start_run)  # first paint before any probe starts
         self.call_after_refresh(self._preload_catalog)
         self.set_interval(0.1, self._tick)
