@@ -939,3 +939,57 @@ def test_an_unverified_request_to_another_host_names_no_mode() -> None:
     log = ("$ export DOCKER_HOST=tcp://10.0.0.4:2376 DOCKER_TLS_VERIFY=1\n$ python deploy.py\n"
            + UNVERIFIED.replace("'10.0.0.4'", "'api.corp.example'") + "\n")
     assert explain_log(log).top is None
+
+
+@pytest.mark.parametrize(("expected", "log"), [
+    ("certs-client-not-shared", 'could not read CA certificate "D:\\ci\\certs\\ca.pem": open '
+                                "D:\\ci\\certs\\ca.pem: The system cannot find the path "
+                                "specified."),
+    ("certs-client-not-shared", "WARN [app::sync] error: Cannot open/read certificate with path: "
+                                "/home/ci/.docker/ca.pem"),
+    ("certs-client-not-shared", "Mar 02 10:11:12 build01 dockerd[812]: http: TLS handshake error "
+                                "from 10.9.8.7:40112: tls: client didn't provide a certificate"),
+    ("client-tls-env-semantics", "Could not read CA certificate /root/.docker/ca.pem: open "
+                                 "/root/.docker/ca.pem: no such file or directory"),
+    ("certs-shared-stale-or-concurrent", 'Error checking TLS connection: Error checking and/or '
+                                         'regenerating the certs: There was an error validating '
+                                         'certificates for host "10.1.1.9:2376": remote error: '
+                                         "tls: bad certificate"),
+    ("client-plain-http-to-tls-port", "Error response from daemon: Client sent an HTTP request "
+                                      "to an HTTPS"),
+    ("daemon-plain-client-expects-tls", 'Get "https://10.4.4.4:2375/v1.41/_ping": http: server '
+                                        "gave HTTP response to HTTPS client"),
+    ("compose-missing", "ls: cannot access '/root/.docker/cli-plugins/docker-compose': No such "
+                        "file or directory"),
+    ("testcontainers-api-too-old", "UnixSocketClientProviderStrategy: failed with exception "
+                                   'BadRequestException (Status 400: {"ID":"","Containers":0,'
+                                   '"ContainersRunning":0})'),
+    ("tls-unknown-authority", "2025-01-01T00:00:00Z [DOCKER] ERROR: AxiosError: self-signed "
+                              "certificate in certificate chain"),
+])
+def test_wordings_of_round_6_clients_name_their_mode(expected: str, log: str) -> None:
+    assert top_id(log) == expected
+
+
+def test_the_old_clis_tls_hint_under_a_missing_socket_is_the_socket() -> None:
+    log = ("Get http:///var/run/docker.sock/v1.19/info: dial unix /var/run/docker.sock: no such "
+           "file or directory.\n* Are you trying to connect to a TLS-enabled daemon without TLS?\n"
+           "* Is your docker daemon up and running?\n")
+    assert top_id(log) == "docker-host-unset-unix-socket"
+
+
+def test_a_node_certificate_error_without_a_docker_endpoint_names_no_mode() -> None:
+    log = ("npm ERR! code UNABLE_TO_VERIFY_LEAF_SIGNATURE\n"
+           "npm ERR! errno UNABLE_TO_VERIFY_LEAF_SIGNATURE\n"
+           "npm ERR! request to https://registry.npmjs.org/x failed, reason: unable to verify "
+           "the first certificate\n")
+    assert explain_log(log).top is None
+
+
+def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
+    log = ("Running with gitlab-runner 13.1.0 (6214287e)\n  on docker-auto-scale 72989761\n"
+           "Using Docker executor with image ruby:2.7 ...\n"
+           'ERROR: Job failed (system failure): Error response from daemon: OCI runtime create '
+           'failed: container_linux.go:349: starting container process caused "exec: '
+           '\\"gitlab-runner-build\\": executable file not found in $PATH": unknown\n')
+    assert top_id(log) == "gitlab-saas-runner-specifics"

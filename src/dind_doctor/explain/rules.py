@@ -125,6 +125,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _runner_system_failure(candidates)
     _hosted_runner_lost_machine(candidates, parsed, catalog)
     _job_tools_own_network(candidates, parsed)
+    _old_cli_hint(candidates, parsed)
 
 
 def _tls_listener(candidates: dict[str, Candidate], ports: set[int]) -> None:
@@ -522,10 +523,13 @@ def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
             del candidates[mode]
 
 
-# the runner could not reach the Docker host it runs the job on (its autoscaled machine)
+# the runner could not reach the Docker host it runs the job on (its autoscaled machine), or
+# could not start its own helper container there (the helper image lacks gitlab-runner-build)
 _LOST_MACHINE = re.compile(r"Job failed \(system failure\): (?:error during connect: |Cannot "
                            r"connect to the Docker daemon at tcp://|failed to connect to the "
-                           r"docker API at tcp://)", re.IGNORECASE)
+                           r"docker API at tcp://"
+                           r"|.*\bexec: \W*gitlab-runner-(?:build|helper)\W*: executable file "
+                           r"not found)", re.IGNORECASE)
 # GitLab.com's hosted runners, by the name the job log prints ("on docker-auto-scale 0277ea0f",
 # "on blue-1.saas-linux-small-amd64.runners-manager.gitlab.com/default")
 _GITLAB_COM_RUNNER = re.compile(r"\bon docker-auto-scale\b|shared-runners-manager-\d+\.gitlab\.com"
@@ -548,7 +552,8 @@ def _hosted_runner_lost_machine(candidates: dict[str, Candidate], parsed: Parsed
                               RULE_BONUS * 3))
     candidate.node_id = candidate.node_id or "saas-incident"
     candidate.reasons.append("a GitLab.com hosted runner lost the autoscaled machine that ran "
-                             "the job (system failure): the fleet's side, not the job's dind")
+                             "the job, or could not start its own helper container there "
+                             "(system failure): the fleet's side, not the job's dind")
 
 
 # a command that runs something on the Docker daemon (a container, a build) or is a build tool
@@ -585,3 +590,37 @@ def _own_tool_line(line: LogLine, parsed: ParsedLog) -> bool:
         return False
     return not any(_BUILD_OUTPUT.match(other.text) for other in parsed.lines
                    if other.command_index == line.command_index)
+
+
+# the docker CLI before 1.13 appended this hint to every failed connection, not only to the
+# plain-HTTP answer of a TLS port ("malformed HTTP response")
+_TLS_HINT = re.compile(r"Are you trying to connect to a TLS-enabled daemon without TLS",
+                       re.IGNORECASE)
+_DIAL_FAILED = re.compile(r"\bdial (?:unix|tcp)\b|connection refused|no such host"
+                          r"|no such file or directory|permission denied|i/o timeout",
+                          re.IGNORECASE)
+_TLS_ANSWER = re.compile(r"malformed HTTP response|\\x15\\x03", re.IGNORECASE)
+
+
+def _old_cli_hint(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """The old CLI's "TLS-enabled daemon without TLS?" hint under a failed dial (a missing
+    socket, a refused port) is boilerplate: the dial error names the mode."""
+    candidate = candidates.get("client-plain-http-to-tls-port")
+    if candidate is None:
+        return
+    lines = parsed.lines
+
+    def boilerplate(line: LogLine) -> bool:
+        if not _TLS_HINT.search(line.text):
+            return False
+        at = next(i for i, other in enumerate(lines) if other is line)
+        before = [other.text for other in lines[max(0, at - 2):at]] + [line.text]
+        return any(_DIAL_FAILED.search(t) for t in before) \
+            and not any(_TLS_ANSWER.search(t) for t in before)
+
+    kept = [h for h in candidate.hits if not boilerplate(h.line)]
+    if len(kept) == len(candidate.hits):
+        return
+    candidate.hits = kept
+    if not kept and candidate.bonus <= 0:
+        del candidates["client-plain-http-to-tls-port"]

@@ -394,6 +394,9 @@ _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker
                             r"|\bio\.fabric8\.maven\.docker\.|\.cloud\.docker\.client\."
                             r"|site-packages[/\\](?:docker|compose)[/\\]|\bdocker\.errors\.\w+"
                             r"|\bdocker\.tls\.TLSConfig\b"
+                            # Uptime Kuma's Docker-host client (axios on the Docker API), by
+                            # the module tag of its log
+                            r"|\[DOCKER\] (?:ERROR|WARN): AxiosError\b"
                             # the Gradle Docker plugin's (bmuschko) build task
                             r"|^Building image (?:from folder|using context) '")
 _TLS_ON = re.compile(r"DOCKER_TLS_VERIFY\s*(?:=|:)\s*['\"]?1|--tlsverify\b", re.IGNORECASE)
@@ -422,7 +425,11 @@ _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
                          r"|unable to get local issuer certificate"
-                         r"|unable to find valid certification path to requested target",
+                         r"|unable to find valid certification path to requested target"
+                         # Node's error codes (axios, dockerode), and OpenSSL 3's wording
+                         r"|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT"
+                         r"|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
+                         r"|\bself[- ]signed certificate\b",
                          re.IGNORECASE)
 # the daemon refused the client's certificate (Java's and OpenSSL's words for Go's "remote
 # error: tls: bad certificate"); on a dind endpoint, certificates another dind issued
