@@ -1,7 +1,8 @@
 """The slow Docker API questions, asked while the tool loads (plain endpoints only).
 
 A daemon takes ~10 ms to answer ``/version`` and ``/info`` (it asks its storage driver, its
-plugins, the kernel); the tool takes longer than that to load. When ``DOCKER_HOST`` names
+plugins, the kernel), and the default bridge's settings are one more round trip at the end
+of the API probe; the tool takes longer than that to load. When ``DOCKER_HOST`` names
 a plain TCP endpoint or a unix socket, :func:`begin` opens one connection per question and
 sends the request in a daemon thread, so that the answer waits in the socket buffer when
 the API probe wants it: :func:`claim` hands over the socket with its request sent, and
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from .. import __version__, hosturl
 from .bounded import spawn
 
-PATHS = ("/version", "/info")
+PATHS = ("/version", "/info", "/networks/bridge")
 CONNECT_TIMEOUT = 3.0
 # how long the probe waits for a connection still being opened before asking on its own
 CLAIM_GRACE = 0.05
