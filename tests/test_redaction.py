@@ -261,6 +261,13 @@ async def test_the_interactive_view_as_svg(planted: Planted, saved_facts: Path, 
     ('password: "correct horse battery"', "correct horse battery"),
     ("Authorization: Bearer eyJhbGciOi.payload.sig", "eyJhbGciOi.payload.sig"),
     ("REGISTRY_PASSWORD=pa55w0rd-x docker login", "pa55w0rd-x"),
+    # other cases and spellings of the same secrets
+    ("AUTHORIZATION: basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
+    ("Api-Key: 0123456789abcdef", "0123456789abcdef"),
+    ("SECRET = s3cr3tv4lu3", "s3cr3tv4lu3"),
+    ("Credentials: AKIAEXAMPLEEXAMPLE", "AKIAEXAMPLEEXAMPLE"),
+    ("remote: token glpat-abcdefghij0123456789 was revoked", "glpat-abcdefghij0123456789"),
+    ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----", "MHcCAQEEIB"),
 ])
 def test_free_text_loses_the_value_of_a_named_secret(text: str, secret: str):
     """Crash messages and probe errors are free text: a named secret in them is cut out."""
