@@ -1,7 +1,8 @@
 """Failure modes that no single error line names, read off what the log shows around it.
 
-- a download inside ``docker build`` that never finished (the excerpt, or the job, ends on it):
-  packets too large for the path (MTU);
+- a download inside ``docker build`` or a shell opened in a container (``docker run -it ...
+  sh``) that never finished (the excerpt, or the job, ends on it): packets too large for the
+  path (MTU);
 - a connection refused on ``localhost`` at a port in Docker's ephemeral range: a port that a
   container inside dind published, which lives on the dind service, not on ``localhost``;
 - a path under a ``docker run -v <src>:<dst>`` target that the container cannot find: the
@@ -14,7 +15,9 @@
   created with ``--driver-opt network=<name>``) and a name that then does not resolve:
   BuildKit's RUN steps do not get that network's DNS;
 - runc's "final child's PID from pipe: EOF" where the client talks to a rootless daemon
-  (``/run/user/<uid>/docker.sock``): the user namespace the container needs was refused;
+  (``/run/user/<uid>/docker.sock``, ``docker:dind-rootless``): the user namespace the container
+  needs was refused; or runc denied the container's cgroup there (``mkdir /sys/fs/cgroup/...:
+  permission denied``): a rootless daemon cannot manage cgroup v1;
 - a Python traceback whose frame in docker-py's unix-socket transport raised ``[Errno 13]
   Permission denied``: the user may not open the daemon's socket (the traceback's last line,
   which names Docker, is often cut off);
@@ -24,6 +27,8 @@
   Docker endpoint (``DOCKER_HOST=tcp://docker:2376``, ``-H tcp://…:2375``), or a certificate
   error in a trace that shows a Docker client library (docker-java, docker-py ...): the mode that
   error means on that endpoint. Alone, the same words are any HTTPS or TCP client's;
+- a proxy handed to a build (``--build-arg http_proxy=...``) whose host name the build's
+  containers then cannot resolve: a name known where the client runs, not to the daemon's DNS;
 - a proxy's answer (curl's refused CONNECT) to a request for the daemon's port: the client's
   proxy settings catch the daemon's address.
 
@@ -94,6 +99,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _generic_on_endpoint(candidates, parsed.lines, lines, catalog)
     _proxy_on_endpoint(candidates, lines, catalog)
     _published_on_service(candidates, parsed.lines, lines, catalog)
+    _build_proxy_unresolved(candidates, lines, catalog)
     _build_step_outside_name(candidates, lines, catalog)
     _build_step_stall(candidates, lines, catalog)
     _registry_plain_http(candidates, parsed.lines, catalog)
@@ -133,6 +139,40 @@ _DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re
 _OUTSIDE_UNRESOLVED = re.compile(
     r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
     r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
+
+
+# a proxy handed to the build's containers: ``--build-arg http_proxy=...`` or the client's
+# ``proxies`` in ~/.docker/config.json
+_BUILD_PROXY = re.compile(r"(?:--build-arg[= ](?:https?|all|ftp)_proxy=|\"(?:https?|ftp)Proxy\""
+                          r"\s*:\s*\")['\"]?(?:[a-z][\w+.-]*://)?(?:[^@\s/'\"]+@)?"
+                          r"(?P<host>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)", re.IGNORECASE)
+_RESOLVE_FAILED = re.compile(r"could not resolve|temporary failure (?:in name resolution|resolving)"
+                             r"|no such host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|unknown host"
+                             r"|name or service not known|UnknownHostException|unable to resolve "
+                             r"host|failed to resolve", re.IGNORECASE)
+
+
+def _build_proxy_unresolved(candidates: dict[str, Candidate], lines: list[LogLine],
+                            catalog: Catalog) -> None:
+    """A proxy given to the build's containers whose host name the containers cannot resolve:
+    the name resolves where the client runs, not on the daemon's network (its containers use
+    the daemon's resolver)."""
+    proxies = {m.group("host").lower() for line in lines
+               for m in _BUILD_PROXY.finditer(line.text) if not _IP.match(m.group("host"))}
+    if not proxies:
+        return
+    for line in lines:
+        text = line.text.lower()
+        host = next((h for h in proxies if h in text), None)
+        if host is None or not _RESOLVE_FAILED.search(line.text) or _BUILD_PROXY.search(
+                line.text):
+            continue
+        _add(candidates, catalog, "proxy-not-propagated", line,
+             "the build's proxy does not resolve inside its containers",
+             f"the build was given the proxy {host}, and its containers cannot resolve that "
+             "name: it resolves where the client runs, not on the daemon's network; give the "
+             "proxy by an address or a name the daemon's DNS knows")
+        return
 
 
 def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
@@ -344,6 +384,11 @@ def _python_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine]
 _ROOTLESS_SOCKET = re.compile(r"/run/user/\d+/docker\.sock|dockerd-rootless|dind-rootless"
                               r"|rootlesskit", re.IGNORECASE)
 _FINAL_CHILD = re.compile(r"final child's pid from pipe", re.IGNORECASE)
+# runc could not create the container's cgroup: a rootless daemon on cgroup v1 (or without a
+# delegated cgroup v2 subtree) may not write the hierarchy
+_CGROUP_DENIED = re.compile(r"mkdir /sys/fs/cgroup/\S*: permission denied|applying cgroup "
+                            r"configuration for process caused: .*permission denied",
+                            re.IGNORECASE)
 
 
 def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
@@ -358,6 +403,14 @@ def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
              "runc's init failed under a rootless daemon",
              "the daemon is rootless, and runc could not start the container's init (final "
              "child's PID: EOF): the host refused the nested user namespace or its mounts")
+        return
+    denied = _first(lines, _CGROUP_DENIED)
+    if denied is not None:
+        _add(candidates, catalog, "rootless-dind", denied,
+             "runc may not create cgroups under a rootless daemon",
+             "the daemon is rootless, and runc was denied the container's cgroup: a rootless "
+             "daemon cannot manage cgroup v1 (or an undelegated cgroup v2 subtree), so resource "
+             "limits and --privileged containers fail inside it")
 
 
 _DRIVER_FROM_ENV = re.compile(r"Setting the storage driver from the \$DOCKER_DRIVER environment "
@@ -627,6 +680,11 @@ def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: Lo
         candidate.reasons.append(reason)
 
 
+# a shell opened in a container of the daemon (``docker run -it alpine sh``), or its prompt
+_SHELL_IN_CONTAINER = re.compile(r"\bdocker\s+(?:container\s+)?(?:run|exec)\s.*\s(?:/bin/)?"
+                                 r"(?:sh|bash|ash)\s*$|\broot@[0-9a-f]{12}:")
+
+
 def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
                       catalog: Catalog) -> None:
     texts = [line for line in lines if line.text.strip()]
@@ -637,11 +695,16 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
         texts.pop()
     if not texts or not _DOWNLOAD_START.search(texts[-1].text):
         return
-    if not any(_BUILD_STEP.match(line.text) for line in texts[-40:]):
+    recent = texts[-40:]
+    if any(_BUILD_STEP.match(line.text) for line in recent):
+        where = "docker build"
+    elif any(_SHELL_IN_CONTAINER.search(line.text) for line in recent):
+        where = "a container's shell"
+    else:
         return
     _add(candidates, catalog, "mtu-mismatch", texts[-1],
-         "a download inside docker build that never finished",
-         "the log ends on a download inside docker build that never finished: large packets "
+         f"a download inside {where} that never finished",
+         f"the log ends on a download inside {where} that never finished: large packets "
          "from the inner bridge (MTU 1500) are dropped on a smaller path; check the proxy and "
          "DNS inside dind if the MTU is right")
 
