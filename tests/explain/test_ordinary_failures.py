@@ -613,3 +613,24 @@ def test_a_login_by_another_step_then_no_credentials_in_a_build_stays_dind() -> 
            "maven/manifests/0.1.0: no basic auth credentials\n"
            "##[error]Docker build failed with exit code 1\n")
     assert top_id(log) == "registry-auth-not-inherited"
+
+
+@pytest.mark.parametrize("line", [
+    "Error: failed to start container: Error response from daemon: failed to create task for "
+    "container: failed to create shim task: OCI runtime create failed: runc create failed: "
+    "unable to start container process: error during container init: some new reason",
+    "error: Cannot connect to the Docker daemon at tcp://docker-svc:2376. Something new?",
+    "Error: dockerd exited with status 7 after an unknown complaint",
+])
+def test_dockers_own_error_that_no_mode_explains_is_not_called_ordinary(line: str) -> None:
+    """A generic ``Error: ...`` line that Docker itself printed is no evidence of an ordinary
+    script failure: the answer may be "nothing known", never "not a DinD problem"."""
+    assert explain_log(line + "\n").verdict is not Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("line", [
+    "Error: Cannot find module 'left-pad'", "bash: line 3: gradlew: command not found",
+    "make: *** [Makefile:12: test] Error 2",
+])
+def test_a_generic_script_error_is_still_an_ordinary_failure(line: str) -> None:
+    assert explain_log(line + "\n").verdict is Verdict.NOT_DIND

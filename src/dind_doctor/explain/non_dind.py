@@ -222,6 +222,14 @@ _WARNING_LINE = re.compile(r"^(?:#\d+ \d+(?:\.\d+)? )?(?:WARNING|WARN)(?::|\[)"
                            r"|\blevel=warn(?:ing)?\b")
 
 
+# an error Docker itself printed (the daemon's answer, the client's failed connection, the
+# container runtime): a generic "Error: ..." line of that kind is no evidence of an ordinary
+# script failure, even when no DinD mode explains it
+_DOCKER_OWN = re.compile(r"Error response from daemon|Cannot connect to the Docker daemon"
+                         r"|\berror during connect\b|\bOCI runtime\b|\bfailed to create shim"
+                         r"|\bdocker\.sock\b|\bdockerd\b|\bcontainerd\b")
+
+
 @record(frozen=True)
 class Shown:
     """One line that shows an ordinary failure."""
@@ -239,9 +247,9 @@ def ordinary_failures(lines: list[LogLine], failing: set[int]) -> list[Shown]:
         if line.origin is not Origin.JOB:
             continue
         text = line.text.strip()
-        warning = _WARNING_LINE.search(text) is not None
+        generic_ok = _WARNING_LINE.search(text) is None and _DOCKER_OWN.search(text) is None
         for kind in KINDS:
-            if warning and kind.id == "script-error":
+            if kind.id == "script-error" and not generic_ok:
                 continue
             if kind.pattern.search(text):
                 shown = Shown(kind, line, line.number in failing)
