@@ -371,6 +371,30 @@ WORDINGS = [
                               "sock; check if the path is correct and if the daemon is running"),
     ("proxy-not-propagated", 'error during connect: Get "https://dind.svc:2376/v1.45/info": '
                              "Forbidden"),
+    # the Docker executor's own words around a dind service (executors/docker/services.go) and
+    # its health check container's log (gitlab-runner-helper health-check)
+    ("service-healthcheck-timeout", "*** WARNING: Service runner-kq7tz2-project-4411-concurrent-5"
+                                    "-0f1e2d3c4b5a6978-docker-0 probably didn't start properly."),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-0f1e2d3c4b'
+                                    '5a6978-docker-0-wait-for-service" timeout'),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1-'
+                                    'wait-for-service" health check: exit code 1'),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1" '
+                                    "has no exposed ports"),
+    ("service-healthcheck-timeout", "waiting for TCP connection to 10.44.0.9 on [2376]..."),
+    ("service-healthcheck-timeout", "waiting for TCP connection to 192.168.240.3 on [2375 2376]"
+                                    "..."),
+    # the runner host's daemon (userns-remap) refuses the privileged service container
+    ("privileged-missing", "ERROR: Job failed (system failure): Error response from daemon: "
+                           "privileged mode is incompatible with user namespaces.  You must run "
+                           "the container in the host namespace when running privileged mode"),
+    # the dind image's entrypoint (dockerd-entrypoint.sh) and dockerd's start-up
+    ("rootless-dind", "error: attempting to run rootless dockerd but missing 'rootlesskit' "
+                      "(perhaps the 'docker:dind-rootless' image variant is intended?)"),
+    ("rootless-dind", "error: attempting to run rootless dockerd but need writable HOME "
+                      "(/home/builder) and XDG_RUNTIME_DIR (/run/user/1001) for user 1001"),
+    ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.789Z" level=error msg="failed to '
+                                    'mount overlay: no such device" storage-driver=overlay2'),
 ]
 
 
@@ -993,3 +1017,60 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
            'failed: container_linux.go:349: starting container process caused "exec: '
            '\\"gitlab-runner-build\\": executable file not found in $PATH": unknown\n')
     assert top_id(log) == "gitlab-saas-runner-specifics"
+
+
+@pytest.mark.parametrize("line", [
+    # the runner's lines on every job with a dind service, healthy or not
+    "Starting service docker:27.3.1-dind...",
+    "Starting service registry.corp.example:5050/mirror/docker:27-dind...",
+    "Waiting for services to be up and running (timeout 30 seconds)...",
+    "Using effective pull policy of [always] for container docker:27.3.1-dind",
+    "Pulling docker image docker:27.3.1-dind ...",
+    "Using docker image sha256:5c4e3d2b1a09 for docker:27.3.1-dind with digest docker@sha256:"
+    "0a1b2c3d4e5f ...",
+    "Using helper image:  registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:"
+    "x86_64-v17.9.1",
+    "Will be retried in 3s ...",
+    # the headers of the warning block and the health check's other lines
+    "Health check error:", "Health check container logs:", "Service container logs:",
+    "dialing 10.44.0.9:2376...", "dial succeeded on 10.44.0.9:2376. Exiting...",
+    # a second service claiming the alias: healthy when the first is a dind too (weak)
+    'Skipping alias "docker" for service "docker:27.3.1-dind" (services[2]): alias is already '
+    "in use by another service.",
+    # the dind entrypoint's certificate generation and iptables probe
+    "Certificate request self-signature ok", "subject=CN = docker:dind server",
+    "/certs/client/cert.pem: OK", "iptables v1.8.11 (nf_tables)", "iptables v1.8.11 (legacy)",
+    # the CLI image's entrypoint, asked to run dockerd
+    "\U0001f4ce Hey there!  It looks like you're trying to run a Docker daemon.",
+    '   You probably should use the "dind" image variant instead, something like:',
+    # dockerd on a plain listener (the slow start is weak: healthy jobs print it too)
+    'time="2025-02-03T04:05:06Z" level=warning msg="Binding to IP address without --tlsverify '
+    'is insecure and gives root access on this machine to everyone who has access to your '
+    'network." host="tcp://0.0.0.0:2375"',
+    'time="2025-02-03T04:05:07Z" level=warning msg="Binding to an IP address without '
+    '--tlsverify is deprecated. Startup is intentionally being slowed down to show this '
+    'message" host="tcp://0.0.0.0:2375"',
+    'time="2025-02-03T04:05:22Z" level=info msg="API listen on [::]:2376"',
+])
+def test_a_runner_or_dind_start_up_line_healthy_jobs_print_names_no_mode(line: str) -> None:
+    assert top_id(line) is None
+
+
+def test_dockerds_slowed_start_on_plain_2375_makes_a_refused_2375_the_race() -> None:
+    log = ('time="2025-02-03T04:05:07Z" level=warning msg="Binding to an IP address without '
+           '--tlsverify is deprecated. Startup is intentionally being slowed down to show this '
+           'message" host="tcp://0.0.0.0:2375"\n$ docker info\nCannot connect to the Docker '
+           "daemon at tcp://docker:2375. Is the docker daemon running?\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "daemon-not-ready-race"
+
+
+def test_the_runners_preparation_on_its_own_host_socket_is_not_dind() -> None:
+    failed = ("ERROR: Preparation failed: Cannot connect to the Docker daemon at unix:///var/run/"
+              "docker.sock. Is the docker daemon running? (docker.go:958:0s)\n")
+    log = ("Running with gitlab-runner 17.9.1 (b92ee590)\nPreparing the \"docker\" executor\n"
+           + (failed + "Will be retried in 3s ...\n") * 2
+           + "ERROR: Job failed (system failure): Cannot connect to the Docker daemon at "
+           "unix:///var/run/docker.sock. Is the docker daemon running? (docker.go:958:0s)\n")
+    assert top_id(log) is None
+    assert top_id(failed) is None

@@ -33,6 +33,11 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API|error during connect: )",
                               re.IGNORECASE)
+# the runner's preparation (retried three times) could not reach its own host's daemon on the
+# host's socket: the runner's host, never the job's dind (the job's containers don't exist yet)
+RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?:Cannot connect to the Docker daemon at "
+                                r"unix://|failed to connect to the docker API at unix://)",
+                                re.IGNORECASE)
 
 # a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
 # container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)

@@ -11,7 +11,7 @@ from ..catalog import Catalog, Symptom
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
-from .non_dind import RUNNER_LOST_HOST
+from .non_dind import RUNNER_HOST_SOCKET, RUNNER_LOST_HOST
 from .situations import BRIDGE_MTU, KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
@@ -80,7 +80,10 @@ _DAEMON_SERVED = re.compile(
 
 
 # dockerd's warning on a TCP listener without TLS names the address it binds
-_BIND_PLAIN = re.compile(r"Binding to IP address without --tlsverify is insecure.*"
+# ("Binding to IP address ... is insecure" and, dockerd 20.10+ on a non-loopback address, "Binding
+# to an IP address ... is deprecated. Startup is intentionally being slowed down")
+_BIND_PLAIN = re.compile(r"Binding to (?:an )?IP address without --tlsverify is "
+                         r"(?:insecure|deprecated).*"
                          r"host=\\?\"?tcp://[\w.:\[\]-]+?:(?P<port>\d+)\b")
 # a line of dockerd's own log, pasted among the job's lines
 _DAEMON_LOG = re.compile(r"level=\w+ msg=")
@@ -513,9 +516,11 @@ def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedL
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
     """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
     Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
-    no DinD mode."""
+    no DinD mode; so is ``Preparation failed: Cannot connect to the Docker daemon at unix://…``,
+    the runner's preparation on its own host's socket."""
     for mode, candidate in list(candidates.items()):
-        kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)]
+        kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)
+                and not RUNNER_HOST_SOCKET.search(h.line.text)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept
