@@ -1074,3 +1074,27 @@ def test_the_runners_preparation_on_its_own_host_socket_is_not_dind() -> None:
            "unix:///var/run/docker.sock. Is the docker daemon running? (docker.go:958:0s)\n")
     assert top_id(log) is None
     assert top_id(failed) is None
+
+
+@pytest.mark.parametrize("line", [
+    'ERROR: Job failed (system failure): Error response from daemon: invalid mount config for '
+    'type "bind": bind source path does not exist: /opt/ci/certs',
+    "ERROR: Job failed (system failure): Error response from daemon: Duplicate mount point: "
+    "/certs/client",
+    "ERROR: Job failed (system failure): Error response from daemon: error while creating mount "
+    "source path '/opt/ci/certs/client': mkdir /opt/ci: read-only file system",
+    "ERROR: Job failed (system failure): Error response from daemon: failed to create task for "
+    "container: failed to create shim task: OCI runtime create failed: runc create failed: "
+    "unable to start container process: error during container init: error mounting "
+    '"/run/podman/podman.sock" to rootfs at "/var/run/docker.sock": not a directory: unknown',
+])
+def test_a_runner_volume_its_host_cannot_mount_is_not_dind(line: str) -> None:
+    assert top_id(line) is None
+    assert "runner-volume-config" in {s.kind.id for s in explain_log(line).shows}
+
+
+def test_a_bind_mount_of_the_jobs_own_docker_run_is_still_dinds_file_system() -> None:
+    log = ("$ docker run -v $PWD/conf:/conf alpine ls /conf\ndocker: Error response from daemon: "
+           'invalid mount config for type "bind": bind source path does not exist: '
+           "/builds/team/svc/conf.\nERROR: Job failed: exit code 125\n")
+    assert top_id(log) == "bind-mount-path-not-in-dind"

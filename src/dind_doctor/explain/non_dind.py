@@ -38,6 +38,13 @@ RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect
 RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?:Cannot connect to the Docker daemon at "
                                 r"unix://|failed to connect to the docker API at unix://)",
                                 re.IGNORECASE)
+# the runner could not mount a volume of its config.toml into the job's containers on its own
+# host (a host path that does not exist, the same target twice): the daemon is the runner
+# host's, not the job's dind, so it is no bind mount resolved in dind's file system
+RUNNER_HOST_MOUNT = re.compile(r"(?:Job failed \(system failure\)|Preparation failed): .*(?:"
+                               r"invalid mount config for type|bind source path does not exist"
+                               r"|Duplicate mount point|error while creating mount source path"
+                               r"|error mounting \S+ to rootfs at )", re.IGNORECASE)
 
 # a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
 # container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)
@@ -105,6 +112,11 @@ KINDS: tuple[Kind, ...] = (
           "the runner lost the Docker host it runs jobs on (a system failure of the runner or "
           "its autoscaled machine, not the job's Docker-in-Docker)",
           RUNNER_LOST_HOST.pattern),
+    _kind("runner-volume-config",
+          "the runner could not mount a volume of its config.toml into the job's containers on "
+          "its own host (a host path that does not exist or is read-only, the same target "
+          "twice): the runner's configuration, not the job's Docker-in-Docker",
+          RUNNER_HOST_MOUNT.pattern),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",

@@ -11,7 +11,7 @@ from ..catalog import Catalog, Symptom
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
-from .non_dind import RUNNER_HOST_SOCKET, RUNNER_LOST_HOST
+from .non_dind import RUNNER_HOST_MOUNT, RUNNER_HOST_SOCKET, RUNNER_LOST_HOST
 from .situations import BRIDGE_MTU, KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
@@ -517,10 +517,12 @@ def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
     """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
     Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
     no DinD mode; so is ``Preparation failed: Cannot connect to the Docker daemon at unix://…``,
-    the runner's preparation on its own host's socket."""
+    the runner's preparation on its own host's socket, and a volume of its config.toml that the
+    runner host's daemon could not mount."""
     for mode, candidate in list(candidates.items()):
         kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)
-                and not RUNNER_HOST_SOCKET.search(h.line.text)]
+                and not RUNNER_HOST_SOCKET.search(h.line.text)
+                and not RUNNER_HOST_MOUNT.search(h.line.text)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept
