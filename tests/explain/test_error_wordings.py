@@ -382,6 +382,11 @@ WORDINGS = [
     ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1" '
                                     "has no exposed ports"),
     ("service-healthcheck-timeout", "waiting for TCP connection to 10.44.0.9 on [2376]..."),
+    ("service-healthcheck-timeout", "service runner-4e1b2c3d-project-812-concurrent-0-docker-0-"
+                                    "wait-for-service did timeout"),
+    ("service-healthcheck-timeout", "Service runner-4e1b2c3d-project-812-concurrent-0-docker-0 "
+                                    "didn't respond in timely maner: 30s Consider modifying "
+                                    "wait_for_services_timeout."),
     ("service-healthcheck-timeout", "waiting for TCP connection to 192.168.240.3 on [2375 2376]"
                                     "..."),
     # the runner host's daemon (userns-remap) refuses the privileged service container
@@ -1051,6 +1056,21 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
     '--tlsverify is deprecated. Startup is intentionally being slowed down to show this '
     'message" host="tcp://0.0.0.0:2375"',
     'time="2025-02-03T04:05:22Z" level=info msg="API listen on [::]:2376"',
+    # the image's modprobe wrapper and the kernel's modules, on every dind start without
+    # /lib/modules
+    "ip: can't find device 'nf_tables'", "ip: can't find device 'ip6_tables'",
+    "modprobe: FATAL: Module ip6_tables not found in directory /lib/modules/6.8.0-1021-aws",
+    # dockerd's start-up on healthy jobs (rootless: weak)
+    'time="2025-03-01T10:00:00.1Z" level=warning msg="could not change group /var/run/docker.'
+    'sock to docker: group docker not found"',
+    'time="2025-03-01T10:00:01Z" level=info msg="Daemon has completed initialization"',
+    'time="2025-03-01T10:00:01Z" level=info msg="[graphdriver] using prior storage driver: '
+    'overlay2"',
+    'time="2025-03-01T10:00:01Z" level=warning msg="Running in rootless mode. This mode has '
+    'feature limitations."',
+    'time="2025-03-01T10:00:01Z" level=warning msg="[DEPRECATION NOTICE] In future versions this '
+    "will be a hard failure preventing the daemon from starting! Learn more at: https://docs."
+    'docker.com/go/api-security/" host="tcp://0.0.0.0:2375"',
 ])
 def test_a_runner_or_dind_start_up_line_healthy_jobs_print_names_no_mode(line: str) -> None:
     assert top_id(line) is None
