@@ -1118,3 +1118,26 @@ def test_a_bind_mount_of_the_jobs_own_docker_run_is_still_dinds_file_system() ->
            'invalid mount config for type "bind": bind source path does not exist: '
            "/builds/team/svc/conf.\nERROR: Job failed: exit code 125\n")
     assert top_id(log) == "bind-mount-path-not-in-dind"
+
+
+@pytest.mark.parametrize("log", [
+    'ERROR: Preparation failed: failed to pull image "registry.gitlab.com/gitlab-org/gitlab-'
+    'runner/gitlab-runner-helper:arm64-v17.9.1" with specified policies [always]: Error response '
+    'from daemon: Get "https://registry.gitlab.com/v2/": net/http: request canceled while waiting '
+    "for connection (Client.Timeout exceeded while awaiting headers) (manager.go:238:15s)\n",
+    'Pulling docker image docker:27.3.1-dind ...\nWARNING: Failed to pull image with policy '
+    '"always": Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: '
+    "lookup registry-1.docker.io on 10.0.0.2:53: no such host (manager.go:250:0s)\nERROR: Job "
+    'failed: failed to pull image "docker:27.3.1-dind" with specified policies [always]: Error '
+    'response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.'
+    "docker.io on 10.0.0.2:53: no such host (manager.go:250:0s)\n",
+])
+def test_the_runners_own_pull_on_its_host_names_no_inner_daemon_network_mode(log: str) -> None:
+    assert top_id(log) is None
+
+
+def test_the_inner_daemons_pull_timing_out_in_the_script_is_still_dinds_proxy() -> None:
+    log = ('$ docker pull node:20\nError response from daemon: Get "https://registry-1.docker.io'
+           '/v2/": net/http: request canceled while waiting for connection (Client.Timeout '
+           "exceeded while awaiting headers)\nERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "proxy-not-propagated"

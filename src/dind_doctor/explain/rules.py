@@ -68,6 +68,12 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
+# the runner's own pull of the job's, a service's or its helper's image failed (the Docker
+# executor's pull manager): the runner host's daemon, its proxy, DNS and trust, not dind's
+_RUNNER_PULL_ERROR = re.compile(r"failed to pull image \"[^\"]+\" with specified polic(?:y|ies) "
+                                r"|^WARNING: Failed to pull image with policy \"", re.IGNORECASE)
+_INNER_DAEMON_NETWORK_MODES = ("proxy-not-propagated", "nested-dns", "mtu-mismatch",
+                               "inner-daemon-registry-trust", "registry-auth-not-inherited")
 # the job script's own `docker login` (also the one `aws ecr get-login` prints and the shell
 # runs): the same client then pulls and pushes with those credentials. A login done by another
 # step or action (a GitHub login action) shows no such command line.
@@ -120,6 +126,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
+    _runner_pull_error(candidates)
     _own_login(candidates, parsed)
     _registry_clients(candidates)
     _remote_shell(candidates, parsed)
@@ -430,6 +437,22 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     for mode in _INNER_PULL_MODES:
         candidate = candidates.get(mode)
         if candidate is not None and all(h.line.command_index < 0 for h in candidate.hits):
+            del candidates[mode]
+
+
+def _runner_pull_error(candidates: dict[str, Candidate]) -> None:
+    """A pull the runner itself made and reported (``Preparation failed: failed to pull image
+    "…" with specified policies``) went through the runner host's daemon: a timeout, DNS or
+    certificate error there names none of the inner daemon's network modes."""
+    for mode in _INNER_DAEMON_NETWORK_MODES:
+        candidate = candidates.get(mode)
+        if candidate is None:
+            continue
+        kept = [h for h in candidate.hits if not _RUNNER_PULL_ERROR.search(h.line.text)]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
             del candidates[mode]
 
 
