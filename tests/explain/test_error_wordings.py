@@ -389,6 +389,17 @@ WORDINGS = [
                                     "wait_for_services_timeout."),
     ("service-healthcheck-timeout", "waiting for TCP connection to 192.168.240.3 on [2375 2376]"
                                     "..."),
+    # the runner's own daemon address set to the dind alias ([runners.docker] host)
+    ("runner-docker-host-misread", "ERROR: Preparation failed: Cannot connect to the Docker daemon"
+                                   " at tcp://docker:2376. Is the docker daemon running? "
+                                   "(docker.go:958:0s)"),
+    ("runner-docker-host-misread", 'ERROR: Preparation failed: error during connect: Get "https:'
+                                   '//docker:2376/v1.24/info": dial tcp: lookup docker on '
+                                   "10.20.0.2:53: no such host (docker.go:958:0s)"),
+    ("runner-docker-host-misread", "ERROR: Job failed (system failure): failed to connect to the "
+                                   "docker API at tcp://docker:2375; check if the path is correct "
+                                   "and if the daemon is running: dial tcp: lookup docker on "
+                                   "127.0.0.11:53: no such host"),
     # the runner host's daemon (userns-remap) refuses the privileged service container
     ("privileged-missing", "ERROR: Job failed (system failure): Error response from daemon: "
                            "privileged mode is incompatible with user namespaces.  You must run "

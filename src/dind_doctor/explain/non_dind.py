@@ -30,7 +30,10 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 
 
 # the runner, not the job, could not reach the Docker host it runs the job's containers on
-RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
+# (a host named docker is no runner host: it is the dind alias written into the runner's own
+# [runners.docker] host, see runner-docker-host-misread)
+RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?!.*://docker[:/])"
+                              r"(?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API|error during connect: )",
                               re.IGNORECASE)
 # the runner's preparation (retried three times) could not reach its own host's daemon on the
