@@ -409,6 +409,13 @@ WORDINGS = [
                       "(perhaps the 'docker:dind-rootless' image variant is intended?)"),
     ("rootless-dind", "error: attempting to run rootless dockerd but need writable HOME "
                       "(/home/builder) and XDG_RUNTIME_DIR (/run/user/1001) for user 1001"),
+    ("rootless-dind", "failed to start daemon: dockerd needs to be started with root privileges. "
+                      "To run dockerd in rootless mode as an unprivileged user, see https://docs."
+                      "docker.com/go/rootless/"),
+    ("rootless-dind", "dockerd needs to be started with root. To see how to run dockerd in "
+                      "rootless mode with unprivileged user, see the documentation"),
+    ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.5Z" level=info msg="[graphdriver] '
+                                    'trying configured driver: vfs"'),
     ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.789Z" level=error msg="failed to '
                                     'mount overlay: no such device" storage-driver=overlay2'),
 ]
@@ -1077,6 +1084,11 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
     'time="2025-03-01T10:00:01Z" level=info msg="Daemon has completed initialization"',
     'time="2025-03-01T10:00:01Z" level=info msg="[graphdriver] using prior storage driver: '
     'overlay2"',
+    'time="2025-03-01T10:00:01Z" level=info msg="[graphdriver] trying configured driver: '
+    'overlay2"',
+    'time="2025-03-01T10:00:01Z" level=warning msg="Not using native diff for overlay2, this may '
+    "cause degraded performance for building images: kernel has CONFIG_OVERLAY_FS_REDIRECT_DIR "
+    'enabled" storage-driver=overlay2',
     'time="2025-03-01T10:00:01Z" level=warning msg="Running in rootless mode. This mode has '
     'feature limitations."',
     'time="2025-03-01T10:00:01Z" level=warning msg="[DEPRECATION NOTICE] In future versions this '
