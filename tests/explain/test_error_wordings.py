@@ -382,6 +382,21 @@ WORDINGS = [
     ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1" '
                                     "has no exposed ports"),
     ("service-healthcheck-timeout", "waiting for TCP connection to 10.44.0.9 on [2376]..."),
+    ("service-healthcheck-timeout", "ERROR: Job failed (system failure): Error response from "
+                                    "daemon: Cannot link to a non running container: /runner-"
+                                    "t0k3n-project-52-concurrent-1-docker-0 AS /runner-t0k3n-"
+                                    "project-52-concurrent-1-build/docker"),
+    ("service-healthcheck-timeout", "start service container: Error response from daemon: Cannot "
+                                    "link to a non running container: /runner-t0k3n-project-52-"
+                                    "concurrent-1-docker-1 AS /runner-t0k3n-project-52-"
+                                    "concurrent-1-docker-1-wait-for-service/"
+                                    "service"),
+    # a prefixed dind image: its slug is registry__path
+    ("service-healthcheck-timeout", "start service container: Error response from daemon: Cannot "
+                                    "link to a non running container: /runner-t0k3n-project-52-"
+                                    "concurrent-1-mirror.corp__docker-0 AS /runner-t0k3n-project-"
+                                    "52-concurrent-1-mirror.corp__docker-0-wait-for-service/"
+                                    "service"),
     ("service-healthcheck-timeout", "service runner-4e1b2c3d-project-812-concurrent-0-docker-0-"
                                     "wait-for-service did timeout"),
     ("service-healthcheck-timeout", "Service runner-4e1b2c3d-project-812-concurrent-0-docker-0 "
@@ -1164,3 +1179,9 @@ def test_the_inner_daemons_pull_timing_out_in_the_script_is_still_dinds_proxy() 
            '/v2/": net/http: request canceled while waiting for connection (Client.Timeout '
            "exceeded while awaiting headers)\nERROR: Job failed: exit code 1\n")
     assert top_id(log) == "proxy-not-propagated"
+
+
+def test_another_service_that_exited_before_the_link_is_not_dind() -> None:
+    assert top_id("ERROR: Job failed (system failure): Error response from daemon: Cannot link "
+                  "to a non running container: /runner-t0k3n-project-52-concurrent-1-postgres-0 "
+                  "AS /runner-t0k3n-project-52-concurrent-1-build/postgres") is None
