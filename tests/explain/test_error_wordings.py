@@ -1185,3 +1185,20 @@ def test_another_service_that_exited_before_the_link_is_not_dind() -> None:
     assert top_id("ERROR: Job failed (system failure): Error response from daemon: Cannot link "
                   "to a non running container: /runner-t0k3n-project-52-concurrent-1-postgres-0 "
                   "AS /runner-t0k3n-project-52-concurrent-1-build/postgres") is None
+
+
+@pytest.mark.parametrize("log", [
+    # docker+machine: the autoscaled machine's daemon on 2376, not the job's dind
+    'ERROR: Preparation failed: error during connect: Post "https://10.128.0.45:2376/v1.25/'
+    'containers/create?name=runner-t0k3n-project-52-concurrent-0-cache-3c3f": dial tcp '
+    "10.128.0.45:2376: connect: connection refused (docker.go:721:0s)\nWill be retried in 3s ...\n",
+    "ERROR: Preparation failed: Cannot connect to the Docker daemon at tcp://10.128.0.45:2376. Is "
+    "the docker daemon running? (docker.go:958:0s)\nWill be retried in 3s ...\n",
+    'ERROR: Preparation failed: error during connect: Get "https://34.1.2.3:2376/v1.24/info": '
+    "x509: certificate is valid for 10.0.0.5, not 34.1.2.3\n",
+    # the runner host's daemon pulling an image
+    'ERROR: Preparation failed: Error response from daemon: Get "https://registry-1.docker.io/v2/"'
+    ": net/http: TLS handshake timeout (docker.go:142:0s)\n",
+])
+def test_the_runners_preparation_on_the_daemon_it_runs_jobs_on_is_not_dind(log: str) -> None:
+    assert top_id(log) is None

@@ -36,11 +36,12 @@ RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?!.*://docker[:/
                               r"(?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API|error during connect: )",
                               re.IGNORECASE)
-# the runner's preparation (retried three times) could not reach its own host's daemon on the
-# host's socket: the runner's host, never the job's dind (the job's containers don't exist yet)
-RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?:Cannot connect to the Docker daemon at "
-                                r"unix://|failed to connect to the docker API at unix://)",
-                                re.IGNORECASE)
+# the runner's preparation (retried three times) could not reach the daemon it runs the job on
+# (its host's socket, an autoscaled machine on 2376): the runner's host, never the job's dind,
+# whose containers don't exist yet (but a host named docker is runner-docker-host-misread)
+RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?!.*://docker[:/])(?:Cannot connect to "
+                                r"the Docker daemon|failed to connect to the docker API|error "
+                                r"during connect: )", re.IGNORECASE)
 # the runner could not mount a volume of its config.toml into the job's containers on its own
 # host (a host path that does not exist, the same target twice): the daemon is the runner
 # host's, not the job's dind, so it is no bind mount resolved in dind's file system

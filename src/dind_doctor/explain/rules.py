@@ -69,9 +69,12 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
 # the runner's own pull of the job's, a service's or its helper's image failed (the Docker
-# executor's pull manager): the runner host's daemon, its proxy, DNS and trust, not dind's
+# executor's pull manager), or anything else of its preparation or system failure: the runner
+# host's daemon, its proxy, DNS and trust, not dind's
 _RUNNER_PULL_ERROR = re.compile(r"failed to pull image \"[^\"]+\" with specified polic(?:y|ies) "
-                                r"|^WARNING: Failed to pull image with policy \"", re.IGNORECASE)
+                                r"|^WARNING: Failed to pull image with policy \""
+                                r"|Preparation failed: |Job failed \(system failure\): ",
+                                re.IGNORECASE)
 _INNER_DAEMON_NETWORK_MODES = ("proxy-not-propagated", "nested-dns", "mtu-mismatch",
                                "inner-daemon-registry-trust", "registry-auth-not-inherited")
 # the job script's own `docker login` (also the one `aws ecr get-login` prints and the shell
@@ -539,9 +542,10 @@ def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedL
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
     """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
     Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
-    no DinD mode; so is ``Preparation failed: Cannot connect to the Docker daemon at unix://…``,
-    the runner's preparation on its own host's socket, and a volume of its config.toml that the
-    runner host's daemon could not mount."""
+    no DinD mode; so is ``Preparation failed: Cannot connect to the Docker daemon at …`` (the
+    runner's preparation on the daemon it runs the job on: its socket, an autoscaled machine),
+    and a volume of its config.toml that the runner host's daemon could not mount. A host named
+    docker is the runner's host set to the dind alias (runner-docker-host-misread)."""
     for mode, candidate in list(candidates.items()):
         kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)
                 and not RUNNER_HOST_SOCKET.search(h.line.text)
