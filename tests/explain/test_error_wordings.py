@@ -1069,6 +1069,9 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
     "Using helper image:  registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:"
     "x86_64-v17.9.1",
     "Will be retried in 3s ...",
+    "Service docker:27-dind is already created. Ignoring.",
+    'WARNING: Failed to pull image with policy "always": Error response from daemon: Get "https://'
+    'registry.corp.example/v2/": context deadline exceeded (manager.go:250:5s)',
     # the headers of the warning block and the health check's other lines
     "Health check error:", "Health check container logs:", "Service container logs:",
     "dialing 10.44.0.9:2376...", "dial succeeded on 10.44.0.9:2376. Exiting...",
