@@ -415,6 +415,9 @@ WORDINGS = [
                                    "docker API at tcp://docker:2375; check if the path is correct "
                                    "and if the daemon is running: dial tcp: lookup docker on "
                                    "127.0.0.11:53: no such host"),
+    # the runner's allowed_services refuses the dind image
+    ("dind-service-not-allowed", 'ERROR: The "registry.corp.example/mirror/docker:27.3.1-dind" '
+                                 "image is not present on list of allowed services:"),
     # the runner host's daemon (userns-remap) refuses the privileged service container
     ("privileged-missing", "ERROR: Job failed (system failure): Error response from daemon: "
                            "privileged mode is incompatible with user namespaces.  You must run "
@@ -1204,4 +1207,11 @@ def test_another_service_that_exited_before_the_link_is_not_dind() -> None:
     ": net/http: TLS handshake timeout (docker.go:142:0s)\n",
 ])
 def test_the_runners_preparation_on_the_daemon_it_runs_jobs_on_is_not_dind(log: str) -> None:
+    assert top_id(log) is None
+
+
+def test_the_runner_refusing_another_service_image_is_not_dind() -> None:
+    log = ('ERROR: The "redis:7" image is not present on list of allowed services:\n- postgres:*\n'
+           "Please check runner's allowed_images configuration: https://docs.gitlab.com/runner/"
+           "configuration/advanced-configuration/\nERROR: Preparation failed: disallowed image\n")
     assert top_id(log) is None
