@@ -1215,3 +1215,30 @@ def test_the_runner_refusing_another_service_image_is_not_dind() -> None:
            "Please check runner's allowed_images configuration: https://docs.gitlab.com/runner/"
            "configuration/advanced-configuration/\nERROR: Preparation failed: disallowed image\n")
     assert top_id(log) is None
+
+
+OTHER_SERVICE_BLOCK = """*** WARNING: Service runner-t0k3n-project-52-concurrent-0-{name}-0 \
+probably didn't start properly.
+
+Health check error:
+service "runner-t0k3n-project-52-concurrent-0-{name}-0-wait-for-service" timeout
+
+Health check container logs:
+waiting for TCP connection to 172.17.0.3 on [{ports}]...
+
+Service container logs:
+2025-01-01T00:00:00.000000000Z {line}
+
+*********
+"""
+
+
+def test_the_warning_block_of_another_service_names_no_dind_health_check() -> None:
+    block = OTHER_SERVICE_BLOCK.format(name="postgres", ports="5432", line="initdb: error: could "
+                                       'not create directory "/var/lib/postgresql/data": '
+                                       "Permission denied")
+    assert top_id(block) is None
+    dind = OTHER_SERVICE_BLOCK.format(name="docker", ports="2375 2376",
+                                      line="Certificate request self-signature ok")
+    assert top_id(block + dind) == "service-healthcheck-timeout"
+    assert top_id(dind) == "service-healthcheck-timeout"

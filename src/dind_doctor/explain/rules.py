@@ -135,6 +135,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _remote_shell(candidates, parsed)
     _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
+    _other_services_warning(candidates, parsed)
     _runner_system_failure(candidates)
     _hosted_runner_lost_machine(candidates, parsed, catalog)
     _job_tools_own_network(candidates, parsed)
@@ -536,6 +537,37 @@ def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedL
     last = max(h.line.number for h in candidate.hits)
     if any(line.number > last and line.origin is Origin.JOB
            and _DAEMON_SERVED.search(line.text) for line in parsed.lines):
+        del candidates["service-healthcheck-timeout"]
+
+
+# a service container the runner named after a Docker image (docker:*-dind, a mirror's
+# .../docker, a custom *dind* image)
+_DIND_SERVICE_NAME = re.compile(r"docker|dind", re.IGNORECASE)
+_WARNING_END = re.compile(r"^\*{5,}\s*$")
+
+
+def _other_services_warning(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """The runner's ``*** WARNING: Service …-postgres-0 probably didn't start properly.`` block is
+    about another service (a database, a cache): its lines name no dind health check."""
+    candidate = candidates.get("service-healthcheck-timeout")
+    if candidate is None:
+        return
+    blocks = []
+    for warning in parsed.warnings:
+        if _DIND_SERVICE_NAME.search(warning.service):
+            continue
+        end = next((line.number for line in parsed.lines
+                    if line.number > warning.line and _WARNING_END.match(line.text.strip())),
+                   warning.line)
+        blocks.append((warning.line, end))
+    if not blocks:
+        return
+    kept = [h for h in candidate.hits
+            if not any(start <= h.line.number <= end for start, end in blocks)]
+    if len(kept) == len(candidate.hits):
+        return
+    candidate.hits = kept
+    if not kept and candidate.bonus <= 0:
         del candidates["service-healthcheck-timeout"]
 
 
