@@ -371,6 +371,71 @@ WORDINGS = [
                               "sock; check if the path is correct and if the daemon is running"),
     ("proxy-not-propagated", 'error during connect: Get "https://dind.svc:2376/v1.45/info": '
                              "Forbidden"),
+    # the Docker executor's own words around a dind service (executors/docker/services.go) and
+    # its health check container's log (gitlab-runner-helper health-check)
+    ("service-healthcheck-timeout", "*** WARNING: Service runner-kq7tz2-project-4411-concurrent-5"
+                                    "-0f1e2d3c4b5a6978-docker-0 probably didn't start properly."),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-0f1e2d3c4b'
+                                    '5a6978-docker-0-wait-for-service" timeout'),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1-'
+                                    'wait-for-service" health check: exit code 1'),
+    ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1" '
+                                    "has no exposed ports"),
+    ("service-healthcheck-timeout", "waiting for TCP connection to 10.44.0.9 on [2376]..."),
+    ("service-healthcheck-timeout", "ERROR: Job failed (system failure): Error response from "
+                                    "daemon: Cannot link to a non running container: /runner-"
+                                    "t0k3n-project-52-concurrent-1-docker-0 AS /runner-t0k3n-"
+                                    "project-52-concurrent-1-build/docker"),
+    ("service-healthcheck-timeout", "start service container: Error response from daemon: Cannot "
+                                    "link to a non running container: /runner-t0k3n-project-52-"
+                                    "concurrent-1-docker-1 AS /runner-t0k3n-project-52-"
+                                    "concurrent-1-docker-1-wait-for-service/"
+                                    "service"),
+    # a prefixed dind image: its slug is registry__path
+    ("service-healthcheck-timeout", "start service container: Error response from daemon: Cannot "
+                                    "link to a non running container: /runner-t0k3n-project-52-"
+                                    "concurrent-1-mirror.corp__docker-0 AS /runner-t0k3n-project-"
+                                    "52-concurrent-1-mirror.corp__docker-0-wait-for-service/"
+                                    "service"),
+    ("service-healthcheck-timeout", "service runner-4e1b2c3d-project-812-concurrent-0-docker-0-"
+                                    "wait-for-service did timeout"),
+    ("service-healthcheck-timeout", "Service runner-4e1b2c3d-project-812-concurrent-0-docker-0 "
+                                    "didn't respond in timely maner: 30s Consider modifying "
+                                    "wait_for_services_timeout."),
+    ("service-healthcheck-timeout", "waiting for TCP connection to 192.168.240.3 on [2375 2376]"
+                                    "..."),
+    # the runner's own daemon address set to the dind alias ([runners.docker] host)
+    ("runner-docker-host-misread", "ERROR: Preparation failed: Cannot connect to the Docker daemon"
+                                   " at tcp://docker:2376. Is the docker daemon running? "
+                                   "(docker.go:958:0s)"),
+    ("runner-docker-host-misread", 'ERROR: Preparation failed: error during connect: Get "https:'
+                                   '//docker:2376/v1.24/info": dial tcp: lookup docker on '
+                                   "10.20.0.2:53: no such host (docker.go:958:0s)"),
+    ("runner-docker-host-misread", "ERROR: Job failed (system failure): failed to connect to the "
+                                   "docker API at tcp://docker:2375; check if the path is correct "
+                                   "and if the daemon is running: dial tcp: lookup docker on "
+                                   "127.0.0.11:53: no such host"),
+    # the runner's allowed_services refuses the dind image
+    ("dind-service-not-allowed", 'ERROR: The "registry.corp.example/mirror/docker:27.3.1-dind" '
+                                 "image is not present on list of allowed services:"),
+    # the runner host's daemon (userns-remap) refuses the privileged service container
+    ("privileged-missing", "ERROR: Job failed (system failure): Error response from daemon: "
+                           "privileged mode is incompatible with user namespaces.  You must run "
+                           "the container in the host namespace when running privileged mode"),
+    # the dind image's entrypoint (dockerd-entrypoint.sh) and dockerd's start-up
+    ("rootless-dind", "error: attempting to run rootless dockerd but missing 'rootlesskit' "
+                      "(perhaps the 'docker:dind-rootless' image variant is intended?)"),
+    ("rootless-dind", "error: attempting to run rootless dockerd but need writable HOME "
+                      "(/home/builder) and XDG_RUNTIME_DIR (/run/user/1001) for user 1001"),
+    ("rootless-dind", "failed to start daemon: dockerd needs to be started with root privileges. "
+                      "To run dockerd in rootless mode as an unprivileged user, see https://docs."
+                      "docker.com/go/rootless/"),
+    ("rootless-dind", "dockerd needs to be started with root. To see how to run dockerd in "
+                      "rootless mode with unprivileged user, see the documentation"),
+    ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.5Z" level=info msg="[graphdriver] '
+                                    'trying configured driver: vfs"'),
+    ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.789Z" level=error msg="failed to '
+                                    'mount overlay: no such device" storage-driver=overlay2'),
 ]
 
 
@@ -993,3 +1058,187 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
            'failed: container_linux.go:349: starting container process caused "exec: '
            '\\"gitlab-runner-build\\": executable file not found in $PATH": unknown\n')
     assert top_id(log) == "gitlab-saas-runner-specifics"
+
+
+@pytest.mark.parametrize("line", [
+    # the runner's lines on every job with a dind service, healthy or not
+    "Starting service docker:27.3.1-dind...",
+    "Starting service registry.corp.example:5050/mirror/docker:27-dind...",
+    "Waiting for services to be up and running (timeout 30 seconds)...",
+    "Using effective pull policy of [always] for container docker:27.3.1-dind",
+    "Pulling docker image docker:27.3.1-dind ...",
+    "Using docker image sha256:5c4e3d2b1a09 for docker:27.3.1-dind with digest docker@sha256:"
+    "0a1b2c3d4e5f ...",
+    "Using helper image:  registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:"
+    "x86_64-v17.9.1",
+    "Will be retried in 3s ...",
+    "Service docker:27-dind is already created. Ignoring.",
+    'WARNING: Failed to pull image with policy "always": Error response from daemon: Get "https://'
+    'registry.corp.example/v2/": context deadline exceeded (manager.go:250:5s)',
+    # the headers of the warning block and the health check's other lines
+    "Health check error:", "Health check container logs:", "Service container logs:",
+    "dialing 10.44.0.9:2376...", "dial succeeded on 10.44.0.9:2376. Exiting...",
+    # a second service claiming the alias: healthy when the first is a dind too (weak)
+    'Skipping alias "docker" for service "docker:27.3.1-dind" (services[2]): alias is already '
+    "in use by another service.",
+    # the dind entrypoint's certificate generation and iptables probe
+    "Certificate request self-signature ok", "subject=CN = docker:dind server",
+    "/certs/client/cert.pem: OK", "iptables v1.8.11 (nf_tables)", "iptables v1.8.11 (legacy)",
+    # the CLI image's entrypoint, asked to run dockerd
+    "\U0001f4ce Hey there!  It looks like you're trying to run a Docker daemon.",
+    '   You probably should use the "dind" image variant instead, something like:',
+    # dockerd on a plain listener (the slow start is weak: healthy jobs print it too)
+    'time="2025-02-03T04:05:06Z" level=warning msg="Binding to IP address without --tlsverify '
+    'is insecure and gives root access on this machine to everyone who has access to your '
+    'network." host="tcp://0.0.0.0:2375"',
+    'time="2025-02-03T04:05:07Z" level=warning msg="Binding to an IP address without '
+    '--tlsverify is deprecated. Startup is intentionally being slowed down to show this '
+    'message" host="tcp://0.0.0.0:2375"',
+    'time="2025-02-03T04:05:22Z" level=info msg="API listen on [::]:2376"',
+    # the image's modprobe wrapper and the kernel's modules, on every dind start without
+    # /lib/modules
+    "ip: can't find device 'nf_tables'", "ip: can't find device 'ip6_tables'",
+    "modprobe: FATAL: Module ip6_tables not found in directory /lib/modules/6.8.0-1021-aws",
+    # dockerd's start-up on healthy jobs (rootless: weak)
+    'time="2025-03-01T10:00:00.1Z" level=warning msg="could not change group /var/run/docker.'
+    'sock to docker: group docker not found"',
+    'time="2025-03-01T10:00:01Z" level=info msg="Daemon has completed initialization"',
+    'time="2025-03-01T10:00:01Z" level=info msg="[graphdriver] using prior storage driver: '
+    'overlay2"',
+    'time="2025-03-01T10:00:01Z" level=info msg="[graphdriver] trying configured driver: '
+    'overlay2"',
+    'time="2025-03-01T10:00:01Z" level=warning msg="Not using native diff for overlay2, this may '
+    "cause degraded performance for building images: kernel has CONFIG_OVERLAY_FS_REDIRECT_DIR "
+    'enabled" storage-driver=overlay2',
+    'time="2025-03-01T10:00:01Z" level=warning msg="Running in rootless mode. This mode has '
+    'feature limitations."',
+    'time="2025-03-01T10:00:01Z" level=warning msg="[DEPRECATION NOTICE] In future versions this '
+    "will be a hard failure preventing the daemon from starting! Learn more at: https://docs."
+    'docker.com/go/api-security/" host="tcp://0.0.0.0:2375"',
+])
+def test_a_runner_or_dind_start_up_line_healthy_jobs_print_names_no_mode(line: str) -> None:
+    assert top_id(line) is None
+
+
+def test_dockerds_slowed_start_on_plain_2375_makes_a_refused_2375_the_race() -> None:
+    log = ('time="2025-02-03T04:05:07Z" level=warning msg="Binding to an IP address without '
+           '--tlsverify is deprecated. Startup is intentionally being slowed down to show this '
+           'message" host="tcp://0.0.0.0:2375"\n$ docker info\nCannot connect to the Docker '
+           "daemon at tcp://docker:2375. Is the docker daemon running?\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "daemon-not-ready-race"
+
+
+def test_the_runners_preparation_on_its_own_host_socket_is_not_dind() -> None:
+    failed = ("ERROR: Preparation failed: Cannot connect to the Docker daemon at unix:///var/run/"
+              "docker.sock. Is the docker daemon running? (docker.go:958:0s)\n")
+    log = ("Running with gitlab-runner 17.9.1 (b92ee590)\nPreparing the \"docker\" executor\n"
+           + (failed + "Will be retried in 3s ...\n") * 2
+           + "ERROR: Job failed (system failure): Cannot connect to the Docker daemon at "
+           "unix:///var/run/docker.sock. Is the docker daemon running? (docker.go:958:0s)\n")
+    assert top_id(log) is None
+    assert top_id(failed) is None
+
+
+@pytest.mark.parametrize("line", [
+    'ERROR: Job failed (system failure): Error response from daemon: invalid mount config for '
+    'type "bind": bind source path does not exist: /opt/ci/certs',
+    "ERROR: Job failed (system failure): Error response from daemon: Duplicate mount point: "
+    "/certs/client",
+    "ERROR: Job failed (system failure): Error response from daemon: error while creating mount "
+    "source path '/opt/ci/certs/client': mkdir /opt/ci: read-only file system",
+    "ERROR: Job failed (system failure): Error response from daemon: failed to create task for "
+    "container: failed to create shim task: OCI runtime create failed: runc create failed: "
+    "unable to start container process: error during container init: error mounting "
+    '"/run/podman/podman.sock" to rootfs at "/var/run/docker.sock": not a directory: unknown',
+])
+def test_a_runner_volume_its_host_cannot_mount_is_not_dind(line: str) -> None:
+    assert top_id(line) is None
+    assert "runner-volume-config" in {s.kind.id for s in explain_log(line).shows}
+
+
+def test_a_bind_mount_of_the_jobs_own_docker_run_is_still_dinds_file_system() -> None:
+    log = ("$ docker run -v $PWD/conf:/conf alpine ls /conf\ndocker: Error response from daemon: "
+           'invalid mount config for type "bind": bind source path does not exist: '
+           "/builds/team/svc/conf.\nERROR: Job failed: exit code 125\n")
+    assert top_id(log) == "bind-mount-path-not-in-dind"
+
+
+@pytest.mark.parametrize("log", [
+    'ERROR: Preparation failed: failed to pull image "registry.gitlab.com/gitlab-org/gitlab-'
+    'runner/gitlab-runner-helper:arm64-v17.9.1" with specified policies [always]: Error response '
+    'from daemon: Get "https://registry.gitlab.com/v2/": net/http: request canceled while waiting '
+    "for connection (Client.Timeout exceeded while awaiting headers) (manager.go:238:15s)\n",
+    'Pulling docker image docker:27.3.1-dind ...\nWARNING: Failed to pull image with policy '
+    '"always": Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: '
+    "lookup registry-1.docker.io on 10.0.0.2:53: no such host (manager.go:250:0s)\nERROR: Job "
+    'failed: failed to pull image "docker:27.3.1-dind" with specified policies [always]: Error '
+    'response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.'
+    "docker.io on 10.0.0.2:53: no such host (manager.go:250:0s)\n",
+])
+def test_the_runners_own_pull_on_its_host_names_no_inner_daemon_network_mode(log: str) -> None:
+    assert top_id(log) is None
+
+
+def test_the_inner_daemons_pull_timing_out_in_the_script_is_still_dinds_proxy() -> None:
+    log = ('$ docker pull node:20\nError response from daemon: Get "https://registry-1.docker.io'
+           '/v2/": net/http: request canceled while waiting for connection (Client.Timeout '
+           "exceeded while awaiting headers)\nERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "proxy-not-propagated"
+
+
+def test_another_service_that_exited_before_the_link_is_not_dind() -> None:
+    assert top_id("ERROR: Job failed (system failure): Error response from daemon: Cannot link "
+                  "to a non running container: /runner-t0k3n-project-52-concurrent-1-postgres-0 "
+                  "AS /runner-t0k3n-project-52-concurrent-1-build/postgres") is None
+
+
+@pytest.mark.parametrize("log", [
+    # docker+machine: the autoscaled machine's daemon on 2376, not the job's dind
+    'ERROR: Preparation failed: error during connect: Post "https://10.128.0.45:2376/v1.25/'
+    'containers/create?name=runner-t0k3n-project-52-concurrent-0-cache-3c3f": dial tcp '
+    "10.128.0.45:2376: connect: connection refused (docker.go:721:0s)\nWill be retried in 3s ...\n",
+    "ERROR: Preparation failed: Cannot connect to the Docker daemon at tcp://10.128.0.45:2376. Is "
+    "the docker daemon running? (docker.go:958:0s)\nWill be retried in 3s ...\n",
+    'ERROR: Preparation failed: error during connect: Get "https://34.1.2.3:2376/v1.24/info": '
+    "x509: certificate is valid for 10.0.0.5, not 34.1.2.3\n",
+    # the runner host's daemon pulling an image
+    'ERROR: Preparation failed: Error response from daemon: Get "https://registry-1.docker.io/v2/"'
+    ": net/http: TLS handshake timeout (docker.go:142:0s)\n",
+])
+def test_the_runners_preparation_on_the_daemon_it_runs_jobs_on_is_not_dind(log: str) -> None:
+    assert top_id(log) is None
+
+
+def test_the_runner_refusing_another_service_image_is_not_dind() -> None:
+    log = ('ERROR: The "redis:7" image is not present on list of allowed services:\n- postgres:*\n'
+           "Please check runner's allowed_images configuration: https://docs.gitlab.com/runner/"
+           "configuration/advanced-configuration/\nERROR: Preparation failed: disallowed image\n")
+    assert top_id(log) is None
+
+
+OTHER_SERVICE_BLOCK = """*** WARNING: Service runner-t0k3n-project-52-concurrent-0-{name}-0 \
+probably didn't start properly.
+
+Health check error:
+service "runner-t0k3n-project-52-concurrent-0-{name}-0-wait-for-service" timeout
+
+Health check container logs:
+waiting for TCP connection to 172.17.0.3 on [{ports}]...
+
+Service container logs:
+2025-01-01T00:00:00.000000000Z {line}
+
+*********
+"""
+
+
+def test_the_warning_block_of_another_service_names_no_dind_health_check() -> None:
+    block = OTHER_SERVICE_BLOCK.format(name="postgres", ports="5432", line="initdb: error: could "
+                                       'not create directory "/var/lib/postgresql/data": '
+                                       "Permission denied")
+    assert top_id(block) is None
+    dind = OTHER_SERVICE_BLOCK.format(name="docker", ports="2375 2376",
+                                      line="Certificate request self-signature ok")
+    assert top_id(block + dind) == "service-healthcheck-timeout"
+    assert top_id(dind) == "service-healthcheck-timeout"

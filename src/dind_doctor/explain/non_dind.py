@@ -30,9 +30,25 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
 
 
 # the runner, not the job, could not reach the Docker host it runs the job's containers on
-RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?:Cannot connect to the Docker "
+# (a host named docker is no runner host: it is the dind alias written into the runner's own
+# [runners.docker] host, see runner-docker-host-misread)
+RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?!.*://docker[:/])"
+                              r"(?:Cannot connect to the Docker "
                               r"daemon|failed to connect to the docker API|error during connect: )",
                               re.IGNORECASE)
+# the runner's preparation (retried three times) could not reach the daemon it runs the job on
+# (its host's socket, an autoscaled machine on 2376): the runner's host, never the job's dind,
+# whose containers don't exist yet (but a host named docker is runner-docker-host-misread)
+RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?!.*://docker[:/])(?:Cannot connect to "
+                                r"the Docker daemon|failed to connect to the docker API|error "
+                                r"during connect: )", re.IGNORECASE)
+# the runner could not mount a volume of its config.toml into the job's containers on its own
+# host (a host path that does not exist, the same target twice): the daemon is the runner
+# host's, not the job's dind, so it is no bind mount resolved in dind's file system
+RUNNER_HOST_MOUNT = re.compile(r"(?:Job failed \(system failure\)|Preparation failed): .*(?:"
+                               r"invalid mount config for type|bind source path does not exist"
+                               r"|Duplicate mount point|error while creating mount source path"
+                               r"|error mounting \S+ to rootfs at )", re.IGNORECASE)
 
 # a tool's line as printed, in ``docker build`` under BuildKit (``#12 3.456 ``) or from a
 # container of ``docker compose up`` (``tests-1  | ``, ``docker_cypress  | ``)
@@ -100,6 +116,11 @@ KINDS: tuple[Kind, ...] = (
           "the runner lost the Docker host it runs jobs on (a system failure of the runner or "
           "its autoscaled machine, not the job's Docker-in-Docker)",
           RUNNER_LOST_HOST.pattern),
+    _kind("runner-volume-config",
+          "the runner could not mount a volume of its config.toml into the job's containers on "
+          "its own host (a host path that does not exist or is read-only, the same target "
+          "twice): the runner's configuration, not the job's Docker-in-Docker",
+          RUNNER_HOST_MOUNT.pattern),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",

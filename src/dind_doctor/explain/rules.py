@@ -11,7 +11,7 @@ from ..catalog import Catalog, Symptom
 from .context import JobContext
 from .logtext import LogLine, Origin, ParsedLog
 from .matcher import Candidate, Hit
-from .non_dind import RUNNER_LOST_HOST
+from .non_dind import RUNNER_HOST_MOUNT, RUNNER_HOST_SOCKET, RUNNER_LOST_HOST
 from .situations import BRIDGE_MTU, KUBE_CLIENT, apply_situations
 
 RULE_BONUS = 15.0
@@ -68,6 +68,15 @@ _AFTER_CERT_FILES = ("k8s-executor-wiring", "daemon-tls-client-plain-2375", "dae
 # modes about the inner daemon's pulls: a refusal while the runner pulls the job's images is the
 # runner's own credentials, not DinD's
 _INNER_PULL_MODES = ("registry-auth-not-inherited",)
+# the runner's own pull of the job's, a service's or its helper's image failed (the Docker
+# executor's pull manager), or anything else of its preparation or system failure: the runner
+# host's daemon, its proxy, DNS and trust, not dind's
+_RUNNER_PULL_ERROR = re.compile(r"failed to pull image \"[^\"]+\" with specified polic(?:y|ies) "
+                                r"|^WARNING: Failed to pull image with policy \""
+                                r"|Preparation failed: |Job failed \(system failure\): ",
+                                re.IGNORECASE)
+_INNER_DAEMON_NETWORK_MODES = ("proxy-not-propagated", "nested-dns", "mtu-mismatch",
+                               "inner-daemon-registry-trust", "registry-auth-not-inherited")
 # the job script's own `docker login` (also the one `aws ecr get-login` prints and the shell
 # runs): the same client then pulls and pushes with those credentials. A login done by another
 # step or action (a GitHub login action) shows no such command line.
@@ -80,7 +89,10 @@ _DAEMON_SERVED = re.compile(
 
 
 # dockerd's warning on a TCP listener without TLS names the address it binds
-_BIND_PLAIN = re.compile(r"Binding to IP address without --tlsverify is insecure.*"
+# ("Binding to IP address ... is insecure" and, dockerd 20.10+ on a non-loopback address, "Binding
+# to an IP address ... is deprecated. Startup is intentionally being slowed down")
+_BIND_PLAIN = re.compile(r"Binding to (?:an )?IP address without --tlsverify is "
+                         r"(?:insecure|deprecated).*"
                          r"host=\\?\"?tcp://[\w.:\[\]-]+?:(?P<port>\d+)\b")
 # a line of dockerd's own log, pasted among the job's lines
 _DAEMON_LOG = re.compile(r"level=\w+ msg=")
@@ -117,11 +129,13 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
+    _runner_pull_error(candidates)
     _own_login(candidates, parsed)
     _registry_clients(candidates)
     _remote_shell(candidates, parsed)
     _other_targets(candidates)
     _served_after_health_check(candidates, parsed)
+    _other_services_warning(candidates, parsed)
     _runner_system_failure(candidates)
     _hosted_runner_lost_machine(candidates, parsed, catalog)
     _job_tools_own_network(candidates, parsed)
@@ -430,6 +444,22 @@ def _runner_pull(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
             del candidates[mode]
 
 
+def _runner_pull_error(candidates: dict[str, Candidate]) -> None:
+    """A pull the runner itself made and reported (``Preparation failed: failed to pull image
+    "…" with specified policies``) went through the runner host's daemon: a timeout, DNS or
+    certificate error there names none of the inner daemon's network modes."""
+    for mode in _INNER_DAEMON_NETWORK_MODES:
+        candidate = candidates.get(mode)
+        if candidate is None:
+            continue
+        kept = [h for h in candidate.hits if not _RUNNER_PULL_ERROR.search(h.line.text)]
+        if len(kept) == len(candidate.hits):
+            continue
+        candidate.hits = kept
+        if not kept and candidate.bonus <= 0:
+            del candidates[mode]
+
+
 def _own_login(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     """A refusal after the job's own ``docker login`` is about the credentials the job gave
     (another host, account or region, a token without access), not about credentials the inner
@@ -510,12 +540,48 @@ def _served_after_health_check(candidates: dict[str, Candidate], parsed: ParsedL
         del candidates["service-healthcheck-timeout"]
 
 
+# a service container the runner named after a Docker image (docker:*-dind, a mirror's
+# .../docker, a custom *dind* image)
+_DIND_SERVICE_NAME = re.compile(r"docker|dind", re.IGNORECASE)
+_WARNING_END = re.compile(r"^\*{5,}\s*$")
+
+
+def _other_services_warning(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """The runner's ``*** WARNING: Service …-postgres-0 probably didn't start properly.`` block is
+    about another service (a database, a cache): its lines name no dind health check."""
+    candidate = candidates.get("service-healthcheck-timeout")
+    if candidate is None:
+        return
+    blocks = []
+    for warning in parsed.warnings:
+        if _DIND_SERVICE_NAME.search(warning.service):
+            continue
+        end = next((line.number for line in parsed.lines
+                    if line.number > warning.line and _WARNING_END.match(line.text.strip())),
+                   warning.line)
+        blocks.append((warning.line, end))
+    if not blocks:
+        return
+    kept = [h for h in candidate.hits
+            if not any(start <= h.line.number <= end for start, end in blocks)]
+    if len(kept) == len(candidate.hits):
+        return
+    candidate.hits = kept
+    if not kept and candidate.bonus <= 0:
+        del candidates["service-healthcheck-timeout"]
+
+
 def _runner_system_failure(candidates: dict[str, Candidate]) -> None:
     """``Job failed (system failure): Cannot connect to the Docker daemon`` is the runner's own
     Docker host (an autoscaled machine, the host's daemon) going away: a hit on that line names
-    no DinD mode."""
+    no DinD mode; so is ``Preparation failed: Cannot connect to the Docker daemon at …`` (the
+    runner's preparation on the daemon it runs the job on: its socket, an autoscaled machine),
+    and a volume of its config.toml that the runner host's daemon could not mount. A host named
+    docker is the runner's host set to the dind alias (runner-docker-host-misread)."""
     for mode, candidate in list(candidates.items()):
-        kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)]
+        kept = [h for h in candidate.hits if not RUNNER_LOST_HOST.search(h.line.text)
+                and not RUNNER_HOST_SOCKET.search(h.line.text)
+                and not RUNNER_HOST_MOUNT.search(h.line.text)]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept
