@@ -371,6 +371,36 @@ WORDINGS = [
                               "sock; check if the path is correct and if the daemon is running"),
     ("proxy-not-propagated", 'error during connect: Get "https://dind.svc:2376/v1.45/info": '
                              "Forbidden"),
+    # GitLab Runner's Kubernetes executor and the cluster: admission refusing the privileged
+    # build pod (Pod Security admission, OpenShift SCC, PodSecurityPolicy), the kubelet evicting
+    # the pod for the dind service's disk, actions-runner-controller's dind runner image
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: pods \"runner-zz81-project-7-concurrent-3-p0q1r2\" is "
+                           "forbidden: violates PodSecurity \"baseline:v1.29\": privileged "
+                           "(container \"svc-0\" must not set securityContext.privileged=true)"),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: pods \"runner-zz81\" is forbidden: unable to validate "
+                           "against any security context constraint: [provider \"anyuid\": "
+                           "Forbidden: not usable by user or serviceaccount, spec.containers[1]."
+                           "securityContext.privileged: Invalid value: true: Privileged "
+                           "containers are not allowed]"),
+    ("privileged-missing", "prepare environment: setting up build pod: pods \"runner-zz81\" is "
+                           "forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers"
+                           "[1].securityContext.privileged: Invalid value: true: Privileged "
+                           "containers are not allowed]"),
+    ("disk-space-exhaustion", "ERROR: Job failed: pod \"builds/runner-zz81-project-7-concurrent-"
+                              "3-p0q1r2\" is disrupted: reason \"TerminationByKubelet\", "
+                              "message \"Container svc-1 exceeded its local ephemeral storage "
+                              "limit \\\"12Gi\\\". \""),
+    ("disk-space-exhaustion", "ERROR: Job failed: pod \"builds/runner-zz81\" is disrupted: "
+                              "reason \"TerminationByKubelet\", message \"The node was low on "
+                              "resource: ephemeral-storage. Threshold quantity: 3Gi, available: "
+                              "2048Mi. Container svc-0 was using 14Gi, which exceeds its request "
+                              "of 0. \""),
+    ("daemon-unreachable", "2026-01-20 08:15:02.311  NOTICE --- Docker has not become available "
+                           "within 90 seconds. Exiting with status 1."),
+    ("daemon-unreachable", "2026-01-20 08:15:02.311  ERROR --- dockerd is not running after max "
+                           "time"),
 ]
 
 
@@ -993,3 +1023,69 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
            'failed: container_linux.go:349: starting container process caused "exec: '
            '\\"gitlab-runner-build\\": executable file not found in $PATH": unknown\n')
     assert top_id(log) == "gitlab-saas-runner-specifics"
+
+
+# the Kubernetes executor's lines of every job, healthy or not, and lines that only support a
+# mode (a container over its disk limit that need not be dind, an exited service of unknown
+# kind, the runner's host-alias warning)
+@pytest.mark.parametrize("line", [
+    "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running, status is "
+    "Pending",
+    "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running on the node "
+    "<unknown>, status is Pending",
+    '\tContainersNotReady: "containers with unready status: [build helper svc-0]"',
+    "waiting for TCP connection to 127.0.0.1 on [2376]...",
+    "dialing 127.0.0.1:2376...",
+    "WARNING: Checking for host alias support. Host aliases will be disabled. ",
+    "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: 'Error'",
+    "Error in container svc-2: exit code: 2, reason: 'Error'",
+    'Container build exceeded its local ephemeral storage limit "6Gi". ',
+    'Usage of EmptyDir volume "scratch" exceeds the limit "5Gi". ',
+    "2026-01-20 08:13:32.101  DEBUG --- Waiting until Docker is available or the timeout of 90 "
+    "seconds is reached",
+])
+def test_a_kubernetes_executor_line_alone_names_no_mode(line: str) -> None:
+    assert top_id(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: timed out "
+    "waiting for pod to start (last phase: Pending). Check https://docs.gitlab.com/runner/shells/"
+    "#shell-profile-loading for more information",
+    "ERROR: Job failed (system failure): timed out waiting for pod to become attachable",
+    'ERROR: Job failed (system failure): unable to upgrade connection: container not found '
+    '("build")',
+    'ERROR: Job failed: pod "builds/runner-zz81-project-7-concurrent-3-p0q1r2" is being deleted',
+])
+def test_a_build_pod_the_cluster_did_not_run_is_not_dind(line: str) -> None:
+    log = ("Using Kubernetes executor with image docker:28.1 ...\n"
+           "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running on "
+           "the node <unknown>, status is Pending\n"
+           '\tUnschedulable: "0/6 nodes are available: 6 Insufficient cpu. preemption: 0/6 nodes '
+           'are available: 6 No preemption victims found for incoming pod."\n' + line + "\n")
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows and expl.shows[0].kind.id == "k8s-pod-not-running"
+
+
+K8S_SERVICE_EXITED = "ERROR: Job failed: Error in container svc-0: exit code: 1, reason: 'Error'\n"
+
+
+@pytest.mark.parametrize("before", [
+    # the runner's health check waited on the dind port (HEALTHCHECK_TCP_PORT)
+    "waiting for TCP connection to 127.0.0.1 on [2376]...\ndialing 127.0.0.1:2376...\n"
+    "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: "
+    "'Error'\n",
+    # the job's client found no daemon on the pod's localhost
+    "$ docker version\nCannot connect to the Docker daemon at tcp://localhost:2375. Is the "
+    "docker daemon running?\n",
+])
+def test_a_service_of_the_pod_that_exited_next_to_a_docker_port_is_the_daemons_start_up(
+        before: str) -> None:
+    assert top_id(before + K8S_SERVICE_EXITED) == "service-healthcheck-timeout"
+
+
+def test_a_service_of_the_pod_that_exited_without_a_docker_port_names_no_mode() -> None:
+    log = ("waiting for TCP connection to 127.0.0.1 on [5432]...\n"
+           "dialing 127.0.0.1:5432...\n" + K8S_SERVICE_EXITED)
+    assert top_id(log) is None

@@ -100,6 +100,17 @@ KINDS: tuple[Kind, ...] = (
           "the runner lost the Docker host it runs jobs on (a system failure of the runner or "
           "its autoscaled machine, not the job's Docker-in-Docker)",
           RUNNER_LOST_HOST.pattern),
+    # GitLab Runner's Kubernetes executor (executors/kubernetes): the build pod never ran, or
+    # the cluster took it away; the scheduler's and the kubelet's reasons follow in the log
+    _kind("k8s-pod-not-running",
+          "the cluster did not run the job's pod (no node had room for it, it was not ready "
+          "in time, or it was deleted or its containers lost): the runner's or the cluster's "
+          "problem, not the job's Docker-in-Docker",
+          r"timed out waiting for pod to (?:start|become attachable)",
+          r"Timed out while waiting for \S+ to be present in the cluster",
+          r"pod \"[^\"]+\" (?:is being deleted|is deleted|status is \"(?:Failed|Unknown)\")",
+          r"pod failed to enter running state: ",
+          r"unable to upgrade connection: container not found \(\"(?:build|helper)\"\)"),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",
