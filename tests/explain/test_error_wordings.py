@@ -1034,8 +1034,11 @@ def test_a_hosted_runner_whose_helper_cannot_start_is_the_fleets_side() -> None:
     "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running on the node "
     "<unknown>, status is Pending",
     '\tContainersNotReady: "containers with unready status: [build helper svc-0]"',
-    "waiting for TCP connection to 127.0.0.1 on [2376]...",
-    "dialing 127.0.0.1:2376...",
+    "waiting for TCP connection to localhost on [2376]...",
+    "dialing localhost:2376...",
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: container "
+    "configuration error: container has runAsNonRoot and image will run as root (pod: \"runner-"
+    "zz81_builds(5e1f)\", container: svc-0)",
     "WARNING: Checking for host alias support. Host aliases will be disabled. ",
     "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: 'Error'",
     "Error in container svc-2: exit code: 2, reason: 'Error'",
@@ -1056,6 +1059,11 @@ def test_a_kubernetes_executor_line_alone_names_no_mode(line: str) -> None:
     'ERROR: Job failed (system failure): unable to upgrade connection: container not found '
     '("build")',
     'ERROR: Job failed: pod "builds/runner-zz81-project-7-concurrent-3-p0q1r2" is being deleted',
+    'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "PreemptionByScheduler", '
+    'message "Kubernetes Scheduler: preempting to accommodate a higher priority pod"',
+    'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "TerminationByKubelet", '
+    'message "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. '
+    'Container build was using 3Gi, which exceeds its request of 1Gi. "',
 ])
 def test_a_build_pod_the_cluster_did_not_run_is_not_dind(line: str) -> None:
     log = ("Using Kubernetes executor with image docker:28.1 ...\n"
@@ -1073,7 +1081,7 @@ K8S_SERVICE_EXITED = "ERROR: Job failed: Error in container svc-0: exit code: 1,
 
 @pytest.mark.parametrize("before", [
     # the runner's health check waited on the dind port (HEALTHCHECK_TCP_PORT)
-    "waiting for TCP connection to 127.0.0.1 on [2376]...\ndialing 127.0.0.1:2376...\n"
+    "waiting for TCP connection to localhost on [2376 5432]...\ndialing localhost:2376...\n"
     "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: "
     "'Error'\n",
     # the job's client found no daemon on the pod's localhost
@@ -1086,6 +1094,6 @@ def test_a_service_of_the_pod_that_exited_next_to_a_docker_port_is_the_daemons_s
 
 
 def test_a_service_of_the_pod_that_exited_without_a_docker_port_names_no_mode() -> None:
-    log = ("waiting for TCP connection to 127.0.0.1 on [5432]...\n"
-           "dialing 127.0.0.1:5432...\n" + K8S_SERVICE_EXITED)
+    log = ("waiting for TCP connection to localhost on [5432]...\n"
+           "dialing localhost:5432...\n" + K8S_SERVICE_EXITED)
     assert top_id(log) is None

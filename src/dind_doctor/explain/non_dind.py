@@ -110,6 +110,9 @@ KINDS: tuple[Kind, ...] = (
           r"Timed out while waiting for \S+ to be present in the cluster",
           r"pod \"[^\"]+\" (?:is being deleted|is deleted|status is \"(?:Failed|Unknown)\")",
           r"pod failed to enter running state: ",
+          # the pod taken away (preemption, a node drained or tainted, the kubelet's eviction):
+          # the kubelet's message, when it names the dind service's disk, names the mode
+          r"pod \"[^\"]+\" is disrupted: reason \"",
           r"unable to upgrade connection: container not found \(\"(?:build|helper)\"\)"),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
@@ -133,7 +136,8 @@ KINDS: tuple[Kind, ...] = (
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
           r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
-          r"signal: killed", r"MemoryError\b", r"Out of memory: Killed process"),
+          r"signal: killed", r"MemoryError\b", r"Out of memory: Killed process",
+          r"The node was low on resource: memory\b"),
     _kind("download-failed",
           "a package or file download failed or timed out (npm, PyPI, apt, Maven ...)",
           r"Read timed out", r"ReadTimeoutError", r"\bETIMEDOUT\b", r"\bESOCKETTIMEDOUT\b",
