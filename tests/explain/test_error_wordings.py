@@ -1059,6 +1059,13 @@ def test_a_kubernetes_executor_line_alone_names_no_mode(line: str) -> None:
     'ERROR: Job failed (system failure): unable to upgrade connection: container not found '
     '("build")',
     'ERROR: Job failed: pod "builds/runner-zz81-project-7-concurrent-3-p0q1r2" is being deleted',
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: pulling "
+    'image "docker:28.1-dind" for container svc-0: image pull failed: Back-off pulling image '
+    '"docker:28.1-dind". Check https://docs.gitlab.com/runner/shells/#shell-profile-loading for '
+    "more information",
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: container "
+    'configuration error: secret "ci-registry-pull" not found. Check https://docs.gitlab.com/'
+    "runner/shells/#shell-profile-loading for more information",
     'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "PreemptionByScheduler", '
     'message "Kubernetes Scheduler: preempting to accommodate a higher priority pod"',
     'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "TerminationByKubelet", '

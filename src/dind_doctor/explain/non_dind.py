@@ -110,6 +110,10 @@ KINDS: tuple[Kind, ...] = (
           r"Timed out while waiting for \S+ to be present in the cluster",
           r"pod \"[^\"]+\" (?:is being deleted|is deleted|status is \"(?:Failed|Unknown)\")",
           r"pod failed to enter running state: ",
+          # a container of the pod the kubelet could not create or pull (a registry's refusal
+          # or rate limit in the message is matched by its own kind or mode first)
+          r"container configuration error: ", r"pod sandbox creation failed: ",
+          r"\bimage pull failed: ",
           # the pod taken away (preemption, a node drained or tainted, the kubelet's eviction):
           # the kubelet's message, when it names the dind service's disk, names the mode
           r"pod \"[^\"]+\" is disrupted: reason \"",
