@@ -1104,3 +1104,19 @@ def test_a_service_of_the_pod_that_exited_without_a_docker_port_names_no_mode() 
     log = ("waiting for TCP connection to localhost on [5432]...\n"
            "dialing localhost:5432...\n" + K8S_SERVICE_EXITED)
     assert top_id(log) is None
+
+
+@pytest.mark.parametrize("log", [
+    '$ kubectl apply -f deploy/\nError from server (Forbidden): error when creating "deploy/'
+    'node-agent.yaml": pods "node-agent" is forbidden: violates PodSecurity "baseline:latest": '
+    'privileged (container "agent" must not set securityContext.privileged=true)\n'
+    "ERROR: Job failed: exit code 1\n",
+    '$ oc create -f probe-pod.yaml\nError from server (Forbidden): pods "probe" is forbidden: '
+    "unable to validate against any security context constraint: [spec.containers[0]."
+    "securityContext.privileged: Invalid value: true: Privileged containers are not allowed]\n"
+    "ERROR: Job failed: exit code 1\n",
+])
+def test_a_cluster_refusing_a_privileged_workload_the_job_deploys_is_not_dind(log: str) -> None:
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows[0].kind.id == "deploy-refused"
