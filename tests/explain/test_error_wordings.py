@@ -397,6 +397,17 @@ WORDINGS = [
                               "resource: ephemeral-storage. Threshold quantity: 3Gi, available: "
                               "2048Mi. Container svc-0 was using 14Gi, which exceeds its request "
                               "of 0. \""),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: admission webhook \"validate.kyverno.svc-fail\" denied the "
+                           "request: \n\nresource Pod/builds/runner-zz81 was blocked due to the "
+                           "following policies \n\npss-baseline:\n  baseline: 'Validation rule "
+                           "''baseline'' failed. It violates PodSecurity \"baseline:latest\": "
+                           "(Forbidden reason: privileged, field error list: [spec.containers[1]."
+                           "securityContext.privileged is forbidden, forbidden values found: "
+                           "true])'"),
+    ("privileged-missing", "WARNING: Event retrieved from the cluster: pod with UID \"9c1d7e02-"
+                           "4b5a-11ef-8f3e-02d1a9b0c4e7\" specified privileged init container, "
+                           "but is disallowed"),
     ("daemon-unreachable", "2026-01-20 08:15:02.311  NOTICE --- Docker has not become available "
                            "within 90 seconds. Exiting with status 1."),
     ("daemon-unreachable", "2026-01-20 08:15:02.311  ERROR --- dockerd is not running after max "
