@@ -1131,3 +1131,11 @@ def test_a_cluster_refusing_a_privileged_workload_the_job_deploys_is_not_dind(lo
     expl = explain_log(log)
     assert expl.verdict is Verdict.NOT_DIND
     assert expl.shows[0].kind.id == "deploy-refused"
+
+
+def test_a_service_container_of_the_pod_killed_for_memory_is_out_of_memory() -> None:
+    log = ("$ docker build -t app .\n#9 [4/6] RUN make -j8\n"
+           "ERROR: Job failed: Error in container svc-0: exit code: 137, reason: 'OOMKilled'\n")
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows[0].kind.id == "out-of-memory"

@@ -110,6 +110,10 @@ KINDS: tuple[Kind, ...] = (
           r"Timed out while waiting for \S+ to be present in the cluster",
           r"pod \"[^\"]+\" (?:is being deleted|is deleted|status is \"(?:Failed|Unknown)\")",
           r"pod failed to enter running state: ",
+          # the runner could not create what the pod needs (its pull secret, its namespace);
+          # not ``setting up build pod``: an admission refusal of the privileged dind
+          # container follows it, on the next lines when a policy engine words it
+          r"prepare environment: setting up (?:credentials|build namespace): ",
           # a container of the pod the kubelet could not create or pull (a registry's refusal
           # or rate limit in the message is matched by its own kind or mode first)
           r"container configuration error: ", r"pod sandbox creation failed: ",
