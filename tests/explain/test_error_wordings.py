@@ -436,6 +436,47 @@ WORDINGS = [
                                     'trying configured driver: vfs"'),
     ("storage-driver-vfs-fallback", 'time="2025-02-03T04:05:06.789Z" level=error msg="failed to '
                                     'mount overlay: no such device" storage-driver=overlay2'),
+    # GitLab Runner's Kubernetes executor and the cluster: admission refusing the privileged
+    # build pod (Pod Security admission, OpenShift SCC, PodSecurityPolicy), the kubelet evicting
+    # the pod for the dind service's disk, actions-runner-controller's dind runner image
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: pods \"runner-zz81-project-7-concurrent-3-p0q1r2\" is "
+                           "forbidden: violates PodSecurity \"baseline:v1.29\": privileged "
+                           "(container \"svc-0\" must not set securityContext.privileged=true)"),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: pods \"runner-zz81\" is forbidden: unable to validate "
+                           "against any security context constraint: [provider \"anyuid\": "
+                           "Forbidden: not usable by user or serviceaccount, spec.containers[1]."
+                           "securityContext.privileged: Invalid value: true: Privileged "
+                           "containers are not allowed]"),
+    ("privileged-missing", "prepare environment: setting up build pod: pods \"runner-zz81\" is "
+                           "forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers"
+                           "[1].securityContext.privileged: Invalid value: true: Privileged "
+                           "containers are not allowed]"),
+    ("disk-space-exhaustion", "ERROR: Job failed: pod \"builds/runner-zz81-project-7-concurrent-"
+                              "3-p0q1r2\" is disrupted: reason \"TerminationByKubelet\", "
+                              "message \"Container svc-1 exceeded its local ephemeral storage "
+                              "limit \\\"12Gi\\\". \""),
+    ("disk-space-exhaustion", "ERROR: Job failed: pod \"builds/runner-zz81\" is disrupted: "
+                              "reason \"TerminationByKubelet\", message \"The node was low on "
+                              "resource: ephemeral-storage. Threshold quantity: 3Gi, available: "
+                              "2048Mi. Container svc-0 was using 14Gi, which exceeds its request "
+                              "of 0. \""),
+    ("privileged-missing", "ERROR: Job failed (system failure): prepare environment: setting up "
+                           "build pod: admission webhook \"validate.kyverno.svc-fail\" denied the "
+                           "request: \n\nresource Pod/builds/runner-zz81 was blocked due to the "
+                           "following policies \n\npss-baseline:\n  baseline: 'Validation rule "
+                           "''baseline'' failed. It violates PodSecurity \"baseline:latest\": "
+                           "(Forbidden reason: privileged, field error list: [spec.containers[1]."
+                           "securityContext.privileged is forbidden, forbidden values found: "
+                           "true])'"),
+    ("privileged-missing", "WARNING: Event retrieved from the cluster: pod with UID \"9c1d7e02-"
+                           "4b5a-11ef-8f3e-02d1a9b0c4e7\" specified privileged init container, "
+                           "but is disallowed"),
+    ("daemon-unreachable", "2026-01-20 08:15:02.311  NOTICE --- Docker has not become available "
+                           "within 90 seconds. Exiting with status 1."),
+    ("daemon-unreachable", "2026-01-20 08:15:02.311  ERROR --- dockerd is not running after max "
+                           "time"),
 ]
 
 
@@ -1242,3 +1283,106 @@ def test_the_warning_block_of_another_service_names_no_dind_health_check() -> No
                                       line="Certificate request self-signature ok")
     assert top_id(block + dind) == "service-healthcheck-timeout"
     assert top_id(dind) == "service-healthcheck-timeout"
+# the Kubernetes executor's lines of every job, healthy or not, and lines that only support a
+# mode (a container over its disk limit that need not be dind, an exited service of unknown
+# kind, the runner's host-alias warning)
+@pytest.mark.parametrize("line", [
+    "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running, status is "
+    "Pending",
+    "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running on the node "
+    "<unknown>, status is Pending",
+    '\tContainersNotReady: "containers with unready status: [build helper svc-0]"',
+    "waiting for TCP connection to localhost on [2376]...",
+    "dialing localhost:2376...",
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: container "
+    "configuration error: container has runAsNonRoot and image will run as root (pod: \"runner-"
+    "zz81_builds(5e1f)\", container: svc-0)",
+    "WARNING: Checking for host alias support. Host aliases will be disabled. ",
+    "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: 'Error'",
+    "Error in container svc-2: exit code: 2, reason: 'Error'",
+    'Container build exceeded its local ephemeral storage limit "6Gi". ',
+    'Usage of EmptyDir volume "scratch" exceeds the limit "5Gi". ',
+    "2026-01-20 08:13:32.101  DEBUG --- Waiting until Docker is available or the timeout of 90 "
+    "seconds is reached",
+])
+def test_a_kubernetes_executor_line_alone_names_no_mode(line: str) -> None:
+    assert top_id(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: timed out "
+    "waiting for pod to start (last phase: Pending). Check https://docs.gitlab.com/runner/shells/"
+    "#shell-profile-loading for more information",
+    "ERROR: Job failed (system failure): timed out waiting for pod to become attachable",
+    'ERROR: Job failed (system failure): unable to upgrade connection: container not found '
+    '("build")',
+    'ERROR: Job failed: pod "builds/runner-zz81-project-7-concurrent-3-p0q1r2" is being deleted',
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: pulling "
+    'image "docker:28.1-dind" for container svc-0: image pull failed: Back-off pulling image '
+    '"docker:28.1-dind". Check https://docs.gitlab.com/runner/shells/#shell-profile-loading for '
+    "more information",
+    "ERROR: Job failed (system failure): prepare environment: waiting for pod running: container "
+    'configuration error: secret "ci-registry-pull" not found. Check https://docs.gitlab.com/'
+    "runner/shells/#shell-profile-loading for more information",
+    'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "PreemptionByScheduler", '
+    'message "Kubernetes Scheduler: preempting to accommodate a higher priority pod"',
+    'ERROR: Job failed: pod "builds/runner-zz81" is disrupted: reason "TerminationByKubelet", '
+    'message "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. '
+    'Container build was using 3Gi, which exceeds its request of 1Gi. "',
+])
+def test_a_build_pod_the_cluster_did_not_run_is_not_dind(line: str) -> None:
+    log = ("Using Kubernetes executor with image docker:28.1 ...\n"
+           "Waiting for pod builds/runner-zz81-project-7-concurrent-3-p0q1r2 to be running on "
+           "the node <unknown>, status is Pending\n"
+           '\tUnschedulable: "0/6 nodes are available: 6 Insufficient cpu. preemption: 0/6 nodes '
+           'are available: 6 No preemption victims found for incoming pod."\n' + line + "\n")
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows and expl.shows[0].kind.id == "k8s-pod-not-running"
+
+
+K8S_SERVICE_EXITED = "ERROR: Job failed: Error in container svc-0: exit code: 1, reason: 'Error'\n"
+
+
+@pytest.mark.parametrize("before", [
+    # the runner's health check waited on the dind port (HEALTHCHECK_TCP_PORT)
+    "waiting for TCP connection to localhost on [2376 5432]...\ndialing localhost:2376...\n"
+    "Health check aborted due to error:  Error in container svc-0: exit code: 1, reason: "
+    "'Error'\n",
+    # the job's client found no daemon on the pod's localhost
+    "$ docker version\nCannot connect to the Docker daemon at tcp://localhost:2375. Is the "
+    "docker daemon running?\n",
+])
+def test_a_service_of_the_pod_that_exited_next_to_a_docker_port_is_the_daemons_start_up(
+        before: str) -> None:
+    assert top_id(before + K8S_SERVICE_EXITED) == "service-healthcheck-timeout"
+
+
+def test_a_service_of_the_pod_that_exited_without_a_docker_port_names_no_mode() -> None:
+    log = ("waiting for TCP connection to localhost on [5432]...\n"
+           "dialing localhost:5432...\n" + K8S_SERVICE_EXITED)
+    assert top_id(log) is None
+
+
+@pytest.mark.parametrize("log", [
+    '$ kubectl apply -f deploy/\nError from server (Forbidden): error when creating "deploy/'
+    'node-agent.yaml": pods "node-agent" is forbidden: violates PodSecurity "baseline:latest": '
+    'privileged (container "agent" must not set securityContext.privileged=true)\n'
+    "ERROR: Job failed: exit code 1\n",
+    '$ oc create -f probe-pod.yaml\nError from server (Forbidden): pods "probe" is forbidden: '
+    "unable to validate against any security context constraint: [spec.containers[0]."
+    "securityContext.privileged: Invalid value: true: Privileged containers are not allowed]\n"
+    "ERROR: Job failed: exit code 1\n",
+])
+def test_a_cluster_refusing_a_privileged_workload_the_job_deploys_is_not_dind(log: str) -> None:
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows[0].kind.id == "deploy-refused"
+
+
+def test_a_service_container_of_the_pod_killed_for_memory_is_out_of_memory() -> None:
+    log = ("$ docker build -t app .\n#9 [4/6] RUN make -j8\n"
+           "ERROR: Job failed: Error in container svc-0: exit code: 137, reason: 'OOMKilled'\n")
+    expl = explain_log(log)
+    assert expl.verdict is Verdict.NOT_DIND
+    assert expl.shows[0].kind.id == "out-of-memory"

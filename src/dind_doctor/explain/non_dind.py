@@ -121,6 +121,28 @@ KINDS: tuple[Kind, ...] = (
           "its own host (a host path that does not exist or is read-only, the same target "
           "twice): the runner's configuration, not the job's Docker-in-Docker",
           RUNNER_HOST_MOUNT.pattern),
+    # GitLab Runner's Kubernetes executor (executors/kubernetes): the build pod never ran, or
+    # the cluster took it away; the scheduler's and the kubelet's reasons follow in the log
+    _kind("k8s-pod-not-running",
+          "the cluster did not run the job's pod (no node had room for it, it was not ready "
+          "in time, or it was deleted or its containers lost): the runner's or the cluster's "
+          "problem, not the job's Docker-in-Docker",
+          r"timed out waiting for pod to (?:start|become attachable)",
+          r"Timed out while waiting for \S+ to be present in the cluster",
+          r"pod \"[^\"]+\" (?:is being deleted|is deleted|status is \"(?:Failed|Unknown)\")",
+          r"pod failed to enter running state: ",
+          # the runner could not create what the pod needs (its pull secret, its namespace);
+          # not ``setting up build pod``: an admission refusal of the privileged dind
+          # container follows it, on the next lines when a policy engine words it
+          r"prepare environment: setting up (?:credentials|build namespace): ",
+          # a container of the pod the kubelet could not create or pull (a registry's refusal
+          # or rate limit in the message is matched by its own kind or mode first)
+          r"container configuration error: ", r"pod sandbox creation failed: ",
+          r"\bimage pull failed: ",
+          # the pod taken away (preemption, a node drained or tainted, the kubelet's eviction):
+          # the kubelet's message, when it names the dind service's disk, names the mode
+          r"pod \"[^\"]+\" is disrupted: reason \"",
+          r"unable to upgrade connection: container not found \(\"(?:build|helper)\"\)"),
     _kind("source-fetch-failed", "fetching the repository failed (git)",
           r"^fatal: unable to access '[^']+': ", r"^fatal: could not read Username"),
     _kind("tests-failed", "the tests failed",
@@ -143,7 +165,8 @@ KINDS: tuple[Kind, ...] = (
     _kind("out-of-memory", "a process was killed for lack of memory (OOM)",
           r"^Killed\s*$", r"\bOOMKilled\b", r"JavaScript heap out of memory",
           r"java\.lang\.OutOfMemoryError", r"Cannot allocate memory", r"exit code:? 137\b",
-          r"signal: killed", r"MemoryError\b", r"Out of memory: Killed process"),
+          r"signal: killed", r"MemoryError\b", r"Out of memory: Killed process",
+          r"The node was low on resource: memory\b"),
     _kind("download-failed",
           "a package or file download failed or timed out (npm, PyPI, apt, Maven ...)",
           r"Read timed out", r"ReadTimeoutError", r"\bETIMEDOUT\b", r"\bESOCKETTIMEDOUT\b",

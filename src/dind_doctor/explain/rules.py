@@ -514,13 +514,24 @@ def _remote_shell(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
 _SSH_DAEMON = re.compile(r"\bdocker system dial-stdio\]? has exited\b")
 
 
+# the job's own Kubernetes client creating its workloads: an admission refusal it prints is
+# about the job's manifests (kubectl's ``error when creating "deploy.yaml"``), not about the
+# runner's build pod
+_WORKLOAD_CLIENT = re.compile(r"^(?:sudo\s+)?(?:kubectl|oc|helm|kustomize)\s")
+_WORKLOAD_REFUSAL = re.compile(r"Error from server \(Forbidden\): error when \w+ \"")
+
+
 def _other_targets(candidates: dict[str, Candidate]) -> None:
     """A Docker client talking to a remote daemon over ssh, and a Kubernetes client's
     handshake with its API server, say nothing about the job's DinD: their lines name no
-    mode (the network of nested containers is no path from the job to a cluster)."""
+    mode (the network of nested containers is no path from the job to a cluster); nor does a
+    cluster's refusal of a privileged workload the job deploys."""
     for mode, candidate in list(candidates.items()):
         kept = [h for h in candidate.hits if not _SSH_DAEMON.search(h.line.text)
-                and not (mode == "mtu-mismatch" and KUBE_CLIENT.search(h.line.text))]
+                and not (mode == "mtu-mismatch" and KUBE_CLIENT.search(h.line.text))
+                and not (mode == "privileged-missing" and (
+                    _WORKLOAD_REFUSAL.search(h.line.text)
+                    or _WORKLOAD_CLIENT.match(h.line.command)))]
         if len(kept) == len(candidate.hits):
             continue
         candidate.hits = kept

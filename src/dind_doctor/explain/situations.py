@@ -41,7 +41,7 @@ import re
 
 from ..catalog import Catalog, Symptom
 from .logtext import LogLine, Origin, ParsedLog
-from .matcher import Candidate, Hit
+from .matcher import SERVICE_WEIGHT, Candidate, Hit
 
 RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to a long symptom
 
@@ -107,6 +107,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _ping_passes_download_stalls(candidates, lines, catalog)
     _frozen_channel_tag(candidates, parsed.lines, catalog)
     _python_socket_denied(candidates, lines, catalog)
+    _k8s_service_exited(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -787,3 +788,33 @@ def _alias_lookup(candidates: dict[str, Candidate], lines: list[LogLine],
                  f"{found.group('name')} is a one-label name, a service alias: the service is "
                  "missing, named differently, or exited")
             return
+
+
+# GitLab Runner's Kubernetes executor: a service container of the build pod ended
+# (executors/kubernetes podContainerError) and the runner waited for a Docker port through the
+# helper's health check (commands/helpers/health_check.go) or the job spoke to one
+_K8S_SERVICE_EXITED = re.compile(r"\bError in container (?P<name>svc-\d+): exit code: "
+                                 r"(?P<code>\d+), reason: '(?P<reason>\w+)'")
+_DOCKER_PORT_WAIT = re.compile(r"^waiting for TCP connection to \S+ on \[[\d ]*\b237[56]\b"
+                               r"|\bdialing \S+:237[56]\.\.\.")
+
+
+def _k8s_service_exited(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    exited = next((found for line in lines
+                   for found in [_K8S_SERVICE_EXITED.search(line.text)]
+                   if found and found.group("reason") != "OOMKilled"), None)
+    if exited is None:
+        return
+    line = next(line for line in lines if exited.group(0) in line.text)
+    if not (_first(lines, _DOCKER_PORT_WAIT) or any(_ENDPOINT.search(x.text) for x in lines)):
+        return
+    _add(candidates, catalog, "service-healthcheck-timeout", line,
+         "a service container of the build pod exited",
+         f"the service container {exited.group('name')} of the build pod exited with code "
+         f"{exited.group('code')} while the job waited for or used the Docker daemon on port "
+         "2375/2376: dockerd died at start-up; its own log (kubectl logs -c "
+         f"{exited.group('name')}, or CI_DEBUG_SERVICES) names the cause",
+         # the daemon's own end outranks a client's failed connection to it, as a service
+         # log does (matcher.SERVICE_WEIGHT)
+         score=RULE_SCORE * SERVICE_WEIGHT)
