@@ -381,7 +381,6 @@ WORDINGS = [
                                     'wait-for-service" health check: exit code 1'),
     ("service-healthcheck-timeout", 'service "runner-kq7tz2-project-4411-concurrent-5-docker-1" '
                                     "has no exposed ports"),
-    ("service-healthcheck-timeout", "waiting for TCP connection to 10.44.0.9 on [2376]..."),
     ("service-healthcheck-timeout", "ERROR: Job failed (system failure): Error response from "
                                     "daemon: Cannot link to a non running container: /runner-"
                                     "t0k3n-project-52-concurrent-1-docker-0 AS /runner-t0k3n-"
@@ -402,8 +401,6 @@ WORDINGS = [
     ("service-healthcheck-timeout", "Service runner-4e1b2c3d-project-812-concurrent-0-docker-0 "
                                     "didn't respond in timely maner: 30s Consider modifying "
                                     "wait_for_services_timeout."),
-    ("service-healthcheck-timeout", "waiting for TCP connection to 192.168.240.3 on [2375 2376]"
-                                    "..."),
     # the runner's own daemon address set to the dind alias ([runners.docker] host)
     ("runner-docker-host-misread", "ERROR: Preparation failed: Cannot connect to the Docker daemon"
                                    " at tcp://docker:2376. Is the docker daemon running? "
