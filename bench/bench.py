@@ -162,6 +162,25 @@ def hang(env: dict[str, str], runs: int) -> dict:
     }
 
 
+def explain_speed(workdir: Path, runs: int) -> list[dict]:
+    """``dind-doctor explain`` as a user runs it, on a short real excerpt and on a 4 MiB log of
+    distinct build-log lines that ends on the failure (tests/explain/test_command.big_log)."""
+    from tests.explain.helpers import LOGS
+    from tests.explain.test_command import big_log
+
+    big = workdir / "big.log"
+    big.write_text(big_log())
+    rows = []
+    for label, path in (("short log (one real excerpt)", LOGS / "alias-gitlab-com-cli29.log"),
+                        ("4 MiB log, distinct lines", big)):
+        walls = [timed([*TOOL, "explain", "--json", str(path)], dict(os.environ)).wall
+                 for _ in range(runs)]
+        rows.append({"scenario": f"`dind-doctor explain`, {label}",
+                     "median_s": round(statistics.median(walls), 2),
+                     "max_s": round(max(walls), 2)})
+    return rows
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
@@ -203,6 +222,11 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     with BlackHole() as hole:
         hung = hang({**base, "DOCKER_HOST": f"tcp://127.0.0.1:{hole.port}"}, min(args.runs, 3))
+    scratch = Path(tempfile.mkdtemp(prefix="dind-doctor-bench-"))
+    try:
+        explained = explain_speed(scratch, min(args.runs, 3))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     print(f"after: {load()}", file=sys.stderr)
 
     print("| scenario | dind-doctor (median) | manual sequence (median) | ratio, median "
@@ -216,6 +240,9 @@ def main() -> int:
           f"{hung['tool_median_s']:.2f} s "
           f"(max {hung['tool_max_s']:.2f} s) | {hung['manual_s']:.2f} s | — | "
           f"{hung['tool_peak_rss_mb']:.0f} MB / — |")
+    for row in explained:
+        print(f"| {row['scenario']} | {row['median_s']:.2f} s (max {row['max_s']:.2f} s) "
+              "| — | — | — |")
     print(f"\n{rows[0]['pairs']} pairs per healthy row; "
           f"hang case within deadline + {HANG_SLACK:g} s: {hung['within_deadline']}")
     paint = None
@@ -226,7 +253,8 @@ def main() -> int:
         print(f"TUI time to first paint (median of {args.runs}, fresh interpreter): "
               f"{paint:.2f} s")
     if args.json:
-        payload = {"healthy": rows, "hang": hung, "tui_first_paint_s": paint,
+        payload = {"healthy": rows, "hang": hung, "explain": explained,
+                   "tui_first_paint_s": paint,
                    "load": load()}
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
     return 0 if hung["within_deadline"] else 1

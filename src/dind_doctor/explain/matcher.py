@@ -117,14 +117,19 @@ class LogMatcher:
     def _anchor(symptom: Symptom) -> str:
         return max(normalize(symptom.match).split("*"), key=len)
 
-    def hits(self, line: LogLine, *, failing: bool) -> list[tuple[Entry, Hit]]:
+    def hits(self, line: LogLine, *, failing: bool,
+             seen: dict[str, list[tuple[Entry, Symptom]]] | None = None,
+             ) -> list[tuple[Entry, Hit]]:
+        """The symptoms ``line`` matches, scored; ``seen`` remembers the symptoms of texts
+        already matched (a log repeats its lines: retries, progress, the same error)."""
         text = normalize(line.text)
-        if not self._gate.search(text):
-            return []
+        matched = seen.get(text) if seen is not None else None
+        if matched is None:
+            matched = self._matched(text)
+            if seen is not None:
+                seen[text] = matched
         found = []
-        for entry, symptom in self._symptoms:
-            if not symptom.pattern.search(text):
-                continue
+        for entry, symptom in matched:
             score = float(symptom.literal_length)
             if line.origin is Origin.SERVICE and symptom.variant == "service-log":
                 score *= SERVICE_WEIGHT
@@ -132,6 +137,12 @@ class LogMatcher:
                 score *= FAILING_WEIGHT
             found.append((entry, Hit(line, symptom, score)))
         return found
+
+    def _matched(self, text: str) -> list[tuple[Entry, Symptom]]:
+        if not self._gate.search(text):
+            return []
+        return [(entry, symptom) for entry, symptom in self._symptoms
+                if symptom.pattern.search(text)]
 
     def fragment_hits(self, line: LogLine) -> list[tuple[Entry, Hit]]:
         """A line that is part of a symptom (``ca.pem: no such file``): it counts for every
@@ -150,8 +161,9 @@ class LogMatcher:
         With ``fragments`` (a short paste), lines that match no whole symptom may match part
         of one."""
         candidates: dict[str, Candidate] = {}
+        seen: dict[str, list[tuple[Entry, Symptom]]] = {}
         for line in lines:
-            found = self.hits(line, failing=line.number in failing)
+            found = self.hits(line, failing=line.number in failing, seen=seen)
             if fragments and not found:
                 found = self.fragment_hits(line)
             for entry, hit in found:

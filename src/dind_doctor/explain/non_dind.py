@@ -283,22 +283,30 @@ class Shown:
     in_failing_step: bool
 
 
+def _kinds_of(text: str) -> list[Kind]:
+    """The kinds a job line (stripped) shows; a warning, or an error Docker itself printed,
+    is no failed script command."""
+    generic_ok = _WARNING_LINE.search(text) is None and _DOCKER_OWN.search(text) is None
+    return [kind for kind in KINDS if (generic_ok or kind.id != "script-error")
+            and kind.pattern.search(text)]
+
+
 def ordinary_failures(lines: list[LogLine], failing: set[int]) -> list[Shown]:
     """One :class:`Shown` per kind found in the job's own lines, most telling first (the
     order of :data:`KINDS`, a line of the failing step before others, the last such line)."""
     found: dict[str, Shown] = {}
+    seen: dict[str, list[Kind]] = {}  # a log repeats its lines: match each text once
     for line in lines:
         if line.origin is not Origin.JOB:
             continue
         text = line.text.strip()
-        generic_ok = _WARNING_LINE.search(text) is None and _DOCKER_OWN.search(text) is None
-        for kind in KINDS:
-            if kind.id == "script-error" and not generic_ok:
-                continue
-            if kind.pattern.search(text):
-                shown = Shown(kind, line, line.number in failing)
-                previous = found.get(kind.id)
-                if previous is None or shown.in_failing_step >= previous.in_failing_step:
-                    found[kind.id] = shown
+        kinds = seen.get(text)
+        if kinds is None:
+            kinds = seen[text] = _kinds_of(text)
+        for kind in kinds:
+            shown = Shown(kind, line, line.number in failing)
+            previous = found.get(kind.id)
+            if previous is None or shown.in_failing_step >= previous.in_failing_step:
+                found[kind.id] = shown
     order = {kind.id: i for i, kind in enumerate(KINDS)}
     return sorted(found.values(), key=lambda s: (not s.in_failing_step, order[s.kind.id]))
