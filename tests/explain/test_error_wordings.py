@@ -1383,3 +1383,15 @@ def test_a_service_container_of_the_pod_killed_for_memory_is_out_of_memory() -> 
     expl = explain_log(log)
     assert expl.verdict is Verdict.NOT_DIND
     assert expl.shows[0].kind.id == "out-of-memory"
+
+
+def test_a_pod_security_refusal_that_does_not_name_privileged_is_not_privileged_missing() -> None:
+    """Pod Security admission lists what it refuses; a restricted profile refusing a pod for
+    its capabilities or user is the cluster's policy, not a dind service that lacks
+    privileged mode."""
+    line = ('ERROR: Job failed (system failure): prepare environment: setting up build pod: pods '
+            '"runner-q7w2-project-19-concurrent-0-x8y9z0" is forbidden: violates PodSecurity '
+            '"restricted:latest": allowPrivilegeEscalation != false (container "build" must set '
+            'securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or '
+            'container "build" must set securityContext.runAsNonRoot=true)')
+    assert top_id(line) != "privileged-missing"

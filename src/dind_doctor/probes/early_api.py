@@ -82,10 +82,10 @@ class _Early:
                 sock = socket.create_connection((name, port), timeout=CONNECT_TIMEOUT)  # type: ignore[arg-type]
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(request_head(self.target, self.path))
-        except (OSError, ValueError):
+        except Exception:  # a guess: the probe asks on its own and words what goes wrong
             if sock is not None:
                 sock.close()
-            sock = None  # the probe asks on its own and words what goes wrong
+            sock = None
         with self.lock:
             if self.claimed and sock is not None:
                 sock.close()  # the probe stopped waiting for it
