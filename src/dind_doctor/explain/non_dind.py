@@ -29,19 +29,18 @@ def _kind(kind_id: str, summary: str, *patterns: str) -> Kind:
                                              re.IGNORECASE))
 
 
+# a client that could not reach its daemon, unless that daemon is the host named docker (no
+# runner host: the dind alias written into the runner's own [runners.docker] host, see
+# runner-docker-host-misread)
+_DAEMON_UNREACHED = (r"(?!.*://docker[:/])(?:Cannot connect to the Docker daemon"
+                     r"|failed to connect to the docker API|error during connect: )")
 # the runner, not the job, could not reach the Docker host it runs the job's containers on
-# (a host named docker is no runner host: it is the dind alias written into the runner's own
-# [runners.docker] host, see runner-docker-host-misread)
-RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): (?!.*://docker[:/])"
-                              r"(?:Cannot connect to the Docker "
-                              r"daemon|failed to connect to the docker API|error during connect: )",
+RUNNER_LOST_HOST = re.compile(r"Job failed \(system failure\): " + _DAEMON_UNREACHED,
                               re.IGNORECASE)
 # the runner's preparation (retried three times) could not reach the daemon it runs the job on
 # (its host's socket, an autoscaled machine on 2376): the runner's host, never the job's dind,
-# whose containers don't exist yet (but a host named docker is runner-docker-host-misread)
-RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: (?!.*://docker[:/])(?:Cannot connect to "
-                                r"the Docker daemon|failed to connect to the docker API|error "
-                                r"during connect: )", re.IGNORECASE)
+# whose containers don't exist yet
+RUNNER_HOST_SOCKET = re.compile(r"Preparation failed: " + _DAEMON_UNREACHED, re.IGNORECASE)
 # the runner could not mount a volume of its config.toml into the job's containers on its own
 # host (a host path that does not exist, the same target twice): the daemon is the runner
 # host's, not the job's dind, so it is no bind mount resolved in dind's file system
