@@ -164,9 +164,8 @@ def hang(env: dict[str, str], runs: int) -> dict:
 
 def explain_speed(workdir: Path, runs: int) -> list[dict]:
     """``dind-doctor explain`` as a user runs it, on a short real excerpt and on a 4 MiB log of
-    distinct build-log lines that ends on the failure (tests/explain/test_command.big_log)."""
-    from tests.explain.helpers import LOGS
-    from tests.explain.test_command import big_log
+    distinct build-log lines that ends on the failure (tests/explain/helpers.big_log)."""
+    from tests.explain.helpers import LOGS, big_log
 
     big = workdir / "big.log"
     big.write_text(big_log())

@@ -13,7 +13,7 @@ import time
 from dind_doctor.explain import explain_log
 from dind_doctor.explain.present import explanation_dict, render_explanation
 
-from .helpers import LOGS, read
+from .helpers import LOGS, big_log, read
 
 ENV = {**os.environ, "NO_COLOR": "1"}
 
@@ -75,19 +75,6 @@ def test_secrets_in_the_log_never_reach_the_output():
     for text in outputs:
         for canary in canaries:
             assert canary not in text
-
-
-def big_log(mib: int = 4) -> str:
-    """``mib`` MiB of distinct build-log lines (each numbered, so none repeats), then the
-    real failure at the end."""
-    body = read("not-dind-dockerfile.log").splitlines()
-    lines, size, number = [], 0, 0
-    while size < mib * 2**20:
-        for line in body:
-            number += 1
-            lines.append(f"{line} [{number}]")
-            size += len(lines[-1]) + 1
-    return "\n".join(lines) + "\n" + read("alias-gitlab-com-cli29.log")
 
 
 def test_a_4_mib_log_is_explained_and_ends_on_its_failure():
