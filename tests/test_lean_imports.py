@@ -23,7 +23,7 @@ pytestmark = pytest.mark.dockerd
 # the project's own modules a diagnosis may load (a trailing "." allows a whole package)
 ALLOWED_OWN = (
     "dind_doctor", "dind_doctor.__main__", "dind_doctor.argtypes", "dind_doctor.cli",
-    "dind_doctor.parser",
+    "dind_doctor.parser", "dind_doctor.quickargs",
     "dind_doctor.wait", "dind_doctor.endpoint", "dind_doctor.facts", "dind_doctor.model",
     "dind_doctor.records", "dind_doctor.hosturl", "dind_doctor.redact", "dind_doctor.report",
     "dind_doctor.probes", "dind_doctor.probes.",
@@ -110,6 +110,7 @@ def test_json_and_text_on_a_healthy_plain_daemon(dockerd_plain, tmp_path):
         assert "dind_doctor.report" in modules
         assert unexpected(modules) == [], output
         assert [m for m in TLS_ONLY if m in modules] == [], output  # no TLS on a plain link
+        assert "argparse" not in modules, output  # an everyday line: read by quickargs
 
 
 def test_wait_on_a_healthy_daemon(dockerd_plain, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 # The longest --timeout any command takes. One limit for all: `dind-doctor --timeout N wait` is
@@ -12,13 +11,14 @@ MAX_TIMEOUT = 3600.0
 
 
 def seconds(text: str, *, maximum: float) -> float:
-    """A duration in seconds, more than 0 and at most ``maximum``."""
+    """A duration in seconds, more than 0 and at most ``maximum``; ``ValueError`` (with the
+    message a user reads) otherwise."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        raise ValueError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= maximum:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {maximum:g} seconds")
+        raise ValueError(f"must be between 0 and {maximum:g} seconds")
     return value
 
 
@@ -26,7 +26,12 @@ def seconds_up_to(maximum: float) -> Callable[[str], float]:
     """An argparse ``type=`` for durations capped at ``maximum``."""
 
     def parse(text: str) -> float:
-        return seconds(text, maximum=maximum)
+        try:
+            return seconds(text, maximum=maximum)
+        except ValueError as exc:
+            import argparse  # loaded by then: only a parser calls this
+
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     parse.__name__ = "seconds"  # argparse names the type in its error messages
     return parse

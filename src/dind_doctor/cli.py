@@ -1,5 +1,6 @@
-"""Command line: start the slowest probe, parse the arguments (:mod:`.parser`), hand them to the
-command (:mod:`dind_doctor.commands`), exit."""
+"""Command line: read the arguments (:mod:`.quickargs` for the everyday lines, else
+:mod:`.parser`), start the slowest probe, hand them to the command (:mod:`dind_doctor.commands`),
+exit."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .commands import SUBCOMMANDS
+from .quickargs import quick_args
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 
 def _diagnoses_live(argv: Sequence[str]) -> bool:
@@ -26,14 +29,15 @@ def _diagnoses_live(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if _diagnoses_live(argv):
+    args: Any = quick_args(argv)  # the everyday lines, without argparse
+    if args is not None or _diagnoses_live(argv):
         from .probes import prestart
 
         prestart.begin()  # the slowest probe runs while the rest of the tool loads
-    from .parser import build_parser
+    if args is None:
+        from .parser import build_parser
 
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
     from .commands import diagnose
     from .commands.output import EXIT_OK, EXIT_TOOL
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..argtypes import MAX_TIMEOUT, seconds_up_to
@@ -20,6 +19,8 @@ from .output import (
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
+    import argparse
+
     from ..probes.engine import ConfigFiles
 
 DEFAULT_TIMEOUT = 8.0

@@ -3,7 +3,6 @@ files for GitLab) and the one tail "report -> JSON or text, report files, exit c
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 
@@ -13,6 +12,7 @@ from ..model import Report
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
 
 if TYPE_CHECKING:
+    import argparse
     from typing import TextIO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3

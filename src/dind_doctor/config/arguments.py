@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (every run loads this)
+
+if TYPE_CHECKING:
+    import argparse
 
 FILES_HELP = """\
 Files read (the first one found of each kind):
