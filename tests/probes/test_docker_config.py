@@ -66,3 +66,24 @@ def test_no_config_json_and_a_directory_in_its_place(tmp_path: Path) -> None:
         assert host is not None and host.file.kind in ("missing", "dir")
         assert host.auths == [] and host.parse_error is None
         assert clients.docker_config_path is None and clients.docker_config_registries == []
+
+
+def test_a_diagnosis_reads_config_json_once_for_both_probes(tmp_path: Path, monkeypatch) -> None:
+    from dind_doctor.probes import clients, docker_config, engine, host
+
+    (tmp_path / ".docker").mkdir()
+    (tmp_path / ".docker" / "config.json").write_text(json.dumps({"credsStore": "pass"}))
+    reads: list[str] = []
+    real = docker_config.read_docker_config
+
+    def counted(environ, home):  # the real reader, counted
+        reads.append(home)
+        return real(environ, home)
+
+    for module in (engine, clients, host):
+        monkeypatch.setattr(module, "read_docker_config", counted)
+    facts = engine.collect(3, environ={"DOCKER_HOST": "tcp://127.0.0.1:9",
+                                       "HOME": str(tmp_path)}, settle=0)
+    assert reads == [str(tmp_path)]
+    assert facts.clients is not None and facts.clients.docker_config_store == "pass"
+    assert facts.host is not None and facts.host.client_config.creds_store == "pass"

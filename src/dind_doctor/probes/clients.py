@@ -22,7 +22,7 @@ from ..facts import ClientFact, ClientsFacts, PythonFacts, StrictTlsFact, ToolFa
 from ..model import Endpoint
 from ..redact import redact_text, redact_var
 from .bounded import Background, Deadline, elapsed_ms, in_thread
-from .docker_config import credential_registries, read_docker_config
+from .docker_config import DockerConfig, credential_registries, read_docker_config
 from .prestart import which
 from .tcp import connect
 from .tools import _output, plugin_dirs
@@ -278,7 +278,8 @@ def python_in_play(facts: ClientsFacts) -> bool:
 
 
 def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoint,
-                        deadline: Deadline) -> ClientsFacts:
+                        deadline: Deadline, config: DockerConfig | None = None) -> ClientsFacts:
+    """``config``: the job's config.json, read by the caller (read here otherwise)."""
     started = time.perf_counter()
     facts = ClientsFacts(project_dir=environ.get("CI_PROJECT_DIR") or None)
     facts.env = {k: redact_var(k, v) for k, v in sorted(environ.items()) if _TC_VAR.match(k)}
@@ -286,7 +287,7 @@ def probe_clients(environ: Mapping[str, str], home: str, endpoint: Endpoint,
     if os.path.isfile(props):
         facts.tc_properties_path = props
         facts.tc_properties = read_properties(props)
-    config = read_docker_config(environ, home)
+    config = config or read_docker_config(environ, home)
     if config.is_file:
         facts.docker_config_path = config.path
         facts.docker_config_registries, facts.docker_config_store = \

@@ -21,6 +21,7 @@ from .bounded import Background, Deadline, elapsed_ms, in_thread, run_all
 from .certfiles import CertDir
 from .clients import probe_clients
 from .docker_api import probe_api
+from .docker_config import DockerConfig, read_docker_config
 from .environment import effective_environ, probe_environment
 from .host import probe_host
 from .names import probe_name
@@ -59,6 +60,7 @@ class _Run:
         self.deadline = deadline
         self.progress = progress or (lambda _name, _event: None)
         self.tls_sessions = TlsSessions()  # the API and TLS probes resume each other's
+        self.client_config: DockerConfig | None = None  # config.json, read once (clients probe)
         self._lock = threading.Lock()
         self._open = True
 
@@ -290,7 +292,8 @@ def _host(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
     root = (api.info.get("DockerRootDir") if api is not None and endpoint.scheme == "unix"
             else None)
     sockets = ["/var/run/docker.sock", *([endpoint.socket_path] if endpoint.socket_path else [])]
-    run.put("host", in_thread(lambda: probe_host(environ, run.facts.env.home, sockets, root),
+    run.put("host", in_thread(lambda: probe_host(environ, run.facts.env.home, sockets, root,
+                                                 run.client_config),
                               run.deadline.budget(HOST_TIMEOUT)))
 
 
@@ -299,7 +302,9 @@ def _tools(run: _Run, environ: Mapping[str, str], cli: Started) -> None:
 
 
 def _clients(run: _Run, environ: Mapping[str, str], endpoint: Endpoint) -> None:
-    run.put("clients", probe_clients(environ, run.facts.env.home, endpoint, run.deadline))
+    run.client_config = read_docker_config(environ, run.facts.env.home)  # the host probe's too
+    run.put("clients", probe_clients(environ, run.facts.env.home, endpoint, run.deadline,
+                                     run.client_config))
 
 
 @record(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from ..facts import ClientConfigFact, DiskFact, HostFacts, SocketOwnerFact
 from .bounded import elapsed_ms
-from .docker_config import client_config_fact, read_docker_config, registry_names
+from .docker_config import DockerConfig, client_config_fact, read_docker_config, registry_names
 
 CGROUP_V2_MARKER = "/sys/fs/cgroup/cgroup.controllers"
 
@@ -84,8 +84,9 @@ def client_config(environ: Mapping[str, str], home: str) -> ClientConfigFact:
 
 
 def probe_host(environ: Mapping[str, str], home: str, socket_paths: Iterable[str],
-               docker_root: str | None = None) -> HostFacts:
-    """Collect the host facts. Synchronous: only local reads."""
+               docker_root: str | None = None, config: DockerConfig | None = None) -> HostFacts:
+    """Collect the host facts. Synchronous: only local reads. ``config``: the job's
+    config.json, read by the caller (read here otherwise)."""
     started = time.perf_counter()
     facts = HostFacts()
     if hasattr(os, "getuid"):
@@ -99,7 +100,7 @@ def probe_host(environ: Mapping[str, str], home: str, socket_paths: Iterable[str
     facts.cgroup_v2 = os.path.exists(CGROUP_V2_MARKER) if os.path.isdir("/sys/fs/cgroup") \
         else None
     facts.disks = [disk_fact(path, role) for path, role in disk_targets(environ, docker_root)]
-    facts.client_config = client_config(environ, home)
+    facts.client_config = client_config_fact(config or read_docker_config(environ, home))
     raw = environ.get("DOCKER_AUTH_CONFIG", "")
     if raw:
         try:
