@@ -1,0 +1,94 @@
+"""Undo what pasting a job log into an issue, a forum post or a chat does to its lines.
+
+Copied from GitLab's job page, every line carries its line number in front, glued to the text
+(``23$ docker info``) or after a space. Quoted in Markdown or an e-mail, every line starts with
+``> ``. Pasted as a code block inside a list, the whole log is indented. Each shape is removed
+only when (nearly) every line shows it, and line for line, so the line numbers explain reports
+stay those of the input. A log with none of them is returned as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUOTE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?")
+_DIGITS = re.compile(r"^\d{1,7}")
+# share of the non-blank lines that must carry the shape before it is removed
+QUOTED_SHARE = 0.9
+NUMBERED_SHARE = 0.8
+MIN_NUMBERED = 3
+_MARKS = (".", ":", "|", ")")
+
+
+def unpaste(lines: list[str]) -> list[str]:
+    """``lines`` without a quote marker, GitLab's line numbers or a common indentation."""
+    return _dedent(_unnumber(_unquote(lines)))
+
+
+def _blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _unquote(lines: list[str]) -> list[str]:
+    filled = [line for line in lines if not _blank(line)]
+    quoted = sum(1 for line in filled if _QUOTE.match(line))
+    if not filled or quoted < QUOTED_SHARE * len(filled):
+        return lines
+    return [_QUOTE.sub("", line, count=1) for line in lines]
+
+
+def _number_prefix(line: str, previous: int) -> int | None:
+    """The line number glued in front of ``line``: the one after ``previous`` when the line
+    starts with it, else the whole run of digits when it is larger than ``previous`` and text
+    (not a digit) follows; ``None`` when the line does not continue the numbering."""
+    digits = _DIGITS.match(line)
+    if digits is None:
+        return None
+    run = digits.group()
+    following = str(previous + 1)
+    if run.startswith(following):
+        return previous + 1
+    number = int(run)
+    return number if number > previous else None
+
+
+def _unnumber(lines: list[str]) -> list[str]:
+    numbers: list[int | None] = []
+    previous = 0
+    for line in lines:
+        number = _number_prefix(line.lstrip(" \t"), previous) if line.strip() else None
+        numbers.append(number)
+        if number is not None:
+            previous = number
+    filled = sum(1 for line in lines if not _blank(line))
+    rests = [line.lstrip(" \t")[len(str(number)):] if number is not None else None
+             for line, number in zip(lines, numbers, strict=True)]
+    numbered = [rest for rest in rests if rest is not None]
+    if len(numbered) < MIN_NUMBERED or len(numbered) < NUMBERED_SHARE * filled:
+        return lines
+    # a pastebin or an editor writes "12. ", "12: " or "12 | " after the number
+    marks = [rest.lstrip(" \t")[:1] for rest in numbered]
+    mark = max(set(marks), key=marks.count)
+    strip_mark = mark in _MARKS and marks.count(mark) >= NUMBERED_SHARE * len(numbered)
+    out = []
+    for line, rest in zip(lines, rests, strict=True):
+        if rest is None:
+            out.append(line)
+            continue
+        if strip_mark and rest.lstrip(" \t").startswith(mark):
+            rest = rest.lstrip(" \t")[1:]
+        out.append(rest[1:] if rest[:1] in (" ", "\t") else rest)
+    return out
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    filled = [line for line in lines if not _blank(line)]
+    if not filled:
+        return lines
+    margin = min(len(line) - len(line.lstrip(" \t")) for line in filled)
+    if margin == 0:
+        return lines
+    prefix = filled[0][:margin]
+    if not all(line.startswith(prefix) for line in filled):  # mixed tabs and spaces
+        return lines
+    return [line[margin:] if not _blank(line) else line.strip(" \t") for line in lines]

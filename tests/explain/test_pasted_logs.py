@@ -1,0 +1,89 @@
+"""A log pasted into an issue or a forum (quoted, copied with GitLab's line numbers, indented as
+a code block) is explained as the log itself is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dind_doctor.explain.analyse import explain_log
+from dind_doctor.explain.evaluate import answer_of, load_cases
+from dind_doctor.explain.pasted import unpaste
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "logs" / "real" / "dev"
+LOG = """\
+Running with gitlab-runner 17.2.0 (6428c288)
+$ docker info
+Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?
+ERROR: Job failed: exit code 1"""
+
+
+def numbered(text: str, mark: str = "") -> str:
+    return "\n".join(f"{n}{mark}{line}" for n, line in enumerate(text.split("\n"), start=1))
+
+
+def quoted(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+
+
+def indented(text: str) -> str:
+    return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("paste", [
+    numbered, lambda t: numbered(t, " "), lambda t: numbered(t, ". "), lambda t: numbered(t, ":"),
+    quoted, indented, lambda t: quoted(numbered(t)), lambda t: indented(numbered(t, " | ")),
+])
+def test_each_paste_shape_is_undone_line_for_line(paste):
+    assert unpaste(paste(LOG).split("\n")) == LOG.split("\n")
+
+
+@pytest.mark.parametrize("lines", [
+    LOG.split("\n"),
+    # Gradle prints "> Task" lines among others: not a quote
+    ["> Task :compileJava", "BUILD FAILED in 3s", "> Task :test FAILED", "1 actionable task"],
+    # timestamps, sizes and counts start lines too, but do not count up as line numbers do
+    ["2024-05-02 10:11:12 pulling", "2024-05-02 10:11:13 done", "2024-05-02 10:11:14 error"],
+    ["12:01:02 step", "12:01:03 step", "12:01:04 step", "12:01:05 step"],
+    ["3 passed", "1 failed", "0 skipped", "4 total"],
+    ["1 error generated.", "make: *** [all] Error 1", "ERROR: Job failed: exit code 2"],
+])
+def test_a_log_without_a_paste_shape_is_left_as_it_is(lines):
+    assert unpaste(lines) == lines
+
+
+def test_a_single_quoted_line_is_a_line():
+    assert unpaste(["> error during connect: Get http://docker:2375/v1.40/info"]) == [
+        "error during connect: Get http://docker:2375/v1.40/info"]
+
+
+def test_line_numbers_keep_counting_across_cut_lines():
+    lines = ["1Running with gitlab-runner 16.5.0", "2  on runner-x", "57$ docker build .",
+             "58ERROR: error during connect", "591 warning"]
+    assert unpaste(lines) == ["Running with gitlab-runner 16.5.0", " on runner-x",
+                              "$ docker build .", "ERROR: error during connect", "1 warning"]
+
+
+def _sample() -> list[Path]:
+    """Every fourth real dev excerpt of three lines or more (a numbering needs a few lines to be
+    seen) and without carriage returns (a raw trace is not pasted by hand)."""
+    logs = []
+    for case in load_cases(DEV)[::4]:
+        text = case.path.read_text(encoding="utf-8", errors="replace")
+        if "\r" not in text and len(text.strip().splitlines()) >= 3:
+            logs.append(case.path)
+    return logs
+
+
+@pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented],
+                         ids=["gitlab-copy", "numbered", "quoted", "indented"])
+def test_real_excerpts_pasted_get_the_answer_the_excerpt_gets(paste):
+    changed = []
+    sample = _sample()
+    for path in sample:
+        text = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
+        if answer_of(explain_log(paste(text))) != answer_of(explain_log(text)):
+            changed.append(path.stem)
+    assert len(sample) > 150
+    assert changed == []
