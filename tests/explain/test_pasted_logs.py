@@ -9,7 +9,7 @@ import pytest
 
 from dind_doctor.explain.analyse import explain_log
 from dind_doctor.explain.evaluate import answer_of, load_cases
-from dind_doctor.explain.pasted import unpaste
+from dind_doctor.explain.pasted import unpaste, unweb
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "logs" / "real" / "dev"
 LOG = """\
@@ -65,6 +65,36 @@ def test_line_numbers_keep_counting_across_cut_lines():
                               "$ docker build .", "ERROR: error during connect", "1 warning"]
 
 
+def typographic(text: str) -> str:
+    """What a forum's typographer does to text outside code blocks."""
+    out = []
+    for line in text.split("\n"):
+        parts = line.replace("'", "\u2019").split('"')
+        out.append("".join(p + ("\u201c" if i % 2 == 0 else "\u201d")
+                           for i, p in enumerate(parts[:-1])) + parts[-1])
+    return "\n".join(out)
+
+
+def html_escaped(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def no_break_spaces(text: str) -> str:
+    return text.replace(" ", "\u00a0")
+
+
+@pytest.mark.parametrize("web", [typographic, html_escaped, no_break_spaces])
+def test_what_a_web_page_does_to_characters_is_undone(web):
+    line = "*** WARNING: Service runner-x-docker-0 probably didn't start properly. \"<nil>\" & more"
+    assert unweb(web(line)) == line
+
+
+def test_text_without_entities_keeps_its_ampersands():
+    assert unweb("a && b &lt c") == "a && b &lt c"
+
+
 def _sample() -> list[Path]:
     """Every fourth real dev excerpt of three lines or more (a numbering needs a few lines to be
     seen) and without carriage returns (a raw trace is not pasted by hand)."""
@@ -76,8 +106,10 @@ def _sample() -> list[Path]:
     return logs
 
 
-@pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented],
-                         ids=["gitlab-copy", "numbered", "quoted", "indented"])
+@pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented,
+                                   typographic, html_escaped, no_break_spaces],
+                         ids=["gitlab-copy", "numbered", "quoted", "indented", "typographic",
+                              "html-escaped", "no-break-spaces"])
 def test_real_excerpts_pasted_get_the_answer_the_excerpt_gets(paste):
     changed = []
     sample = _sample()

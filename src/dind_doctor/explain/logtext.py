@@ -24,7 +24,7 @@ import re
 from enum import Enum
 
 from ..records import field, record
-from .pasted import unpaste
+from .pasted import unpaste, unweb
 
 MAX_LINE = 4000  # longer lines are cut: matching stays fast on binary junk
 
@@ -91,14 +91,15 @@ def clean(raw: str) -> list[str]:
 
 def parse_log(raw: str) -> ParsedLog:
     """Split ``raw`` into :class:`LogLine`s, marking the service-warning blocks (a pasted
-    log's quote markers, line numbers and indentation removed first: :mod:`.pasted`)."""
+    log's typographic quotes, quote markers, line numbers and indentation undone first:
+    :mod:`.pasted`)."""
     lines: list[LogLine] = []
     warnings: list[ServiceWarning] = []
     commands: list[LogLine] = []
     block: ServiceWarning | None = None
     part = ""  # which part of the block we are in
     command, command_index = "", -1
-    for number, raw_line in enumerate(unpaste(raw.splitlines()), start=1):
+    for number, raw_line in enumerate(unpaste(unweb(raw).splitlines()), start=1):
         for text in clean(raw_line):
             origin = Origin.JOB
             warning = _WARNING.search(text)

@@ -1,15 +1,24 @@
-"""Undo what pasting a job log into an issue, a forum post or a chat does to its lines.
+"""Undo what pasting a job log into an issue, a forum post or a chat does to it.
 
-Copied from GitLab's job page, every line carries its line number in front, glued to the text
-(``23$ docker info``) or after a space. Quoted in Markdown or an e-mail, every line starts with
-``> ``. Pasted as a code block inside a list, the whole log is indented. Each shape is removed
-only when (nearly) every line shows it, and line for line, so the line numbers explain reports
-stay those of the input. A log with none of them is returned as it is.
+Web pages and forum software turn quotes into typographic ones (``’``, ``“``), spaces into
+no-break spaces, and a page's text copied with its markup keeps ``&quot;`` and ``&lt;``:
+:func:`unweb` puts the characters back. Copied from GitLab's job page, every line carries
+its line number in front, glued to the text (``23$ docker info``) or after a space. Quoted in
+Markdown or an e-mail, every line starts with ``> ``. Pasted as a code block inside a list,
+the whole log is indented. :func:`unpaste` removes each shape only when (nearly) every line
+shows it, and line for line, so the line numbers explain reports stay those of the input. A
+log with none of them is returned as it is.
 """
 
 from __future__ import annotations
 
 import re
+
+TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                             "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2032": "'",
+                             "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ",
+                             "\u200b": None, "\ufeff": None})
+_ENTITY = re.compile(r"&(?:quot|lt|gt|amp|apos|nbsp|#39|#x27|#34|#x22);")
 
 _QUOTE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?")
 _DIGITS = re.compile(r"^\d{1,7}")
@@ -18,6 +27,16 @@ QUOTED_SHARE = 0.9
 NUMBERED_SHARE = 0.8
 MIN_NUMBERED = 3
 _MARKS = (".", ":", "|", ")")
+
+
+def unweb(text: str) -> str:
+    """``text`` with typographic quotes, odd spaces and (when it has any) the HTML entities
+    of a copied page turned back into the characters a terminal printed."""
+    if _ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    return text.translate(TYPOGRAPHIC)
 
 
 def unpaste(lines: list[str]) -> list[str]:
