@@ -45,8 +45,10 @@ from .matcher import SERVICE_WEIGHT, Candidate, Hit
 
 RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to a long symptom
 
-_BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN |---> Running in "
-                         r"|\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
+# (the classic builder's ``Step 4/9 : RUN`` and, before Docker 1.13, ``Step 4 : RUN``; its
+# `` ---> Running in <id>`` line, indented)
+_BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+(?:/\d+)? : RUN |#\d+ \[[^\]]*\] RUN "
+                         r"|\s*---> Running in |\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
 # a download that started (apt's ``E: Failed to fetch http://...`` is one that ended, with its
 # error: not a stalled one)
 _DOWNLOAD_START = re.compile(
