@@ -55,11 +55,17 @@ _DOWNLOAD_START = re.compile(
     r"(?:^|\| |\s)(?:(?<!failed to )fetch https?://|Get:\d+ https?://|Downloading https?://"
     r"|Connecting to \S+|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET"
     r"|HTTP request sent, awaiting response|Downloading from [\w.-]+: https?://"
-    r"|go: downloading \S+|Fetching gem metadata from https?://)", re.IGNORECASE)
+    r"|go: downloading \S+|Fetching gem metadata from https?://"
+    # curl -v sent its TLS Client hello and no Server hello came; apt still waits for the
+    # answer's headers
+    r"|\* TLSv[\d.]+ \(OUT\), TLS handshake, Client hello \(1\):|\[Waiting for headers\])",
+    re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
                         re.IGNORECASE)
+# the user interrupted the command that hung (a terminal echoes Ctrl-C as ``^C``)
+_INTERRUPTED = re.compile(r"^\^C\s*$")
 _LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
                          re.IGNORECASE)
 _REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
@@ -685,7 +691,7 @@ def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: Lo
 
 # a shell opened in a container of the daemon (``docker run -it alpine sh``), or its prompt
 _SHELL_IN_CONTAINER = re.compile(r"\bdocker\s+(?:container\s+)?(?:run|exec)\s.*\s(?:/bin/)?"
-                                 r"(?:sh|bash|ash)\s*$|\broot@[0-9a-f]{12}:")
+                                 r"(?:sh|bash|ash)\s*$|\b[\w.-]+@[0-9a-f]{12}:")
 
 
 def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
@@ -694,7 +700,7 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
     while texts and _JOB_END.match(texts[-1].text.strip()) and not _TIMED_OUT.search(
             texts[-1].text):
         texts.pop()
-    if texts and _TIMED_OUT.search(texts[-1].text):
+    if texts and (_TIMED_OUT.search(texts[-1].text) or _INTERRUPTED.match(texts[-1].text.strip())):
         texts.pop()
     if not texts or not _DOWNLOAD_START.search(texts[-1].text):
         return
