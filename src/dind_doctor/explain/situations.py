@@ -45,19 +45,27 @@ from .matcher import SERVICE_WEIGHT, Candidate, Hit
 
 RULE_SCORE = 45.0  # about a full error line's worth: beats fragments, loses to a long symptom
 
-_BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+/\d+ : RUN |#\d+ \[[^\]]*\] RUN |---> Running in "
-                         r"|\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
+# (the classic builder's ``Step 4/9 : RUN`` and, before Docker 1.13, ``Step 4 : RUN``; its
+# `` ---> Running in <id>`` line, indented)
+_BUILD_STEP = re.compile(r"^(?:.*\| )?(?:Step \d+(?:/\d+)? : RUN |#\d+ \[[^\]]*\] RUN "
+                         r"|\s*---> Running in |\s*#\d+ \d+\.\d+ )", re.IGNORECASE)
 # a download that started (apt's ``E: Failed to fetch http://...`` is one that ended, with its
 # error: not a stalled one)
 _DOWNLOAD_START = re.compile(
     r"(?:^|\| |\s)(?:(?<!failed to )fetch https?://|Get:\d+ https?://|Downloading https?://"
     r"|Connecting to \S+|Collecting \S+|Resolving \S+\.\.\.|npm (?:http )?fetch GET"
     r"|HTTP request sent, awaiting response|Downloading from [\w.-]+: https?://"
-    r"|go: downloading \S+|Fetching gem metadata from https?://)", re.IGNORECASE)
+    r"|go: downloading \S+|Fetching gem metadata from https?://"
+    # curl -v sent its TLS Client hello and no Server hello came; apt still waits for the
+    # answer's headers
+    r"|\* TLSv[\d.]+ \(OUT\), TLS handshake, Client hello \(1\):|\[Waiting for headers\])",
+    re.IGNORECASE)
 _JOB_END = re.compile(r"^(?:ERROR: Job failed|Cleaning up|section_end|Job succeeded|WARNING: "
                       r"step_script could not run to completion)", re.IGNORECASE)
 _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed out after",
                         re.IGNORECASE)
+# the user interrupted the command that hung (a terminal echoes Ctrl-C as ``^C``)
+_INTERRUPTED = re.compile(r"^\^C\s*$")
 _LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
                          re.IGNORECASE)
 _REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
@@ -108,6 +116,8 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _frozen_channel_tag(candidates, parsed.lines, catalog)
     _python_socket_denied(candidates, lines, catalog)
     _k8s_service_exited(candidates, lines, catalog)
+    _build_pull_refused_pull_works(candidates, lines, catalog)
+    _docker_py_store_unread(candidates, lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -683,7 +693,7 @@ def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: Lo
 
 # a shell opened in a container of the daemon (``docker run -it alpine sh``), or its prompt
 _SHELL_IN_CONTAINER = re.compile(r"\bdocker\s+(?:container\s+)?(?:run|exec)\s.*\s(?:/bin/)?"
-                                 r"(?:sh|bash|ash)\s*$|\broot@[0-9a-f]{12}:")
+                                 r"(?:sh|bash|ash)\s*$|\b[\w.-]+@[0-9a-f]{12}:")
 
 
 def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
@@ -692,7 +702,7 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
     while texts and _JOB_END.match(texts[-1].text.strip()) and not _TIMED_OUT.search(
             texts[-1].text):
         texts.pop()
-    if texts and _TIMED_OUT.search(texts[-1].text):
+    if texts and (_TIMED_OUT.search(texts[-1].text) or _INTERRUPTED.match(texts[-1].text.strip())):
         texts.pop()
     if not texts or not _DOWNLOAD_START.search(texts[-1].text):
         return
@@ -818,3 +828,79 @@ def _k8s_service_exited(candidates: dict[str, Candidate], lines: list[LogLine],
          # the daemon's own end outranks a client's failed connection to it, as a service
          # log does (matcher.SERVICE_WEIGHT)
          score=RULE_SCORE * SERVICE_WEIGHT)
+
+
+# the base image a build pulls: the classic builder's ``Step 1/5 : FROM <image>``, BuildKit's
+# ``[internal] load metadata for <image>``
+_BUILD_FROM = re.compile(r"^(?:Step \d+(?:/\d+)? : FROM |#\d+ \[internal\] load metadata for )"
+                         r"(?P<image>[\w./:@-]+)")
+# the registry refused or did not find it, in the words of the classic builder (Docker 1.x's v1
+# "Error: image <name> not found", the "pull access denied for <name>" of later ones) and of
+# BuildKit ("failed to resolve source metadata for <name>: ... pull access denied")
+_FROM_REFUSED = re.compile(
+    r"Error: image (?P<a>[\w./:-]+) not found"
+    r"|pull access denied for (?P<b>[\w./:-]+?),"
+    r"|failed to resolve source metadata for (?P<c>[\w./:@-]+): .*(?:pull access denied"
+    r"|insufficient_scope|unauthorized|authorization failed)", re.IGNORECASE)
+# the docker CLI's last line of a pull that worked
+_PULLED = re.compile(r"^Status: (?:Downloaded newer image|Image is up to date) for "
+                     r"(?P<image>[\w./:@-]+)")
+
+
+def _image_key(name: str) -> str:
+    """An image reference without the parts that default (docker.io, library/, :latest)."""
+    name = name.lower()
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        name = name.removeprefix(prefix)
+    name = name.removeprefix("library/")
+    return name.removesuffix(":latest")
+
+
+def _build_pull_refused_pull_works(candidates: dict[str, Candidate], lines: list[LogLine],
+                                   catalog: Catalog) -> None:
+    """A build could not pull its base image (refused, "not found") while ``docker pull`` of
+    the same image worked on the same daemon: the pull had the client's credentials, the
+    build's did not get them."""
+    pulled = {_image_key(m.group("image")) for line in lines
+              for m in [_PULLED.match(line.text.strip())] if m}
+    bases = {_image_key(m.group("image")) for line in lines
+             for m in [_BUILD_FROM.match(line.text.strip())] if m}
+    if not pulled or not bases:
+        return
+    for line in lines:
+        found = _FROM_REFUSED.search(line.text)
+        if found is None:
+            continue
+        image = _image_key(found.group("a") or found.group("b") or found.group("c"))
+        if image in bases and image in pulled:
+            _add(candidates, catalog, "registry-auth-not-inherited", line,
+                 "a build's pull of its base image refused, docker pull of it works",
+                 f"docker pull of {image} works with the client's login, but the build's own "
+                 "pull of it was refused or not found: the credentials did not reach the "
+                 "build's pull (log in where the builder runs, or pull the base image first)")
+            return
+
+
+# docker-py (Compose v1 ``--verbose``, Ansible's docker modules) read config.json: the logins are
+# in a credential store (credsStore) it does not read, and it pulls with no credentials
+_PY_STORE = re.compile(r"\bFound 'credsStore' section|\bAuth data for \S+ is absent\. Client "
+                       r"might be using a credentials store instead")
+_PY_NO_AUTH = re.compile(r"\bNo auth config found\b")
+# a docker-py that reads credential stores says which one it asks
+_PY_STORE_USED = re.compile(r"\bUsing credentials store \\?\"")
+
+
+def _docker_py_store_unread(candidates: dict[str, Candidate], lines: list[LogLine],
+                            catalog: Catalog) -> None:
+    """docker-py saw the logins kept in a credential store and then found no credentials for
+    the pull or push: the client's login never reaches the daemon's request."""
+    if _first(lines, _PY_STORE) is None or _first(lines, _PY_STORE_USED) is not None:
+        return
+    missing = _first(lines, _PY_NO_AUTH)
+    if missing is not None:
+        _add(candidates, catalog, "registry-auth-not-inherited", missing,
+             "docker-py found no credentials, the logins are in a credential store",
+             "the client's config.json keeps its logins in a credential store (credsStore) and "
+             "docker-py found no auth entry for the registry: the pull or push goes without "
+             "credentials (a docker-py or Compose version that reads credential stores, or "
+             "an auths entry written for the registry, fixes it)")
