@@ -126,6 +126,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _actions_runner_socket(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
+    _testcontainers_cause(candidates)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
@@ -214,6 +215,27 @@ def _pinned_api_elsewhere(candidates: dict[str, Candidate], parsed: ParsedLog) -
     if all("1.32" in h.symptom.match for h in tc.hits) and _rank_above(skew, [tc.score]):
         skew.reasons.append("API 1.32 is pinned by Testcontainers but also by other clients, "
                             "and nothing in the log is Testcontainers")
+
+
+# Testcontainers' summary of its failed environment search: the strategy's cause is logged with
+# it, and names the mode
+_TC_SUMMARY = re.compile(r"Could not find a valid Docker environment|Previous attempts to find a "
+                         r"Docker environment failed", re.IGNORECASE)
+
+
+def _testcontainers_cause(candidates: dict[str, Candidate]) -> None:
+    """Testcontainers' "Could not find a valid Docker environment" only says that no strategy
+    worked; the API floor error (its client version refused, or Docker Desktop's empty Info
+    with HTTP 400) next to it is why, ahead of a socket the summary does not name."""
+    tc = candidates.get("testcontainers-api-too-old")
+    if tc is None or not any(not _TC_SUMMARY.search(h.symptom.match) for h in tc.hits):
+        return
+    summaries = [c for i, c in candidates.items() if i != tc.entry.id
+                 and c.hits and c.bonus <= 0
+                 and all(_TC_SUMMARY.search(h.symptom.match) for h in c.hits)]
+    if summaries and _rank_above(tc, [c.score for c in summaries]):
+        tc.reasons.append("Testcontainers' summary only says no strategy worked: the API "
+                          "error logged with it is the cause")
 
 
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
@@ -701,3 +723,4 @@ def _old_cli_hint(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     candidate.hits = kept
     if not kept and candidate.bonus <= 0:
         del candidates["client-plain-http-to-tls-port"]
+
