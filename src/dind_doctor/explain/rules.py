@@ -124,6 +124,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _shell(candidates, ctx, catalog)
     _host_socket_with_dind(candidates, parsed, catalog)
     _actions_runner_socket(candidates, parsed, catalog)
+    _floating_daemon_image(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
     _testcontainers_cause(candidates)
@@ -723,4 +724,55 @@ def _old_cli_hint(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     candidate.hits = kept
     if not kept and candidate.bonus <= 0:
         del candidates["client-plain-http-to-tls-port"]
+
+
+# an image that starts its own dockerd next to the client (the Drone plugins built on
+# drone-docker, the docker image's dind variants) ...
+_DAEMON_IMAGE = (r"(?:docker\.io/)?(?:plugins/(?:docker|ecr|gcr|gar|acr|heroku|docker-buildx)"
+                 r"|(?:library/)?docker)")
+# ... pulled under a floating tag: a new image arrived ("Downloaded newer image for ...")
+_FLOATING_PULLED = re.compile(r"Downloaded newer image for " + _DAEMON_IMAGE
+                              + r"(?::(?:latest|dind|stable|\d+(?:-dind)?))?\s*$", re.IGNORECASE)
+# the same image named under a floating tag and under a pinned version (x.y.z) in one log: the
+# job compares the two
+_TAGGED = re.compile(r"(?:^|[\s=])(?P<image>" + _DAEMON_IMAGE + r"):(?P<tag>[\w.-]+)"
+                     r"|^(?P<ptag>[\w.-]+): Pulling from (?P<pimage>" + _DAEMON_IMAGE + r")\s*$",
+                     re.IGNORECASE)
+_FLOATING_TAG = re.compile(r"^(?:latest|dind|stable|\d+(?:-dind)?)$", re.IGNORECASE)
+_PINNED_TAG = re.compile(r"^\d+\.\d+\.\d+", re.IGNORECASE)
+# the daemon of that image never answered: drone-docker's own give-up line, the client's
+# failed connection to the local socket
+_OWN_DAEMON_FAILED = re.compile(r"Unable to reach Docker Daemon after \d+ attempts"
+                                r"|Cannot connect to the Docker daemon at unix://"
+                                r"|failed to connect to the docker API at unix://", re.IGNORECASE)
+
+
+def _floating_daemon_image(candidates: dict[str, Candidate], parsed: ParsedLog,
+                           catalog: Catalog) -> None:
+    """An image that runs its own daemon (``plugins/docker``, ``docker:dind``) came under a
+    floating tag, newly pulled or side by side with a pinned version of it, and that daemon
+    never answered: the tag moved to a release that does not start here."""
+    mode = "floating-tag-breakage"
+    failed = next((line for line in parsed.lines if _OWN_DAEMON_FAILED.search(line.text)), None)
+    if failed is None or mode not in catalog:
+        return
+    tags: dict[str, set[str]] = {}
+    for line in parsed.lines:
+        for m in _TAGGED.finditer(line.text.strip()):
+            image = (m.group("image") or m.group("pimage")).casefold()
+            tags.setdefault(image.removeprefix("docker.io/").removeprefix("library/"),
+                            set()).add(m.group("tag") or m.group("ptag"))
+    compared = any(any(_FLOATING_TAG.match(t) for t in seen)
+                   and any(_PINNED_TAG.match(t) for t in seen) for seen in tags.values())
+    if not compared and not any(_FLOATING_PULLED.search(line.text) for line in parsed.lines):
+        return
+    causes = [c for i, c in candidates.items() if i in _UNIX_SOCKET_MODES + _CONSEQUENCES]
+    lifted = candidates.setdefault(mode, Candidate(catalog[mode]))
+    lifted.hits.append(Hit(failed, Symptom("the daemon of a floating-tag image never answered"),
+                           RULE_BONUS * 3))
+    _rank_above(lifted, [c.score for c in causes])
+    lifted.node_id = lifted.node_id or "pin-both"
+    lifted.reasons.append("the image that starts the daemon came under a floating tag (a newly "
+                          "pulled latest, or next to a pinned version of it), and its daemon "
+                          "never answered: the tag moved to a release that fails here; pin it")
 
