@@ -125,6 +125,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _host_socket_with_dind(candidates, parsed, catalog)
     _actions_runner_socket(candidates, parsed, catalog)
     _floating_daemon_image(candidates, parsed, catalog)
+    _overlay_refused_while_privileged(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
     _testcontainers_cause(candidates)
@@ -776,3 +777,29 @@ def _floating_daemon_image(candidates: dict[str, Candidate], parsed: ParsedLog,
                           "pulled latest, or next to a pinned version of it), and its daemon "
                           "never answered: the tag moved to a release that fails here; pin it")
 
+
+# the daemon's container was started privileged (`docker run --privileged`, a runner's or a
+# compose file's `privileged = true` / `privileged: true`)
+_RUNS_PRIVILEGED = re.compile(r"(?:^|\s)--privileged(?:=true)?(?=\s|$)"
+                              r"|\bprivileged\s*[=:]\s*['\"]?true\b", re.IGNORECASE)
+# the overlay2 driver's mount refused with EPERM
+_OVERLAY_EPERM = re.compile(r"failed to mount overlay: operation not permitted", re.IGNORECASE)
+
+
+def _overlay_refused_while_privileged(candidates: dict[str, Candidate], parsed: ParsedLog,
+                                      catalog: Catalog) -> None:
+    """overlay2's mount refused (EPERM) in a daemon whose container the log starts privileged,
+    and nothing else of an unprivileged container: privileges are there, the file system under
+    the data root (a bind-mounted host directory, an overlay) refuses the overlay mount."""
+    denied = candidates.get("privileged-missing")
+    if denied is None or not denied.hits or denied.bonus > 0 or not all(
+            _OVERLAY_EPERM.search(h.line.text) for h in denied.hits):
+        return
+    started = next((line for line in parsed.lines if _RUNS_PRIVILEGED.search(line.text)
+                    and not _OVERLAY_EPERM.search(line.text)), None)
+    if started is None:
+        return
+    _lift(candidates, catalog, "overlay-on-overlay", [denied],
+          "the daemon's container runs privileged, yet overlay2 could not mount: the file "
+          "system under its data root (a host directory bind-mounted into it, or an overlay) "
+          "does not carry the overlay mount")
