@@ -124,8 +124,11 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _shell(candidates, ctx, catalog)
     _host_socket_with_dind(candidates, parsed, catalog)
     _actions_runner_socket(candidates, parsed, catalog)
+    _floating_daemon_image(candidates, parsed, catalog)
+    _overlay_refused_while_privileged(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
+    _testcontainers_cause(candidates)
     _service_died(candidates)
     _resolver(candidates, ctx)
     _runner_pull(candidates, parsed)
@@ -214,6 +217,27 @@ def _pinned_api_elsewhere(candidates: dict[str, Candidate], parsed: ParsedLog) -
     if all("1.32" in h.symptom.match for h in tc.hits) and _rank_above(skew, [tc.score]):
         skew.reasons.append("API 1.32 is pinned by Testcontainers but also by other clients, "
                             "and nothing in the log is Testcontainers")
+
+
+# Testcontainers' summary of its failed environment search: the strategy's cause is logged with
+# it, and names the mode
+_TC_SUMMARY = re.compile(r"Could not find a valid Docker environment|Previous attempts to find a "
+                         r"Docker environment failed", re.IGNORECASE)
+
+
+def _testcontainers_cause(candidates: dict[str, Candidate]) -> None:
+    """Testcontainers' "Could not find a valid Docker environment" only says that no strategy
+    worked; the API floor error (its client version refused, or Docker Desktop's empty Info
+    with HTTP 400) next to it is why, ahead of a socket the summary does not name."""
+    tc = candidates.get("testcontainers-api-too-old")
+    if tc is None or not any(not _TC_SUMMARY.search(h.symptom.match) for h in tc.hits):
+        return
+    summaries = [c for i, c in candidates.items() if i != tc.entry.id
+                 and c.hits and c.bonus <= 0
+                 and all(_TC_SUMMARY.search(h.symptom.match) for h in c.hits)]
+    if summaries and _rank_above(tc, [c.score for c in summaries]):
+        tc.reasons.append("Testcontainers' summary only says no strategy worked: the API "
+                          "error logged with it is the cause")
 
 
 def _kubernetes(candidates: dict[str, Candidate], ctx: JobContext, catalog: Catalog) -> None:
@@ -701,3 +725,81 @@ def _old_cli_hint(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
     candidate.hits = kept
     if not kept and candidate.bonus <= 0:
         del candidates["client-plain-http-to-tls-port"]
+
+
+# an image that starts its own dockerd next to the client (the Drone plugins built on
+# drone-docker, the docker image's dind variants) ...
+_DAEMON_IMAGE = (r"(?:docker\.io/)?(?:plugins/(?:docker|ecr|gcr|gar|acr|heroku|docker-buildx)"
+                 r"|(?:library/)?docker)")
+# ... pulled under a floating tag: a new image arrived ("Downloaded newer image for ...")
+_FLOATING_PULLED = re.compile(r"Downloaded newer image for " + _DAEMON_IMAGE
+                              + r"(?::(?:latest|dind|stable|\d+(?:-dind)?))?\s*$", re.IGNORECASE)
+# the same image named under a floating tag and under a pinned version (x.y.z) in one log: the
+# job compares the two
+_TAGGED = re.compile(r"(?:^|[\s=])(?P<image>" + _DAEMON_IMAGE + r"):(?P<tag>[\w.-]+)"
+                     r"|^(?P<ptag>[\w.-]+): Pulling from (?P<pimage>" + _DAEMON_IMAGE + r")\s*$",
+                     re.IGNORECASE)
+_FLOATING_TAG = re.compile(r"^(?:latest|dind|stable|\d+(?:-dind)?)$", re.IGNORECASE)
+_PINNED_TAG = re.compile(r"^\d+\.\d+\.\d+", re.IGNORECASE)
+# the daemon of that image never answered: drone-docker's own give-up line, the client's
+# failed connection to the local socket
+_OWN_DAEMON_FAILED = re.compile(r"Unable to reach Docker Daemon after \d+ attempts"
+                                r"|Cannot connect to the Docker daemon at unix://"
+                                r"|failed to connect to the docker API at unix://", re.IGNORECASE)
+
+
+def _floating_daemon_image(candidates: dict[str, Candidate], parsed: ParsedLog,
+                           catalog: Catalog) -> None:
+    """An image that runs its own daemon (``plugins/docker``, ``docker:dind``) came under a
+    floating tag, newly pulled or side by side with a pinned version of it, and that daemon
+    never answered: the tag moved to a release that does not start here."""
+    mode = "floating-tag-breakage"
+    failed = next((line for line in parsed.lines if _OWN_DAEMON_FAILED.search(line.text)), None)
+    if failed is None or mode not in catalog:
+        return
+    tags: dict[str, set[str]] = {}
+    for line in parsed.lines:
+        for m in _TAGGED.finditer(line.text.strip()):
+            image = (m.group("image") or m.group("pimage")).casefold()
+            tags.setdefault(image.removeprefix("docker.io/").removeprefix("library/"),
+                            set()).add(m.group("tag") or m.group("ptag"))
+    compared = any(any(_FLOATING_TAG.match(t) for t in seen)
+                   and any(_PINNED_TAG.match(t) for t in seen) for seen in tags.values())
+    if not compared and not any(_FLOATING_PULLED.search(line.text) for line in parsed.lines):
+        return
+    causes = [c for i, c in candidates.items() if i in _UNIX_SOCKET_MODES + _CONSEQUENCES]
+    lifted = candidates.setdefault(mode, Candidate(catalog[mode]))
+    lifted.hits.append(Hit(failed, Symptom("the daemon of a floating-tag image never answered"),
+                           RULE_BONUS * 3))
+    _rank_above(lifted, [c.score for c in causes])
+    lifted.node_id = lifted.node_id or "pin-both"
+    lifted.reasons.append("the image that starts the daemon came under a floating tag (a newly "
+                          "pulled latest, or next to a pinned version of it), and its daemon "
+                          "never answered: the tag moved to a release that fails here; pin it")
+
+
+# the daemon's container was started privileged (`docker run --privileged`, a runner's or a
+# compose file's `privileged = true` / `privileged: true`)
+_RUNS_PRIVILEGED = re.compile(r"(?:^|\s)--privileged(?:=true)?(?=\s|$)"
+                              r"|\bprivileged\s*[=:]\s*['\"]?true\b", re.IGNORECASE)
+# the overlay2 driver's mount refused with EPERM
+_OVERLAY_EPERM = re.compile(r"failed to mount overlay: operation not permitted", re.IGNORECASE)
+
+
+def _overlay_refused_while_privileged(candidates: dict[str, Candidate], parsed: ParsedLog,
+                                      catalog: Catalog) -> None:
+    """overlay2's mount refused (EPERM) in a daemon whose container the log starts privileged,
+    and nothing else of an unprivileged container: privileges are there, the file system under
+    the data root (a bind-mounted host directory, an overlay) refuses the overlay mount."""
+    denied = candidates.get("privileged-missing")
+    if denied is None or not denied.hits or denied.bonus > 0 or not all(
+            _OVERLAY_EPERM.search(h.line.text) for h in denied.hits):
+        return
+    started = next((line for line in parsed.lines if _RUNS_PRIVILEGED.search(line.text)
+                    and not _OVERLAY_EPERM.search(line.text)), None)
+    if started is None:
+        return
+    _lift(candidates, catalog, "overlay-on-overlay", [denied],
+          "the daemon's container runs privileged, yet overlay2 could not mount: the file "
+          "system under its data root (a host directory bind-mounted into it, or an overlay) "
+          "does not carry the overlay mount")
