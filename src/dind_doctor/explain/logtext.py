@@ -99,40 +99,42 @@ def parse_log(raw: str) -> ParsedLog:
     block: ServiceWarning | None = None
     part = ""  # which part of the block we are in
     command, command_index = "", -1
-    for number, raw_line in enumerate(unpaste(unweb(raw).splitlines()), start=1):
-        for text in clean(raw_line):
-            origin = Origin.JOB
-            warning = _WARNING.search(text)
-            if warning:
-                block = ServiceWarning(warning.group("name"), number)
-                warnings.append(block)
-                part = "health check error"
-            elif block is not None and _BLOCK_END.match(text):
-                block, part = None, ""
-            elif block is not None:
-                header = text.strip().rstrip(":").casefold()
-                if header in ("health check error", "health check container logs",
-                              "service container logs"):
-                    part = header
-                    continue
-                origin = Origin.SERVICE if part == "service container logs" or (
-                    part == "health check error" and _LOG_TIMESTAMP.match(text)) \
-                    else Origin.HEALTH_CHECK
+    numbered = [(number, text) for number, raw_line in enumerate(unweb(raw).splitlines(), 1)
+                for text in clean(raw_line)]
+    texts = unpaste([text for _, text in numbered])
+    for (number, _), text in zip(numbered, texts, strict=True):  # each visible text, in order
+        origin = Origin.JOB
+        warning = _WARNING.search(text)
+        if warning:
+            block = ServiceWarning(warning.group("name"), number)
+            warnings.append(block)
+            part = "health check error"
+        elif block is not None and _BLOCK_END.match(text):
+            block, part = None, ""
+        elif block is not None:
+            header = text.strip().rstrip(":").casefold()
+            if header in ("health check error", "health check container logs",
+                          "service container logs"):
+                part = header
+                continue
+            origin = Origin.SERVICE if part == "service container logs" or (
+                part == "health check error" and _LOG_TIMESTAMP.match(text)) \
+                else Origin.HEALTH_CHECK
+        else:
+            prefixed = _SERVICE_PREFIX.match(text)
+            if prefixed:
+                origin, text = Origin.SERVICE, text[prefixed.end():]
             else:
-                prefixed = _SERVICE_PREFIX.match(text)
-                if prefixed:
-                    origin, text = Origin.SERVICE, text[prefixed.end():]
-                else:
-                    cmd = _COMMAND.match(text.strip())
-                    if cmd:
-                        command, command_index = cmd.group("cmd"), len(commands)
-            line = LogLine(number, text, origin, command, command_index)
-            if block is not None and not warning:
-                if origin is Origin.SERVICE:
-                    block.service_log.append(line)
-                elif part == "health check error":
-                    block.health_check_error.append(text.strip())
-            if _COMMAND.match(text.strip()) and origin is Origin.JOB:
-                commands.append(line)
-            lines.append(line)
+                cmd = _COMMAND.match(text.strip())
+                if cmd:
+                    command, command_index = cmd.group("cmd"), len(commands)
+        line = LogLine(number, text, origin, command, command_index)
+        if block is not None and not warning:
+            if origin is Origin.SERVICE:
+                block.service_log.append(line)
+            elif part == "health check error":
+                block.health_check_error.append(text.strip())
+        if _COMMAND.match(text.strip()) and origin is Origin.JOB:
+            commands.append(line)
+        lines.append(line)
     return ParsedLog(lines, warnings, commands)
