@@ -95,8 +95,12 @@ WORDINGS = [
                                       "system cannot find the file specified."),
     ("client-tls-env-semantics", "unable to resolve docker endpoint: open /root/.docker/ca.pem: "
                                  "no such file or directory"),
+    # a missing file, as the CLI since 1.10 words it ("could not read CA certificate ..."):
+    # the client's certificate directory does not hold what dind wrote
+    ("certs-client-not-shared", "Couldn't read ca cert /builds/certs/ca.pem: open /builds/certs/"
+                                "ca.pem: no such file or directory"),
     ("tls-cert-files-invalid", "Couldn't read ca cert /builds/certs/ca.pem: open /builds/certs/"
-                               "ca.pem: no such file or directory"),
+                               "ca.pem: permission denied"),
     ("api-version-skew", "Error response from daemon: client is too new (API version 1.30). The "
                          "newest supported API version is 1.24."),
     ("shell-executor-specifics", "Error: dial unix /var/run/docker.sock: connect: permission "
