@@ -438,7 +438,9 @@ def _driver_on_snapshotter(candidates: dict[str, Candidate], lines: list[LogLine
 # tcp:// URL on the daemon's ports
 _ENDPOINT = re.compile(r"(?:DOCKER_HOST\s*(?:=|:|\s)\s*['\"]?|(?:^|\s)(?:-H|--host)[= ]['\"]?)"
                        r"tcp://(?P<host>[\w.\[\]:-]+?):(?P<port>\d+)\b"
-                       r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b",
+                       r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b"
+                       # the CLI's -H without a scheme (``-H=10.0.0.5:2376``)
+                       r"|(?:^|\s)(?:-H|--host)[= ]['\"]?(?P<bhost>[\w.-]+):(?P<bport>237[56])\b",
                        re.IGNORECASE)
 # a Docker client library in a stack trace or traceback (docker-java, also shaded inside
 # Testcontainers, spotify's docker-client, fabric8's docker-maven-plugin, TeamCity's Docker
@@ -448,6 +450,15 @@ _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker
                             r"|\bio\.fabric8\.maven\.docker\.|\.cloud\.docker\.client\."
                             r"|site-packages[/\\](?:docker|compose)[/\\]|\bdocker\.errors\.\w+"
                             r"|\bdocker\.tls\.TLSConfig\b"
+                            # docker-py's client built in the session or script shown
+                            r"|\bdocker\.(?:from_env|DockerClient|APIClient|Client)\("
+                            r"|\bfrom docker import (?:Client|APIClient|DockerClient)\b"
+                            r"|\bkwargs_from_env\("
+                            # dockerode / docker-modem frames (Node)
+                            r"|node_modules[/\\](?:dockerode|docker-modem)[/\\]"
+                            # a request to the Engine API by its paths (not a registry's /v1/_ping)
+                            r"|\b(?:GET|POST|HEAD) (?:/v1\.\d+)?/(?:containers|images)/json\b"
+                            r"|\b(?:GET|POST|HEAD) /v1\.\d+/\w"
                             # Uptime Kuma's Docker-host client (axios on the Docker API), by
                             # the module tag of its log
                             r"|\[DOCKER\] (?:ERROR|WARN): AxiosError\b"
@@ -465,7 +476,10 @@ _TLS_TO_PLAIN = re.compile(r"Unrecognized SSL message, plaintext connection\?"
 _PLAIN_TO_TLS = re.compile(r"Unexpected end of file from server"
                            r"|The server failed to respond with a valid HTTP response"
                            # Python's http.client on the TLS alert a Go server answers with
-                           r"|\bBadStatusLine\b", re.IGNORECASE)
+                           r"|\bBadStatusLine\b"
+                           # Node's HTTP parser on the TLS alert (dockerode, docker-modem)
+                           r"|\bHPE_INVALID_CONSTANT\b|\bParse Error: Expected HTTP/",
+                           re.IGNORECASE)
 _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields were found"
                             r"|hostname '[^']+' doesn't match (?:either of )?'"
                             # Java: OkHttp, Apache HttpClient's hostname verifiers
@@ -478,7 +492,11 @@ _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields
                             re.IGNORECASE)
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
-                         r"|unable to get local issuer certificate"
+                         r"|unable to get (?:local )?issuer certificate|UNABLE_TO_GET_ISSUER_CERT\b"
+                         # OpenSSL's bare verification failure (Python before 3.7, pyOpenSSL):
+                         # an untrusted chain, unless it names another reason
+                         r"|certificate verify failed(?!: (?:certificate (?:has expired|is not yet"
+                         r" valid)|Hostname mismatch|IP address mismatch))"
                          r"|unable to find valid certification path to requested target"
                          # Node's error codes (axios, dockerode), and OpenSSL 3's wording
                          r"|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT"
@@ -526,8 +544,9 @@ def _endpoints(lines: list[LogLine]) -> list[tuple[str, int]]:
     found = []
     for line in lines:
         for m in _ENDPOINT.finditer(line.text):
-            host = m.group("host") or m.group("uhost")
-            found.append((host.lower(), int(m.group("port") or m.group("uport"))))
+            host = m.group("host") or m.group("uhost") or m.group("bhost")
+            port = m.group("port") or m.group("uport") or m.group("bport")
+            found.append((host.lower(), int(port)))
     return found
 
 
@@ -537,7 +556,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     the client talks to: the port (2375 plain, 2376 TLS) says which side of TLS is wrong."""
     endpoints = _endpoints(every)
     library = None if endpoints else _first(every, _DOCKER_CLIENT)
-    if not endpoints and library is None:
+    # DOCKER_TLS_VERIFY=1 / --tlsverify: the job set up a Docker client for TLS
+    if not endpoints and library is None and _first(every, _TLS_ON) is None:
         return
     shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}" if endpoints else "the daemon's address"
     tls = any(port == 2376 for _, port in endpoints) or _first(every, _TLS_ON) is not None
