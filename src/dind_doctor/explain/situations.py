@@ -476,10 +476,7 @@ _TLS_TO_PLAIN = re.compile(r"Unrecognized SSL message, plaintext connection\?"
 _PLAIN_TO_TLS = re.compile(r"Unexpected end of file from server"
                            r"|The server failed to respond with a valid HTTP response"
                            # Python's http.client on the TLS alert a Go server answers with
-                           r"|\bBadStatusLine\b"
-                           # Node's HTTP parser on the TLS alert (dockerode, docker-modem)
-                           r"|\bHPE_INVALID_CONSTANT\b|\bParse Error: Expected HTTP/",
-                           re.IGNORECASE)
+                           r"|\bBadStatusLine\b", re.IGNORECASE)
 _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields were found"
                             r"|hostname '[^']+' doesn't match (?:either of )?'"
                             # Java: OkHttp, Apache HttpClient's hostname verifiers
@@ -493,16 +490,26 @@ _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
                          r"|unable to get (?:local )?issuer certificate|UNABLE_TO_GET_ISSUER_CERT\b"
-                         # OpenSSL's bare verification failure (Python before 3.7, pyOpenSSL):
-                         # an untrusted chain, unless it names another reason
-                         r"|certificate verify failed(?!: (?:certificate (?:has expired|is not yet"
-                         r" valid)|Hostname mismatch|IP address mismatch))"
                          r"|unable to find valid certification path to requested target"
                          # Node's error codes (axios, dockerode), and OpenSSL 3's wording
                          r"|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT"
                          r"|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
                          r"|\bself[- ]signed certificate\b",
                          re.IGNORECASE)
+# Node's HTTP parser on a TLS alert (a plain-HTTP client on the TLS port), and OpenSSL's bare
+# verification failure (Python before 3.7, pyOpenSSL: an untrusted chain unless it names
+# another reason): even less telling than the errors above (any non-HTTP answer, any failed
+# verification), they count only when the output of their own command names Docker nearby
+# (:func:`_names_docker_nearby`), so an application's request to a web site in a job that
+# also sets DOCKER_HOST stays its own failure
+_NODE_PARSE = re.compile(r"\bHPE_INVALID_CONSTANT\b|\bParse Error: Expected HTTP/")
+_VERIFY_FAILED = re.compile(r"certificate verify failed(?!: (?:certificate (?:has expired|is not "
+                            r"yet valid)|Hostname mismatch|IP address mismatch))", re.IGNORECASE)
+_NEAR_DOCKER = (_NODE_PARSE, _VERIFY_FAILED)
+# Docker named in a line (a client library, a frame, a call, the command), not only in a
+# DOCKER_* variable
+_DOCKER_WORD = re.compile(r"(?i:\bdocker(?!_))|[a-z]Docker")
+_NEAR_BEFORE, _NEAR_AFTER = 25, 40
 # the daemon refused the client's certificate (Java's and OpenSSL's words for Go's "remote
 # error: tls: bad certificate"); on a dind endpoint, certificates another dind issued
 _CLIENT_REJECTED = re.compile(r"Received fatal alert: bad_certificate|alert bad certificate",
@@ -581,6 +588,14 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "a certificate of an unknown authority",
               f"the client checks the daemon's certificate on {shown} against a CA that did not "
               "sign it (another run's or another service's certificates)"),
+             (_NODE_PARSE, tls, "client-plain-http-to-tls-port",
+              "a plain-HTTP client's error on a TLS port",
+              f"the Docker endpoint is a TLS one ({shown}), and the client spoke plain HTTP to "
+              "it: the daemon answered with a TLS alert, not HTTP"),
+             (_VERIFY_FAILED, checked, "tls-unknown-authority",
+              "a certificate that did not verify",
+              f"the client checks the daemon's certificate on {shown} against a CA that did not "
+              "sign it (another run's or another service's certificates)"),
              (_CLIENT_REJECTED, checked, "certs-shared-stale-or-concurrent",
               "the daemon refused the client certificate",
               f"the daemon on {shown} refused the client's certificate: it did not issue it "
@@ -597,13 +612,16 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
              (_CLOCK, checked, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
+    index: dict[int, int] = {}  # a line's place in ``lines``, filled when first needed
     for pattern, applies, mode, what, reason in rules:
         if not applies or (mode in candidates and candidates[mode].specific):
             continue
         line = next((line for line in lines if pattern.search(line.text)
                      # urllib3's warning names its own documentation, not the server
                      and (_unverified_daemon(line, endpoints) if pattern is _UNVERIFIED
-                          else not _about_other_server(line, lines))
+                          else not _about_other_server(line, lines)
+                          and (pattern not in _NEAR_DOCKER
+                               or _names_docker_nearby(line, lines, index)))
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
@@ -668,6 +686,18 @@ def _unverified_daemon(line: LogLine, endpoints: list[tuple[str, int]]) -> bool:
     found = _UNVERIFIED.search(line.text)
     host = found.group("host") if found else None
     return host is None or host.lower() in {h for h, _ in endpoints}
+
+
+def _names_docker_nearby(line: LogLine, lines: list[LogLine], index: dict[int, int]) -> bool:
+    """The output around ``line`` of the same command (its traceback, its stack, the session
+    that made the client) names Docker: the error is a Docker client's."""
+    if not index:
+        index.update((id(other), i) for i, other in enumerate(lines))
+    at = index[id(line)]
+    near = lines[max(0, at - _NEAR_BEFORE):at + 1 + _NEAR_AFTER]
+    return _DOCKER_WORD.search(line.command) is not None or any(
+        _DOCKER_WORD.search(other.text) for other in near
+        if other.command_index == line.command_index)
 
 
 def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
