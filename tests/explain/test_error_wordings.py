@@ -501,6 +501,22 @@ WORDINGS = [
                                         "_ping\": http: server gave HTTP response to HTTPS client"),
     ("daemon-plain-client-expects-tls", "Error: Get https://swarm.internal:2376/_ping: tls: "
                                         "oversized record received with length 20527"),
+    ("tls-unknown-authority", "Error: Error pinging Docker server: Get \"https://builder.lan:2377/"
+                              "_ping\": tls: failed to verify certificate: x509: certificate "
+                              "signed by unknown authority"),
+    # docker-py's message names the daemon on any port; the reason picks the mode
+    ("tls-unknown-authority", "docker.errors.DockerException: Error while fetching server API "
+                              "version: HTTPSConnectionPool(host='dockerhost.lan', port=443): Max "
+                              "retries exceeded with url: /version (Caused by SSLError(SSLCert"
+                              "VerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                              "verify failed: self signed certificate in certificate chain (_ssl."
+                              "c:1131)')))"),
+    ("clock-skew-cert-validity", "docker.errors.DockerException: Error while fetching server API "
+                                 "version: HTTPSConnectionPool(host='10.0.0.3', port=2377): Max "
+                                 "retries exceeded with url: /version (Caused by SSLError(SSLCert"
+                                 "VerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] "
+                                 "certificate verify failed: certificate has expired (_ssl.c:1129)"
+                                 "')))"),
 ]
 
 

@@ -453,7 +453,7 @@ _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker
                             # docker-py's client built in the session or script shown
                             r"|\bdocker\.(?:from_env|DockerClient|APIClient|Client)\("
                             r"|\bfrom docker import (?:Client|APIClient|DockerClient)\b"
-                            r"|\bkwargs_from_env\("
+                            r"|\bkwargs_from_env\(|Error while fetching server API version: "
                             # dockerode / docker-modem frames (Node)
                             r"|node_modules[/\\](?:dockerode|docker-modem)[/\\]"
                             # a request to the Engine API by its paths (not a registry's /v1/_ping)
@@ -534,6 +534,9 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
                            r"|ConnectionPool\(host='[^']+', port=(?!237[56]\))\d+\)"
                            r"|after connection broken by .*': /(?!v\d|_ping\b|version\b|info\b)",
                            re.IGNORECASE)
+# docker-py's own message for a daemon it could not query, on any host and port (its
+# ``HTTPSConnectionPool(host=..., port=...)`` is then the daemon's)
+_DOCKER_API_ERROR = re.compile(r"Error while fetching server API version: ", re.IGNORECASE)
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
@@ -704,7 +707,7 @@ def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
     """The line, or the chain of causes it ends (Gradle's ``> Could not GET 'https://...'``
     above ``> PKIX path building failed``), is about another server than the Docker one."""
     if _OTHER_SERVER.search(line.text):
-        return True
+        return _DOCKER_API_ERROR.search(line.text) is None
     if not _CAUSE.match(line.text):
         return False
     at = next(i for i, other in enumerate(lines) if other is line)
