@@ -457,8 +457,8 @@ _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker
                             # dockerode / docker-modem frames (Node)
                             r"|node_modules[/\\](?:dockerode|docker-modem)[/\\]"
                             # a request to the Engine API by its paths (not a registry's /v1/_ping)
-                            r"|\b(?:GET|POST|HEAD) (?:/v1\.\d+)?/(?:containers|images)/json\b"
-                            r"|\b(?:GET|POST|HEAD) /v1\.\d+/\w"
+                            r"|\b(?:GET|POST|HEAD) (?:/v1\.\d\d)?/(?:containers|images)/json\b"
+                            r"|\b(?:GET|POST|HEAD) /v1\.\d\d/\w"
                             # Uptime Kuma's Docker-host client (axios on the Docker API), by
                             # the module tag of its log
                             r"|\[DOCKER\] (?:ERROR|WARN): AxiosError\b"
