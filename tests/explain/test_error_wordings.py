@@ -95,8 +95,12 @@ WORDINGS = [
                                       "system cannot find the file specified."),
     ("client-tls-env-semantics", "unable to resolve docker endpoint: open /root/.docker/ca.pem: "
                                  "no such file or directory"),
+    # a missing file, as the CLI since 1.10 words it ("could not read CA certificate ..."):
+    # the client's certificate directory does not hold what dind wrote
+    ("certs-client-not-shared", "Couldn't read ca cert /builds/certs/ca.pem: open /builds/certs/"
+                                "ca.pem: no such file or directory"),
     ("tls-cert-files-invalid", "Couldn't read ca cert /builds/certs/ca.pem: open /builds/certs/"
-                               "ca.pem: no such file or directory"),
+                               "ca.pem: permission denied"),
     ("api-version-skew", "Error response from daemon: client is too new (API version 1.30). The "
                          "newest supported API version is 1.24."),
     ("shell-executor-specifics", "Error: dial unix /var/run/docker.sock: connect: permission "
@@ -474,6 +478,45 @@ WORDINGS = [
                            "within 90 seconds. Exiting with status 1."),
     ("daemon-unreachable", "2026-01-20 08:15:02.311  ERROR --- dockerd is not running after max "
                            "time"),
+    # client wordings on the TLS side, other clients, hosts and versions
+    ("certs-client-not-shared", "FATA[0000] Couldn't read ca cert /home/ci/machine/certs/ca.pem: "
+                                "open /home/ci/machine/certs/ca.pem: no such file or directory"),
+    ("client-tls-env-semantics", "FATA[0000] Couldn't read ca cert /root/.docker/ca.pem: open "
+                                 "/root/.docker/ca.pem: no such file or directory"),
+    ("client-tls-env-semantics", "java.io.FileNotFoundException: /var/lib/jenkins/.docker/cert.pem "
+                                 "(No such file or directory)"),
+    ("client-tls-env-semantics", "[ERROR] Failed to execute goal com.spotify:docker-maven-plugin:"
+                                 "1.2.2:build (default-cli): Exception caught: An HTTPS URI for "
+                                 "DOCKER_HOST must be provided to use Docker client certificates"),
+    ("client-tls-env-semantics", "10:02:11.514 [DEBUG] [de.gesellix.docker.client.DockerClientImpl]"
+                                 " selected dockerHost at 'http://10.1.2.3:2376'"),
+    ("clock-skew-cert-validity", "ERRO[2018-02-11T09:00:01Z] Connection failed with TLS error "
+                                 "\"bad certificate\" - check for clock skew on the host"),
+    ("service-healthcheck-timeout", "ERROR: Preparation failed: getting exposed ports: service "
+                                    "failed to start after 1m0s"),
+    ("tls-cert-files-invalid", "Error: crypto/tls: failed to parse certificate PEM data"),
+    ("tls-cert-files-invalid", "\tat com.github.dockerjava.core.CertificateUtils.loadPrivateKey("
+                               "CertificateUtils.java:131)"),
+    ("daemon-plain-client-expects-tls", "Error pinging Docker server: Get \"https://10.0.0.12:2376/"
+                                        "_ping\": http: server gave HTTP response to HTTPS client"),
+    ("daemon-plain-client-expects-tls", "Error: Get https://swarm.internal:2376/_ping: tls: "
+                                        "oversized record received with length 20527"),
+    ("tls-unknown-authority", "Error: Error pinging Docker server: Get \"https://builder.lan:2377/"
+                              "_ping\": tls: failed to verify certificate: x509: certificate "
+                              "signed by unknown authority"),
+    # docker-py's message names the daemon on any port; the reason picks the mode
+    ("tls-unknown-authority", "docker.errors.DockerException: Error while fetching server API "
+                              "version: HTTPSConnectionPool(host='dockerhost.lan', port=443): Max "
+                              "retries exceeded with url: /version (Caused by SSLError(SSLCert"
+                              "VerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                              "verify failed: self signed certificate in certificate chain (_ssl."
+                              "c:1131)')))"),
+    ("clock-skew-cert-validity", "docker.errors.DockerException: Error while fetching server API "
+                                 "version: HTTPSConnectionPool(host='10.0.0.3', port=2377): Max "
+                                 "retries exceeded with url: /version (Caused by SSLError(SSLCert"
+                                 "VerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] "
+                                 "certificate verify failed: certificate has expired (_ssl.c:1129)"
+                                 "')))"),
 ]
 
 
@@ -775,6 +818,50 @@ def test_a_generic_client_error_next_to_a_docker_endpoint_names_its_mode(
 @pytest.mark.parametrize("line", sorted({line for _, line, _ in GENERIC_ON_ENDPOINT}))
 def test_a_generic_client_error_alone_names_no_mode(line: str) -> None:
     assert explain_log(f"$ make test\n{line}\nERROR: Job failed: exit code 1\n").top is None
+
+
+# the least telling errors: their own output must name Docker (the client, its frames)
+DOCKER_CLIENT_OUTPUT = [
+    (">>> import docker\n>>> client = docker.from_env()\nTraceback (most recent call last):\n"
+     "OpenSSL.SSL.Error: [('SSL routines', 'tls_process_server_certificate', 'certificate verify "
+     "failed')]", "tls-unknown-authority"),
+    ("Error: unable to get issuer certificate\n    at TLSSocket.onConnectSecure (node:_tls_wrap:"
+     "1600:34)\n    at /srv/app/node_modules/docker-modem/lib/modem.js:316:17", "tls-unknown-"
+     "authority"),
+    ("Trace: { Error: Parse Error\n    at Socket.socketOnData (_http_client.js:454:20)\n    "
+     "bytesParsed: 0, code: 'HPE_INVALID_CONSTANT' }\n    at initDockerConnection (/srv/tui/"
+     "index.js:21:12)", "client-plain-http-to-tls-port"),
+    ("[Docker] edge-02: GET /containers/json?all=true failed after 9ms: unable to verify the first "
+     "certificate", "tls-unknown-authority"),
+]
+
+
+@pytest.mark.parametrize(("output", "expected"), DOCKER_CLIENT_OUTPUT)
+def test_a_generic_tls_error_of_a_docker_client_names_its_mode(output: str, expected: str) -> None:
+    assert top_id(f"export DOCKER_HOST=tcp://10.20.0.5:2376\n{output}\n") == expected
+
+
+@pytest.mark.parametrize("output", [
+    "Error: unable to get issuer certificate\n    at TLSSocket.onConnectSecure (node:_tls_wrap:"
+    "1600:34)",
+    "Trace: { Error: Parse Error\n    bytesParsed: 0, code: 'HPE_INVALID_CONSTANT' }",
+])
+def test_a_generic_tls_error_without_a_docker_endpoint_names_no_mode(output: str) -> None:
+    assert explain_log(f"$ node check.js\n{output}\nERROR: Job failed: exit code 1\n").top is None
+
+
+@pytest.mark.parametrize("output", [
+    # an application's own request to a web site, in a job whose DOCKER_HOST is a TLS dind
+    "Traceback (most recent call last):\n  File \"fetch.py\", line 3, in <module>\nurllib.error."
+    "URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:"
+    "852)>",
+    "Error: Parse Error: Expected HTTP/\n    at Socket.socketOnData (node:_http_client:494:22) {"
+    "\n  code: 'HPE_INVALID_CONSTANT',",
+])
+def test_an_applications_own_tls_error_next_to_a_tls_dind_is_not_dind(output: str) -> None:
+    log = ("$ export DOCKER_HOST=tcp://docker:2376 DOCKER_TLS_VERIFY=1\n$ python fetch.py\n"
+           f"{output}\nERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is not Verdict.DIND_FAILURE
 
 
 @pytest.mark.parametrize(("endpoint", "line"), [

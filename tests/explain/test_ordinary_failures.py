@@ -634,3 +634,20 @@ def test_dockers_own_error_that_no_mode_explains_is_not_called_ordinary(line: st
 ])
 def test_a_generic_script_error_is_still_an_ordinary_failure(line: str) -> None:
     assert explain_log(line + "\n").verdict is Verdict.NOT_DIND
+
+
+@pytest.mark.parametrize("line", [
+    "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='docker', port=2376): Read timed "
+    "out. (read timeout=60)",
+    "Error: connect ETIMEDOUT 10.20.0.5:2376",
+    "    at /srv/app/node_modules/docker-modem/lib/modem.js:316:17 { code: "
+    "'SELF_SIGNED_CERT_IN_CHAIN' }",
+])
+def test_a_failed_connection_to_the_daemon_is_no_failed_download(line: str) -> None:
+    assert "download-failed" not in [s.kind.id for s in explain_log(line).shows]
+
+
+def test_the_same_timeout_of_a_package_index_is_a_failed_download() -> None:
+    line = ("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='pypi.org', port=443): "
+            "Read timed out. (read timeout=15)")
+    assert "download-failed" in [s.kind.id for s in explain_log(line).shows]

@@ -273,6 +273,15 @@ _DOCKER_OWN = re.compile(r"Error response from daemon|Cannot connect to the Dock
                          r"|\bdocker\.sock\b|\bdockerd\b|\bcontainerd\b")
 
 
+# a line about the Docker daemon's own connection (its ports, its socket, docker-py's message
+# for the daemon, a Node Docker client's frame): a timeout, a reset or a TLS error there is the
+# daemon's, never a package download's
+_DOCKER_CONNECTION = re.compile(r"(?::|\bport=)237[56]\b|\bdocker\.sock\b"
+                                r"|Error while fetching server API version"
+                                r"|node_modules[/\\](?:dockerode|docker-modem)[/\\]",
+                                re.IGNORECASE)
+
+
 @record(frozen=True)
 class Shown:
     """One line that shows an ordinary failure."""
@@ -284,10 +293,11 @@ class Shown:
 
 def _kinds_of(text: str) -> list[Kind]:
     """The kinds a job line (stripped) shows; a warning, or an error Docker itself printed,
-    is no failed script command."""
+    is no failed script command, and a failed connection to the daemon no failed download."""
     generic_ok = _WARNING_LINE.search(text) is None and _DOCKER_OWN.search(text) is None
+    download_ok = _DOCKER_CONNECTION.search(text) is None
     return [kind for kind in KINDS if (generic_ok or kind.id != "script-error")
-            and kind.pattern.search(text)]
+            and (download_ok or kind.id != "download-failed") and kind.pattern.search(text)]
 
 
 def ordinary_failures(lines: list[LogLine], failing: set[int]) -> list[Shown]:

@@ -448,7 +448,9 @@ def _driver_on_snapshotter(candidates: dict[str, Candidate], lines: list[LogLine
 # tcp:// URL on the daemon's ports
 _ENDPOINT = re.compile(r"(?:DOCKER_HOST\s*(?:=|:|\s)\s*['\"]?|(?:^|\s)(?:-H|--host)[= ]['\"]?)"
                        r"tcp://(?P<host>[\w.\[\]:-]+?):(?P<port>\d+)\b"
-                       r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b",
+                       r"|(?P<url>tcp|https?)://(?P<uhost>[\w.\[\]-]+):(?P<uport>237[56])\b"
+                       # the CLI's -H without a scheme (``-H=10.0.0.5:2376``)
+                       r"|(?:^|\s)(?:-H|--host)[= ]['\"]?(?P<bhost>[\w.-]+):(?P<bport>237[56])\b",
                        re.IGNORECASE)
 # a Docker client library in a stack trace or traceback (docker-java, also shaded inside
 # Testcontainers, spotify's docker-client, fabric8's docker-maven-plugin, TeamCity's Docker
@@ -458,6 +460,15 @@ _DOCKER_CLIENT = re.compile(r"\bcom\.github\.dockerjava\.|\bcom\.spotify\.docker
                             r"|\bio\.fabric8\.maven\.docker\.|\.cloud\.docker\.client\."
                             r"|site-packages[/\\](?:docker|compose)[/\\]|\bdocker\.errors\.\w+"
                             r"|\bdocker\.tls\.TLSConfig\b"
+                            # docker-py's client built in the session or script shown
+                            r"|\bdocker\.(?:from_env|DockerClient|APIClient|Client)\("
+                            r"|\bfrom docker import (?:Client|APIClient|DockerClient)\b"
+                            r"|\bkwargs_from_env\(|Error while fetching server API version: "
+                            # dockerode / docker-modem frames (Node)
+                            r"|node_modules[/\\](?:dockerode|docker-modem)[/\\]"
+                            # a request to the Engine API by its paths (not a registry's /v1/_ping)
+                            r"|\b(?:GET|POST|HEAD) (?:/v1\.\d\d)?/(?:containers|images)/json\b"
+                            r"|\b(?:GET|POST|HEAD) /v1\.\d\d/\w"
                             # Uptime Kuma's Docker-host client (axios on the Docker API), by
                             # the module tag of its log
                             r"|\[DOCKER\] (?:ERROR|WARN): AxiosError\b"
@@ -488,13 +499,27 @@ _NAME_MISMATCH = re.compile(r"no appropriate commonName or subjectAltName fields
                             re.IGNORECASE)
 _UNKNOWN_CA = re.compile(r"unable to verify the first certificate"
                          r"|self[- ]signed certificate in certificate chain"
-                         r"|unable to get local issuer certificate"
+                         r"|unable to get (?:local )?issuer certificate|UNABLE_TO_GET_ISSUER_CERT\b"
                          r"|unable to find valid certification path to requested target"
                          # Node's error codes (axios, dockerode), and OpenSSL 3's wording
                          r"|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT"
                          r"|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
                          r"|\bself[- ]signed certificate\b",
                          re.IGNORECASE)
+# Node's HTTP parser on a TLS alert (a plain-HTTP client on the TLS port), and OpenSSL's bare
+# verification failure (Python before 3.7, pyOpenSSL: an untrusted chain unless it names
+# another reason): even less telling than the errors above (any non-HTTP answer, any failed
+# verification), they count only when the output of their own command names Docker nearby
+# (:func:`_names_docker_nearby`), so an application's request to a web site in a job that
+# also sets DOCKER_HOST stays its own failure
+_NODE_PARSE = re.compile(r"\bHPE_INVALID_CONSTANT\b|\bParse Error: Expected HTTP/")
+_VERIFY_FAILED = re.compile(r"certificate verify failed(?!: (?:certificate (?:has expired|is not "
+                            r"yet valid)|Hostname mismatch|IP address mismatch))", re.IGNORECASE)
+_NEAR_DOCKER = (_NODE_PARSE, _VERIFY_FAILED)
+# Docker named in a line (a client library, a frame, a call, the command), not only in a
+# DOCKER_* variable
+_DOCKER_WORD = re.compile(r"(?i:\bdocker(?!_))|[a-z]Docker")
+_NEAR_BEFORE, _NEAR_AFTER = 25, 40
 # the daemon refused the client's certificate (Java's and OpenSSL's words for Go's "remote
 # error: tls: bad certificate"); on a dind endpoint, certificates another dind issued
 _CLIENT_REJECTED = re.compile(r"Received fatal alert: bad_certificate|alert bad certificate",
@@ -519,6 +544,9 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
                            r"|ConnectionPool\(host='[^']+', port=(?!237[56]\))\d+\)"
                            r"|after connection broken by .*': /(?!v\d|_ping\b|version\b|info\b)",
                            re.IGNORECASE)
+# docker-py's own message for a daemon it could not query, on any host and port (its
+# ``HTTPSConnectionPool(host=..., port=...)`` is then the daemon's)
+_DOCKER_API_ERROR = re.compile(r"Error while fetching server API version: ", re.IGNORECASE)
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
@@ -536,8 +564,9 @@ def _endpoints(lines: list[LogLine]) -> list[tuple[str, int]]:
     found = []
     for line in lines:
         for m in _ENDPOINT.finditer(line.text):
-            host = m.group("host") or m.group("uhost")
-            found.append((host.lower(), int(m.group("port") or m.group("uport"))))
+            host = m.group("host") or m.group("uhost") or m.group("bhost")
+            port = m.group("port") or m.group("uport") or m.group("bport")
+            found.append((host.lower(), int(port)))
     return found
 
 
@@ -547,7 +576,8 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     the client talks to: the port (2375 plain, 2376 TLS) says which side of TLS is wrong."""
     endpoints = _endpoints(every)
     library = None if endpoints else _first(every, _DOCKER_CLIENT)
-    if not endpoints and library is None:
+    # DOCKER_TLS_VERIFY=1 / --tlsverify: the job set up a Docker client for TLS
+    if not endpoints and library is None and _first(every, _TLS_ON) is None:
         return
     shown = f"tcp://{endpoints[0][0]}:{endpoints[0][1]}" if endpoints else "the daemon's address"
     tls = any(port == 2376 for _, port in endpoints) or _first(every, _TLS_ON) is not None
@@ -571,6 +601,14 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
               "a certificate of an unknown authority",
               f"the client checks the daemon's certificate on {shown} against a CA that did not "
               "sign it (another run's or another service's certificates)"),
+             (_NODE_PARSE, tls, "client-plain-http-to-tls-port",
+              "a plain-HTTP client's error on a TLS port",
+              f"the Docker endpoint is a TLS one ({shown}), and the client spoke plain HTTP to "
+              "it: the daemon answered with a TLS alert, not HTTP"),
+             (_VERIFY_FAILED, checked, "tls-unknown-authority",
+              "a certificate that did not verify",
+              f"the client checks the daemon's certificate on {shown} against a CA that did not "
+              "sign it (another run's or another service's certificates)"),
              (_CLIENT_REJECTED, checked, "certs-shared-stale-or-concurrent",
               "the daemon refused the client certificate",
               f"the daemon on {shown} refused the client's certificate: it did not issue it "
@@ -587,13 +625,16 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
              (_CLOCK, checked, "clock-skew-cert-validity", "a certificate not valid yet",
               f"the client checks the daemon's certificate on {shown}: its validity starts "
               "after the client's clock (a clock behind, or certificates from the future)")]
+    index: dict[int, int] = {}  # a line's place in ``lines``, filled when first needed
     for pattern, applies, mode, what, reason in rules:
         if not applies or (mode in candidates and candidates[mode].specific):
             continue
         line = next((line for line in lines if pattern.search(line.text)
                      # urllib3's warning names its own documentation, not the server
                      and (_unverified_daemon(line, endpoints) if pattern is _UNVERIFIED
-                          else not _about_other_server(line, lines))
+                          else not _about_other_server(line, lines)
+                          and (pattern not in _NEAR_DOCKER
+                               or _names_docker_nearby(line, lines, index)))
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
@@ -660,11 +701,23 @@ def _unverified_daemon(line: LogLine, endpoints: list[tuple[str, int]]) -> bool:
     return host is None or host.lower() in {h for h, _ in endpoints}
 
 
+def _names_docker_nearby(line: LogLine, lines: list[LogLine], index: dict[int, int]) -> bool:
+    """The output around ``line`` of the same command (its traceback, its stack, the session
+    that made the client) names Docker: the error is a Docker client's."""
+    if not index:
+        index.update((id(other), i) for i, other in enumerate(lines))
+    at = index[id(line)]
+    near = lines[max(0, at - _NEAR_BEFORE):at + 1 + _NEAR_AFTER]
+    return _DOCKER_WORD.search(line.command) is not None or any(
+        _DOCKER_WORD.search(other.text) for other in near
+        if other.command_index == line.command_index)
+
+
 def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
     """The line, or the chain of causes it ends (Gradle's ``> Could not GET 'https://...'``
     above ``> PKIX path building failed``), is about another server than the Docker one."""
     if _OTHER_SERVER.search(line.text):
-        return True
+        return _DOCKER_API_ERROR.search(line.text) is None
     if not _CAUSE.match(line.text):
         return False
     at = next(i for i, other in enumerate(lines) if other is line)
