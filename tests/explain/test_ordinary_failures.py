@@ -651,3 +651,28 @@ def test_the_same_timeout_of_a_package_index_is_a_failed_download() -> None:
     line = ("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='pypi.org', port=443): "
             "Read timed out. (read timeout=15)")
     assert "download-failed" in [s.kind.id for s in explain_log(line).shows]
+
+
+# --- the application's own TLS errors in a job that talks TLS to dind --------------------
+
+APP_TLS = [
+    # Python's urllib (no Docker client uses it), the URL in the command
+    "$ export DOCKER_HOST=tcp://docker:2376\n"
+    "$ python -c \"import urllib.request; urllib.request.urlopen('https://intranet.example/api')\"\n"
+    "urllib.error.URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+    "failed: unable to get local issuer certificate (_ssl.c:1006)>\n",
+    # a script given the server's URL, with a TLS Docker client set up in the same job
+    "$ export DOCKER_HOST=tcp://docker:2376 DOCKER_TLS_VERIFY=1\n"
+    "$ ./smoke-test.sh https://staging.example.org/health\n"
+    "curl: (60) SSL certificate problem: unable to get local issuer certificate\n",
+    "$ export DOCKER_TLS_VERIFY=1\n"
+    "$ node scripts/notify.js https://hooks.example.com/deploy\n"
+    "Error: unable to get local issuer certificate\n"
+    "    at TLSSocket.onConnectSecure (node:_tls_wrap:1550:34) {\n"
+    "  code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'\n}\n",
+]
+
+
+@pytest.mark.parametrize("step", APP_TLS)
+def test_the_applications_own_tls_error_is_not_the_daemons(step: str) -> None:
+    assert top_id(DIND + step + END) is None

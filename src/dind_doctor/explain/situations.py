@@ -540,6 +540,8 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
                            r"|Could not (?:transfer|resolve|download)"
                            r"|/v2/|docker\.io|https?://(?![\w.-]+:237[56]\b)|curl|wget"
                            r"|SSL certificate problem|fatal: unable to access"
+                           # Python's urllib (no Docker client library uses it)
+                           r"|urlopen error|urllib\.error\."
                            # Python's requests, and pip's retries, name the server they tried
                            r"|ConnectionPool\(host='[^']+', port=(?!237[56]\))\d+\)"
                            r"|after connection broken by .*': /(?!v\d|_ping\b|version\b|info\b)",
@@ -547,6 +549,9 @@ _OTHER_SERVER = re.compile(r"npm ERR!|npm error|\bpip\b|yarn|repo\.maven|gradle\
 # docker-py's own message for a daemon it could not query, on any host and port (its
 # ``HTTPSConnectionPool(host=..., port=...)`` is then the daemon's)
 _DOCKER_API_ERROR = re.compile(r"Error while fetching server API version: ", re.IGNORECASE)
+# a URL of a server other than a Docker endpoint, in the command that failed
+_URL_NOT_DOCKER = re.compile(r"\bhttps?://(?![\w.-]+:237[56]\b)[\w.-]+", re.IGNORECASE)
+_DOCKER_COMMAND = re.compile(r"\s*(?:sudo\s+)?docker(?:-compose)?\b")
 # a line of Gradle's chain of causes ("   > ..."): the server is named a few lines above
 _CAUSE = re.compile(r"^\s*> ")
 # localhost:5432, localhost/127.0.0.1:5432, localhost port 5432, "localhost" (127.0.0.1), port 5432
@@ -718,6 +723,8 @@ def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
     above ``> PKIX path building failed``), is about another server than the Docker one."""
     if _OTHER_SERVER.search(line.text):
         return _DOCKER_API_ERROR.search(line.text) is None
+    if _URL_NOT_DOCKER.search(line.command) and not _DOCKER_COMMAND.match(line.command):
+        return True  # the command itself asked that server (``python fetch.py https://...``)
     if not _CAUSE.match(line.text):
         return False
     at = next(i for i, other in enumerate(lines) if other is line)
