@@ -30,7 +30,14 @@
 - a proxy handed to a build (``--build-arg http_proxy=...``) whose host name the build's
   containers then cannot resolve: a name known where the client runs, not to the daemon's DNS;
 - a proxy's answer (curl's refused CONNECT) to a request for the daemon's port: the client's
-  proxy settings catch the daemon's address.
+  proxy settings catch the daemon's address;
+- a flag of ``docker compose`` that the docker CLI itself refused (``unknown flag: --short`` and
+  ``See 'docker --help'``): no compose plugin took the command;
+- a .NET ``SocketException`` raised in Docker.DotNet's connect callback for its local endpoint
+  (the unix socket or named pipe): no daemon socket where the client looks, or one it may not
+  open;
+- a connection refused on ``localhost`` at a host port that Testcontainers was told to bind:
+  the port is published on the daemon's host, which is not the job's localhost.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -108,6 +115,9 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _frozen_channel_tag(candidates, parsed.lines, catalog)
     _python_socket_denied(candidates, lines, catalog)
     _k8s_service_exited(candidates, lines, catalog)
+    _compose_flag_on_docker(candidates, parsed.lines, catalog)
+    _dotnet_local_socket(candidates, parsed.lines, catalog)
+    _fixed_port_refused(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -818,3 +828,103 @@ def _k8s_service_exited(candidates: dict[str, Candidate], lines: list[LogLine],
          # the daemon's own end outranks a client's failed connection to it, as a service
          # log does (matcher.SERVICE_WEIGHT)
          score=RULE_SCORE * SERVICE_WEIGHT)
+
+
+# the docker CLI refusing a flag at its root command (``See 'docker --help'``, or the root usage
+# after it): the subcommand before the flag is not one it knows
+_UNKNOWN_FLAG = re.compile(r"unknown (?:shorthand )?flag: (?P<flag>'\w' in -\w|--[\w-]+)")
+_DOCKER_ROOT = re.compile(r"See 'docker --help'|Usage:\s+docker \[OPTIONS\] COMMAND\b")
+_COMPOSE_COMMAND = re.compile(r"\bdocker\s+compose\b")
+# `docker compose version --short`: the version probe of compose actions and scripts
+_COMPOSE_ONLY_FLAGS = ("--short",)
+
+
+def _compose_flag_on_docker(candidates: dict[str, Candidate], lines: list[LogLine],
+                            catalog: Catalog) -> None:
+    """The docker CLI refused a flag of ``docker compose …`` at its root: without the compose
+    plugin, ``compose`` is no subcommand and the flags after it reach ``docker`` itself."""
+    if "compose-missing" in candidates:
+        return
+    for at, line in enumerate(lines):
+        found = _UNKNOWN_FLAG.search(line.text)
+        if found is None:
+            continue
+        near = [line, *lines[at + 1:at + 4]]
+        if not any(_DOCKER_ROOT.search(other.text) for other in near):
+            continue
+        if found.group("flag") in _COMPOSE_ONLY_FLAGS or _COMPOSE_COMMAND.search(line.command):
+            _add(candidates, catalog, "compose-missing", line,
+                 "the docker CLI refused a flag of docker compose",
+                 f"docker itself refused {found.group('flag')}: no compose plugin took the "
+                 "`docker compose` command, so its flags reached the docker CLI")
+            return
+
+
+# a .NET socket error, and the Docker.DotNet frame of the callback that connects its local
+# endpoint (the unix socket or the named pipe: lambdas of the DockerClient constructor)
+_DOTNET_SOCKET = re.compile(r"System\.Net\.Sockets\.SocketException(?: \(\d+\))?: (?P<msg>.+)")
+_DOTNET_LOCAL = re.compile(r"\bat Docker\.DotNet\.DockerClient\.<>c__DisplayClass\w*\."
+                           r"<<-ctor>b__\d+>d\.MoveNext\(\)|UnixDomainSocketEndPoint")
+_DOTNET_DENIED = re.compile(r"permission denied|access (?:is )?denied", re.IGNORECASE)
+
+
+def _dotnet_local_socket(candidates: dict[str, Candidate], lines: list[LogLine],
+                         catalog: Catalog) -> None:
+    """Docker.DotNet could not connect its local endpoint: .NET reports a unix socket path that
+    is not there as "Cannot assign requested address" (or "No such file or directory"); a
+    socket the user may not open as "Permission denied"."""
+    for at, line in enumerate(lines):
+        found = _DOTNET_SOCKET.search(line.text)
+        if found is None or not any(_DOTNET_LOCAL.search(other.text)
+                                    for other in lines[at + 1:at + 16]):
+            continue
+        if _DOTNET_DENIED.search(found.group("msg")):
+            _add(candidates, catalog, "shell-executor-specifics", line,
+                 "Docker.DotNet was denied the local Docker socket",
+                 "Docker.DotNet's connect to its local endpoint failed with permission denied: "
+                 "the user running the job may not open the daemon's socket")
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
+        else:
+            _add(candidates, catalog, "docker-host-unset-unix-socket", line,
+                 "Docker.DotNet could not connect its local endpoint",
+                 "Docker.DotNet connected to its default local endpoint (unix:///var/run/"
+                 "docker.sock or the named pipe) and found no daemon there: DOCKER_HOST does "
+                 "not point it at the daemon the job should use")
+        return
+
+
+# a host port that the job binds a container's port to by hand (Testcontainers' fixed port,
+# docker-java's port bindings, `docker run -p <host>:<container>`)
+_FIXED_PORT = re.compile(r"withFixedExposedPort\(\s*(?P<fixed>\d{2,5})\s*,"
+                         r"|(?:setPortBindings|PortBinding\.parse|withPortBindings)\(.*?[\"']"
+                         r"(?:[\d.]+:)?(?P<bound>\d{2,5}):\d{2,5}(?:/\w+)?[\"']")
+_TESTCONTAINERS_USED = re.compile(r"testcontainers|\bGenericContainer\b", re.IGNORECASE)
+
+
+def _fixed_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    """Testcontainers was told to bind a fixed host port and the test then dialled localhost at
+    that port and was refused: the port is published on the daemon's host (a dind service, the
+    host behind a mounted socket), not in the container the tests run in."""
+    if "published-port-localhost" in candidates or _first(lines, _TESTCONTAINERS_USED) is None:
+        return
+    ports = {int(m.group("fixed") or m.group("bound")) for line in lines
+             for m in _FIXED_PORT.finditer(line.text)}
+    ports.discard(2375)
+    ports.discard(2376)
+    if not ports:
+        return
+    for at, line in enumerate(lines):
+        found = _LOCAL_AT.search(line.text)
+        if found is None or found.group("port") is None or int(found.group("port")) not in ports:
+            continue
+        refused = next((other for other in lines[at:at + 4] if _REFUSED.search(other.text)),
+                       None)
+        if refused is not None:
+            _add(candidates, catalog, "published-port-localhost", refused,
+                 "connection refused on localhost at a fixed port Testcontainers bound",
+                 f"the test bound host port {found.group('port')} and dialled localhost: the "
+                 "port is published on the Docker daemon's host, which is not the test's "
+                 "localhost when the daemon runs elsewhere (dind, a mounted host socket); ask "
+                 "Testcontainers for getHost() and getMappedPort()")
+            return
