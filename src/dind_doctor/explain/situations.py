@@ -36,6 +36,8 @@
 - a .NET ``SocketException`` raised in Docker.DotNet's connect callback for its local endpoint
   (the unix socket or named pipe): no daemon socket where the client looks, or one it may not
   open;
+- bollard's (Rust) failed connect with the OS error under it ``Permission denied (os error
+  13)``: the user may not open the daemon's socket;
 - a connection refused on ``localhost`` at a host port that Testcontainers was told to bind:
   the port is published on the daemon's host, which is not the job's localhost.
 
@@ -117,6 +119,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _k8s_service_exited(candidates, lines, catalog)
     _compose_flag_on_docker(candidates, parsed.lines, catalog)
     _dotnet_local_socket(candidates, parsed.lines, catalog)
+    _bollard_socket_denied(candidates, parsed.lines, catalog)
     _fixed_port_refused(candidates, parsed.lines, catalog)
 
 
@@ -891,6 +894,31 @@ def _dotnet_local_socket(candidates: dict[str, Candidate], lines: list[LogLine],
                  "docker.sock or the named pipe) and found no daemon there: DOCKER_HOST does "
                  "not point it at the daemon the job should use")
         return
+
+
+# bollard (Rust's Docker client: testcontainers-rs and others) could not connect; the OS error
+# follows on the next line of the error chain
+_BOLLARD_CONNECT = re.compile(r"Error in the hyper legacy client: client error \(Connect\)")
+_OS_DENIED = re.compile(r"Permission denied \(os error 13\)")
+
+
+def _bollard_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
+                           catalog: Catalog) -> None:
+    """bollard's connect failed with EACCES: the daemon's socket is there, and the user running
+    the job may not open it (not in the docker group)."""
+    for at, line in enumerate(lines):
+        if not _BOLLARD_CONNECT.search(line.text):
+            continue
+        denied = next((other for other in lines[at:at + 3] if _OS_DENIED.search(other.text)),
+                      None)
+        if denied is not None:
+            _add(candidates, catalog, "shell-executor-specifics", denied,
+                 "bollard was denied the Docker socket",
+                 "the Docker client (bollard) could not open the daemon's socket: permission "
+                 "denied, the user running the job is not in the docker group",
+                 score=RULE_SCORE * 2)
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
+            return
 
 
 # a host port that the job binds a container's port to by hand (Testcontainers' fixed port,
