@@ -47,6 +47,7 @@ Each rule adds a candidate with a hit on the line that shows it and a reason the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..catalog import Catalog, Symptom
 from .logtext import LogLine, Origin, ParsedLog
@@ -603,15 +604,36 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
     if not remote or "published-port-localhost" in candidates \
             or _first(every, _PUBLISHES) is None:
         return
-    for line in lines:
-        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        port = found and (found.group("port") or found.group("pyport"))
-        if port and int(port) not in (2375, 2376):
+    for line, port in _local_refusals(lines):
+        if int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
                  f"there ({port}) is on that host, not on localhost")
             return
+
+
+# a refusal that names no address of its own (Java's "java.net.ConnectException: Connection
+# refused" under the client's "Opening socket connection to server localhost/127.0.0.1:2181")
+_BARE_REFUSAL = re.compile(r"^(?!.*:\d{2,5}\b).*(?:connection refused|ECONNREFUSED)",
+                           re.IGNORECASE)
+
+
+def _local_refusals(lines: list[LogLine]) -> Iterator[tuple[LogLine, str]]:
+    """Refusals on localhost with the port: on the same line, or a refusal without an address
+    of its own on one of the next three lines after the client named localhost and the port."""
+    for at, line in enumerate(lines):
+        found = _LOCAL_AT.search(line.text)
+        port = found and (found.group("port") or found.group("pyport"))
+        if not port:
+            continue
+        if _REFUSED.search(line.text):
+            yield line, port
+            continue
+        later = next((other for other in lines[at + 1:at + 4]
+                      if _BARE_REFUSAL.search(other.text)), None)
+        if later is not None:
+            yield later, port
 
 
 def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine],
@@ -621,10 +643,8 @@ def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine]
     if "published-port-localhost" in candidates or _endpoints(every) \
             or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
         return
-    for line in lines:
-        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        port = found and (found.group("port") or found.group("pyport"))
-        if port and int(port) not in (2375, 2376):
+    for line, port in _local_refusals(lines):
+        if int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a dind service",
                  "the job's containers run on the dind service: a port they published "
