@@ -601,7 +601,7 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
-    if not remote or "published-port-localhost" in candidates \
+    if not remote or _named(candidates, "published-port-localhost") \
             or _first(every, _PUBLISHES) is None:
         return
     for line, port in _local_refusals(lines):
@@ -640,7 +640,7 @@ def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine]
                           lines: list[LogLine], catalog: Catalog) -> None:
     """The same refusal on localhost when the log names no endpoint but starts a dind service
     (``services: docker:dind``): the containers the job runs publish their ports there."""
-    if "published-port-localhost" in candidates or _endpoints(every) \
+    if _named(candidates, "published-port-localhost") or _endpoints(every) \
             or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
         return
     for line, port in _local_refusals(lines):
@@ -702,6 +702,11 @@ def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
 def _first(lines: list[LogLine], pattern: re.Pattern[str]) -> LogLine | None:
     """The first line that ``pattern`` finds something in (``search``), else ``None``."""
     return next((line for line in lines if pattern.search(line.text)), None)
+
+
+def _named(candidates: dict[str, Candidate], mode: str) -> bool:
+    """A symptom that names ``mode`` on its own matched (not only a weak one)."""
+    return mode in candidates and candidates[mode].specific
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
@@ -954,7 +959,8 @@ def _fixed_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
     """Testcontainers was told to bind a fixed host port and the test then dialled localhost at
     that port and was refused: the port is published on the daemon's host (a dind service, the
     host behind a mounted socket), not in the container the tests run in."""
-    if "published-port-localhost" in candidates or _first(lines, _TESTCONTAINERS_USED) is None:
+    if _named(candidates, "published-port-localhost") \
+            or _first(lines, _TESTCONTAINERS_USED) is None:
         return
     ports = {int(m.group("fixed") or m.group("bound")) for line in lines
              for m in _FIXED_PORT.finditer(line.text)}
