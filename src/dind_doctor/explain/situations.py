@@ -861,7 +861,8 @@ def _k8s_service_exited(candidates: dict[str, Candidate], lines: list[LogLine],
 # the docker CLI refusing a flag at its root command (``See 'docker --help'``, or the root usage
 # after it): the subcommand before the flag is not one it knows
 _UNKNOWN_FLAG = re.compile(r"unknown (?:shorthand )?flag: (?P<flag>'\w' in -\w|--[\w-]+)")
-_DOCKER_ROOT = re.compile(r"See 'docker --help'|Usage:\s+docker \[OPTIONS\] COMMAND\b")
+_DOCKER_ROOT = re.compile(r"See 'docker --help'|Usage:\s+docker \[OPTIONS\] COMMAND\b"
+                          r"|Run 'docker --help' for more information")
 _COMPOSE_COMMAND = re.compile(r"\bdocker\s+compose\b")
 # `docker compose version --short`: the version probe of compose actions and scripts
 _COMPOSE_ONLY_FLAGS = ("--short",)
