@@ -126,6 +126,7 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _actions_runner_socket(candidates, parsed, catalog)
     _floating_daemon_image(candidates, parsed, catalog)
     _overlay_refused_while_privileged(candidates, parsed, catalog)
+    _plugin_daemon_silent(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
     _testcontainers_cause(candidates)
@@ -322,6 +323,35 @@ def _actions_runner_socket(candidates: dict[str, Candidate], parsed: ParsedLog,
     lifted = candidates.get("unix-socket-shared-volume-misconfig")
     if lifted is not None and lifted.node_id is None:
         lifted.node_id = "actions-runner-controller"
+
+
+# a CI's docker plugin tracing the dockerd it starts in its own container (Drone's and
+# Woodpecker's plugins/docker, plugin-docker-buildx: ``+ /usr/local/bin/dockerd --data-root …``)
+_PLUGIN_DOCKERD = re.compile(r"^\+ (?:/usr/(?:local/)?bin/)?dockerd\s")
+_PLUGIN_SOCKET_MODES = ("docker-host-unset-unix-socket", "ff-network-per-build-effects",
+                        "daemon-unreachable")
+
+
+def _plugin_daemon_silent(candidates: dict[str, Candidate], parsed: ParsedLog,
+                          catalog: Catalog) -> None:
+    """A step started its own dockerd (a docker plugin) and then found no socket, with no
+    daemon log line saying why: the plugin's container is not privileged (Drone runs it so only
+    for trusted repositories, Woodpecker 2.7+ only for the plugins its admin lists), and
+    dockerd exits at once without a word in the step's log."""
+    started = next((line.number for line in parsed.lines
+                    if _PLUGIN_DOCKERD.match(line.text.lstrip())), None)
+    if started is None or any(
+            h.symptom.variant == "service-log" and not h.symptom.weak
+            for c in candidates.values() for h in c.hits):
+        return
+    _lift(candidates, catalog, "privileged-missing",
+          [c for i, c in candidates.items() if i in _PLUGIN_SOCKET_MODES
+           and any(h.line.number > started and "docker.sock" in h.line.text for h in c.hits)],
+          "the step started its own dockerd (a docker plugin) and its socket never appeared: "
+          "the plugin's container is not privileged, so dockerd could not start")
+    lifted = candidates.get("privileged-missing")
+    if lifted is not None and lifted.node_id is None:
+        lifted.node_id = "no-privileged"
 
 
 def _rank_above(candidate: Candidate, scores: list[float]) -> bool:

@@ -30,7 +30,16 @@
 - a proxy handed to a build (``--build-arg http_proxy=...``) whose host name the build's
   containers then cannot resolve: a name known where the client runs, not to the daemon's DNS;
 - a proxy's answer (curl's refused CONNECT) to a request for the daemon's port: the client's
-  proxy settings catch the daemon's address.
+  proxy settings catch the daemon's address;
+- a flag of ``docker compose`` that the docker CLI itself refused (``unknown flag: --short`` and
+  ``See 'docker --help'``): no compose plugin took the command;
+- a .NET ``SocketException`` raised in Docker.DotNet's connect callback for its local endpoint
+  (the unix socket or named pipe): no daemon socket where the client looks, or one it may not
+  open;
+- bollard's (Rust) failed connect with the OS error under it ``Permission denied (os error
+  13)``: the user may not open the daemon's socket;
+- a connection refused on ``localhost`` at a host port that Testcontainers was told to bind:
+  the port is published on the daemon's host, which is not the job's localhost.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -38,6 +47,7 @@ Each rule adds a candidate with a hit on the line that shows it and a reason the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..catalog import Catalog, Symptom
 from .logtext import LogLine, Origin, ParsedLog
@@ -118,6 +128,10 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _k8s_service_exited(candidates, lines, catalog)
     _build_pull_refused_pull_works(candidates, lines, catalog)
     _docker_py_store_unread(candidates, lines, catalog)
+    _compose_flag_on_docker(candidates, parsed.lines, catalog)
+    _dotnet_local_socket(candidates, parsed.lines, catalog)
+    _bollard_socket_denied(candidates, parsed.lines, catalog)
+    _fixed_port_refused(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -643,13 +657,11 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
                      and not _BUILD_STEP.match(line.text)), None)
         if line is not None:
             _add(candidates, catalog, mode, line, what, reason)
-    if not remote or "published-port-localhost" in candidates \
+    if not remote or _named(candidates, "published-port-localhost") \
             or _first(every, _PUBLISHES) is None:
         return
-    for line in lines:
-        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        port = found and (found.group("port") or found.group("pyport"))
-        if port and int(port) not in (2375, 2376):
+    for line, port in _local_refusals(lines):
+        if int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a remote Docker endpoint",
                  f"the daemon is {shown}, not this container: a port a container published "
@@ -657,17 +669,38 @@ def _generic_on_endpoint(candidates: dict[str, Candidate], every: list[LogLine],
             return
 
 
+# a refusal that names no address of its own (Java's "java.net.ConnectException: Connection
+# refused" under the client's "Opening socket connection to server localhost/127.0.0.1:2181")
+_BARE_REFUSAL = re.compile(r"^(?!.*:\d{2,5}\b).*(?:connection refused|ECONNREFUSED)",
+                           re.IGNORECASE)
+
+
+def _local_refusals(lines: list[LogLine]) -> Iterator[tuple[LogLine, str]]:
+    """Refusals on localhost with the port: on the same line, or a refusal without an address
+    of its own on one of the next three lines after the client named localhost and the port."""
+    for at, line in enumerate(lines):
+        found = _LOCAL_AT.search(line.text)
+        port = found and (found.group("port") or found.group("pyport"))
+        if not port:
+            continue
+        if _REFUSED.search(line.text):
+            yield line, port
+            continue
+        later = next((other for other in lines[at + 1:at + 4]
+                      if _BARE_REFUSAL.search(other.text)), None)
+        if later is not None:
+            yield later, port
+
+
 def _published_on_service(candidates: dict[str, Candidate], every: list[LogLine],
                           lines: list[LogLine], catalog: Catalog) -> None:
     """The same refusal on localhost when the log names no endpoint but starts a dind service
     (``services: docker:dind``): the containers the job runs publish their ports there."""
-    if "published-port-localhost" in candidates or _endpoints(every) \
+    if _named(candidates, "published-port-localhost") or _endpoints(every) \
             or _first(every, _DIND_SERVICE) is None or _first(every, _PUBLISHES) is None:
         return
-    for line in lines:
-        found = _LOCAL_AT.search(line.text) if _REFUSED.search(line.text) else None
-        port = found and (found.group("port") or found.group("pyport"))
-        if port and int(port) not in (2375, 2376):
+    for line, port in _local_refusals(lines):
+        if int(port) not in (2375, 2376):
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost with a dind service",
                  "the job's containers run on the dind service: a port they published "
@@ -739,6 +772,11 @@ def _about_other_server(line: LogLine, lines: list[LogLine]) -> bool:
 def _first(lines: list[LogLine], pattern: re.Pattern[str]) -> LogLine | None:
     """The first line that ``pattern`` finds something in (``search``), else ``None``."""
     return next((line for line in lines if pattern.search(line.text)), None)
+
+
+def _named(candidates: dict[str, Candidate], mode: str) -> bool:
+    """A symptom that names ``mode`` on its own matched (not only a weak one)."""
+    return mode in candidates and candidates[mode].specific
 
 
 def _add(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
@@ -964,3 +1002,130 @@ def _docker_py_store_unread(candidates: dict[str, Candidate], lines: list[LogLin
              "docker-py found no auth entry for the registry: the pull or push goes without "
              "credentials (a docker-py or Compose version that reads credential stores, or "
              "an auths entry written for the registry, fixes it)")
+
+
+# the docker CLI refusing a flag at its root command (``See 'docker --help'``, or the root usage
+# after it): the subcommand before the flag is not one it knows
+_UNKNOWN_FLAG = re.compile(r"unknown (?:shorthand )?flag: (?P<flag>'\w' in -\w|--[\w-]+)")
+_DOCKER_ROOT = re.compile(r"See 'docker --help'|Usage:\s+docker \[OPTIONS\] COMMAND\b"
+                          r"|Run 'docker --help' for more information")
+_COMPOSE_COMMAND = re.compile(r"\bdocker\s+compose\b")
+# `docker compose version --short`: the version probe of compose actions and scripts
+_COMPOSE_ONLY_FLAGS = ("--short",)
+
+
+def _compose_flag_on_docker(candidates: dict[str, Candidate], lines: list[LogLine],
+                            catalog: Catalog) -> None:
+    """The docker CLI refused a flag of ``docker compose …`` at its root: without the compose
+    plugin, ``compose`` is no subcommand and the flags after it reach ``docker`` itself."""
+    if "compose-missing" in candidates:
+        return
+    for at, line in enumerate(lines):
+        found = _UNKNOWN_FLAG.search(line.text)
+        if found is None:
+            continue
+        near = [line, *lines[at + 1:at + 4]]
+        if not any(_DOCKER_ROOT.search(other.text) for other in near):
+            continue
+        if found.group("flag") in _COMPOSE_ONLY_FLAGS or _COMPOSE_COMMAND.search(line.command):
+            _add(candidates, catalog, "compose-missing", line,
+                 "the docker CLI refused a flag of docker compose",
+                 f"docker itself refused {found.group('flag')}: no compose plugin took the "
+                 "`docker compose` command, so its flags reached the docker CLI")
+            return
+
+
+# a .NET socket error, and the Docker.DotNet frame of the callback that connects its local
+# endpoint (the unix socket or the named pipe: lambdas of the DockerClient constructor)
+_DOTNET_SOCKET = re.compile(r"System\.Net\.Sockets\.SocketException(?: \(\d+\))?: (?P<msg>.+)")
+_DOTNET_LOCAL = re.compile(r"\bat Docker\.DotNet\.DockerClient\.<>c__DisplayClass\w*\."
+                           r"<<-ctor>b__\d+>d\.MoveNext\(\)|UnixDomainSocketEndPoint")
+_DOTNET_DENIED = re.compile(r"permission denied|access (?:is )?denied", re.IGNORECASE)
+
+
+def _dotnet_local_socket(candidates: dict[str, Candidate], lines: list[LogLine],
+                         catalog: Catalog) -> None:
+    """Docker.DotNet could not connect its local endpoint: .NET reports a unix socket path that
+    is not there as "Cannot assign requested address" (or "No such file or directory"); a
+    socket the user may not open as "Permission denied"."""
+    for at, line in enumerate(lines):
+        found = _DOTNET_SOCKET.search(line.text)
+        if found is None or not any(_DOTNET_LOCAL.search(other.text)
+                                    for other in lines[at + 1:at + 16]):
+            continue
+        if _DOTNET_DENIED.search(found.group("msg")):
+            _add(candidates, catalog, "shell-executor-specifics", line,
+                 "Docker.DotNet was denied the local Docker socket",
+                 "Docker.DotNet's connect to its local endpoint failed with permission denied: "
+                 "the user running the job may not open the daemon's socket")
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
+        else:
+            _add(candidates, catalog, "docker-host-unset-unix-socket", line,
+                 "Docker.DotNet could not connect its local endpoint",
+                 "Docker.DotNet connected to its default local endpoint (unix:///var/run/"
+                 "docker.sock or the named pipe) and found no daemon there: DOCKER_HOST does "
+                 "not point it at the daemon the job should use")
+        return
+
+
+# bollard (Rust's Docker client: testcontainers-rs and others) could not connect; the OS error
+# follows on the next line of the error chain
+_BOLLARD_CONNECT = re.compile(r"Error in the hyper legacy client: client error \(Connect\)")
+_OS_DENIED = re.compile(r"Permission denied \(os error 13\)")
+
+
+def _bollard_socket_denied(candidates: dict[str, Candidate], lines: list[LogLine],
+                           catalog: Catalog) -> None:
+    """bollard's connect failed with EACCES: the daemon's socket is there, and the user running
+    the job may not open it (not in the docker group)."""
+    for at, line in enumerate(lines):
+        if not _BOLLARD_CONNECT.search(line.text):
+            continue
+        denied = next((other for other in lines[at:at + 3] if _OS_DENIED.search(other.text)),
+                      None)
+        if denied is not None:
+            _add(candidates, catalog, "shell-executor-specifics", denied,
+                 "bollard was denied the Docker socket",
+                 "the Docker client (bollard) could not open the daemon's socket: permission "
+                 "denied, the user running the job is not in the docker group",
+                 score=RULE_SCORE * 2)
+            candidates["shell-executor-specifics"].node_id = "host-daemon"
+            return
+
+
+# a host port that the job binds a container's port to by hand (Testcontainers' fixed port,
+# docker-java's port bindings, `docker run -p <host>:<container>`)
+_FIXED_PORT = re.compile(r"withFixedExposedPort\(\s*(?P<fixed>\d{2,5})\s*,"
+                         r"|(?:setPortBindings|PortBinding\.parse|withPortBindings)\(.*?[\"']"
+                         r"(?:[\d.]+:)?(?P<bound>\d{2,5}):\d{2,5}(?:/\w+)?[\"']")
+_TESTCONTAINERS_USED = re.compile(r"testcontainers|\bGenericContainer\b", re.IGNORECASE)
+
+
+def _fixed_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
+                        catalog: Catalog) -> None:
+    """Testcontainers was told to bind a fixed host port and the test then dialled localhost at
+    that port and was refused: the port is published on the daemon's host (a dind service, the
+    host behind a mounted socket), not in the container the tests run in."""
+    if _named(candidates, "published-port-localhost") \
+            or _first(lines, _TESTCONTAINERS_USED) is None:
+        return
+    ports = {int(m.group("fixed") or m.group("bound")) for line in lines
+             for m in _FIXED_PORT.finditer(line.text)}
+    ports.discard(2375)
+    ports.discard(2376)
+    if not ports:
+        return
+    for at, line in enumerate(lines):
+        found = _LOCAL_AT.search(line.text)
+        if found is None or found.group("port") is None or int(found.group("port")) not in ports:
+            continue
+        refused = next((other for other in lines[at:at + 4] if _REFUSED.search(other.text)),
+                       None)
+        if refused is not None:
+            _add(candidates, catalog, "published-port-localhost", refused,
+                 "connection refused on localhost at a fixed port Testcontainers bound",
+                 f"the test bound host port {found.group('port')} and dialled localhost: the "
+                 "port is published on the Docker daemon's host, which is not the test's "
+                 "localhost when the daemon runs elsewhere (dind, a mounted host socket); ask "
+                 "Testcontainers for getHost() and getMappedPort()")
+            return
