@@ -14,10 +14,13 @@ from dind_doctor.explain.evaluate import SplitScore, evaluate, load_cases
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "logs" / "real"
 FROZEN = sorted(p.name for p in REAL.glob("frozen*") if p.is_dir())
-# A regression guard on the split the rules are written against. It holds a few excerpts with no
-# error text at all (a reporter's prose, a job's config and an empty result), which no log
-# reader can place, so its top-3 floor sits below the 99 % asked of unseen logs.
-TOP1, TOP3 = 0.94, 0.95
+# A regression guard on the split the rules are written against. It holds excerpts no log reader
+# can place: some with no error text at all (a reporter's prose, a job's config, an empty
+# result), and, since round 7, network and TLS errors from outside GitLab with no Docker context
+# in the excerpt (a bare pip SSLError, a cargo DNS failure), which stay unnamed rather than have
+# the context rules loosened for ordinary builds. So its floors sit below the 95 % / 99 % asked
+# of unseen logs.
+TOP1, TOP3 = 0.94, 0.945
 
 
 @pytest.fixture(scope="module")
