@@ -91,6 +91,21 @@ def test_what_a_web_page_does_to_characters_is_undone(web):
     assert unweb(web(line)) == line
 
 
+def colours_without_escape(text: str) -> str:
+    """A job page copied by a tool that dropped the escape character of each colour code."""
+    return "\n".join(("[32;1m" + line + "[0;m") if line.startswith("$ ")
+                     else ("[0K" + line + "[0;m") if line else line
+                     for line in text.split("\n"))
+
+
+def test_colour_codes_that_lost_their_escape_are_removed():
+    assert unweb(colours_without_escape(LOG)) == LOG
+
+
+def test_one_bracketed_code_alone_is_text():
+    assert unweb("read [0m] of the array") == "read [0m] of the array"
+
+
 def test_text_without_entities_keeps_its_ampersands():
     assert unweb("a && b &lt c") == "a && b &lt c"
 
@@ -107,9 +122,10 @@ def _sample() -> list[Path]:
 
 
 @pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented,
-                                   typographic, html_escaped, no_break_spaces],
+                                   typographic, html_escaped, no_break_spaces,
+                                   colours_without_escape],
                          ids=["gitlab-copy", "numbered", "quoted", "indented", "typographic",
-                              "html-escaped", "no-break-spaces"])
+                              "html-escaped", "no-break-spaces", "colours-without-escape"])
 def test_real_excerpts_pasted_get_the_answer_the_excerpt_gets(paste):
     changed = []
     sample = _sample()

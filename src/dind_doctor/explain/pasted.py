@@ -1,7 +1,8 @@
 """Undo what pasting a job log into an issue, a forum post or a chat does to it.
 
 Web pages and forum software turn quotes into typographic ones (``’``, ``“``), spaces into
-no-break spaces, and a page's text copied with its markup keeps ``&quot;`` and ``&lt;``:
+no-break spaces, a page's text copied with its markup keeps ``&quot;`` and ``&lt;``, and a
+job page copied without its escape characters keeps colour codes as text (``[0K``, ``[32;1m``):
 :func:`unweb` puts the characters back. Copied from GitLab's job page, every line carries
 its line number in front, glued to the text (``23$ docker info``) or after a space. Quoted in
 Markdown or an e-mail, every line starts with ``> ``. Pasted as a code block inside a list,
@@ -19,6 +20,9 @@ TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201
                              "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ",
                              "\u200b": None, "\ufeff": None})
 _ENTITY = re.compile(r"&(?:quot|lt|gt|amp|apos|nbsp|#39|#x27|#34|#x22);")
+# a terminal colour code whose escape character was lost on the way (``[0K``, ``[32;1m``, ``[0;m``)
+_BARE_COLOUR = re.compile(r"(?<!\x1b)\[(?:\d{1,3}(?:;\d{1,3})*;?)?[mK]")
+BARE_COLOURS = 2  # how many make a log one whose colour codes lost their escape
 
 _QUOTE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?")
 _DIGITS = re.compile(r"^\d{1,7}")
@@ -30,12 +34,15 @@ _MARKS = (".", ":", "|", ")")
 
 
 def unweb(text: str) -> str:
-    """``text`` with typographic quotes, odd spaces and (when it has any) the HTML entities
-    of a copied page turned back into the characters a terminal printed."""
+    """``text`` with typographic quotes, odd spaces, (when it has any) the HTML entities of a
+    copied page, and colour codes that lost their escape character turned back into what a
+    terminal showed."""
     if _ENTITY.search(text):
         import html
 
         text = html.unescape(text)
+    if len(_BARE_COLOUR.findall(text, 0, 200_000)) >= BARE_COLOURS:
+        text = _BARE_COLOUR.sub("", text)
     return text.translate(TYPOGRAPHIC)
 
 
