@@ -31,9 +31,16 @@ def indented(text: str) -> str:
     return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
 
 
+def timed(text: str, stamp: str = "2024-05-02T10:11:{:02d}.1234567Z ") -> str:
+    """Each line behind a time, as GitHub Actions, Jenkins' timestamper or docker logs -t."""
+    return "\n".join(stamp.format(n % 60) + line for n, line in enumerate(text.split("\n")))
+
+
 @pytest.mark.parametrize("paste", [
     numbered, lambda t: numbered(t, " "), lambda t: numbered(t, ". "), lambda t: numbered(t, ":"),
     quoted, indented, lambda t: quoted(numbered(t)), lambda t: indented(numbered(t, " | ")),
+    timed, lambda t: timed(t, "[2024-05-02T10:11:{:02d}.123Z] "),
+    lambda t: timed(t, "10:11:{:02d} "), lambda t: timed(t, "2024-05-02 10:11:{:02d} UTC "),
 ])
 def test_each_paste_shape_is_undone_line_for_line(paste):
     assert unpaste(paste(LOG).split("\n")) == LOG.split("\n")
@@ -123,9 +130,10 @@ def _sample() -> list[Path]:
 
 @pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented,
                                    typographic, html_escaped, no_break_spaces,
-                                   colours_without_escape],
+                                   colours_without_escape, timed],
                          ids=["gitlab-copy", "numbered", "quoted", "indented", "typographic",
-                              "html-escaped", "no-break-spaces", "colours-without-escape"])
+                              "html-escaped", "no-break-spaces", "colours-without-escape",
+                              "timed"])
 def test_real_excerpts_pasted_get_the_answer_the_excerpt_gets(paste):
     changed = []
     sample = _sample()

@@ -3,12 +3,14 @@
 Web pages and forum software turn quotes into typographic ones (``’``, ``“``), spaces into
 no-break spaces, a page's text copied with its markup keeps ``&quot;`` and ``&lt;``, and a
 job page copied without its escape characters keeps colour codes as text (``[0K``, ``[32;1m``):
-:func:`unweb` puts the characters back. Copied from GitLab's job page, every line carries
-its line number in front, glued to the text (``23$ docker info``) or after a space. Quoted in
-Markdown or an e-mail, every line starts with ``> ``. Pasted as a code block inside a list,
-the whole log is indented. :func:`unpaste` removes each shape only when (nearly) every line
-shows it, and line for line, so the line numbers explain reports stay those of the input. A
-log with none of them is returned as it is.
+:func:`unweb` puts the characters back.
+
+Copied from GitLab's job page, every line carries its line number in front, glued to the text
+(``23$ docker info``) or after a space. Quoted in Markdown or an e-mail, every line starts with
+``> ``. Saved by another CI system, every line starts with a time. Pasted as a code block
+inside a list, the whole log is indented. :func:`unpaste` removes each shape only when
+(nearly) every line shows it, and line for line, so the line numbers explain reports stay
+those of the input. A log with none of them is returned as it is.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _BARE_COLOUR = re.compile(r"(?<!\x1b)\[(?:\d{1,3}(?:;\d{1,3})*;?)?[mK]")
 BARE_COLOURS = 2  # how many make a log one whose colour codes lost their escape
 
 _QUOTE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?")
+# a time in front of every line, as other CI systems save or show a log (GitHub Actions'
+# ``2024-05-02T10:11:12.1234567Z``, Jenkins' timestamper ``[2024-05-02T10:11:12.123Z]`` or
+# ``10:11:12``, ``docker logs -t``)
+_TIME_PREFIX = re.compile(
+    r"^[ \t]*\[?(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
+    r"(?:Z|[+-]\d\d:?\d\d| ?UTC)?\]?(?:[ \t]+|$)")
+TIMED_SHARE = 0.8
 _DIGITS = re.compile(r"^\d{1,7}")
 # share of the non-blank lines that must carry the shape before it is removed
 QUOTED_SHARE = 0.9
@@ -47,8 +56,9 @@ def unweb(text: str) -> str:
 
 
 def unpaste(lines: list[str]) -> list[str]:
-    """``lines`` without a quote marker, GitLab's line numbers or a common indentation."""
-    return _dedent(_unnumber(_unquote(lines)))
+    """``lines`` without a quote marker, a time in front, GitLab's line numbers or a common
+    indentation."""
+    return _dedent(_unnumber(_untime(_unquote(lines))))
 
 
 def _blank(line: str) -> bool:
@@ -61,6 +71,14 @@ def _unquote(lines: list[str]) -> list[str]:
     if not filled or quoted < QUOTED_SHARE * len(filled):
         return lines
     return [_QUOTE.sub("", line, count=1) for line in lines]
+
+
+def _untime(lines: list[str]) -> list[str]:
+    filled = [line for line in lines if not _blank(line)]
+    timed = sum(1 for line in filled if _TIME_PREFIX.match(line))
+    if len(filled) < 2 or timed < TIMED_SHARE * len(filled):
+        return lines
+    return [_TIME_PREFIX.sub("", line, count=1) for line in lines]
 
 
 def _number_prefix(line: str, previous: int) -> int | None:
