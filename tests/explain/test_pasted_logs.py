@@ -50,14 +50,21 @@ def test_each_paste_shape_is_undone_line_for_line(paste):
     LOG.split("\n"),
     # Gradle prints "> Task" lines among others: not a quote
     ["> Task :compileJava", "BUILD FAILED in 3s", "> Task :test FAILED", "1 actionable task"],
-    # timestamps, sizes and counts start lines too, but do not count up as line numbers do
-    ["2024-05-02 10:11:12 pulling", "2024-05-02 10:11:13 done", "2024-05-02 10:11:14 error"],
-    ["12:01:02 step", "12:01:03 step", "12:01:04 step", "12:01:05 step"],
+    # sizes and counts start lines too, but do not count up as line numbers do
     ["3 passed", "1 failed", "0 skipped", "4 total"],
+    ["2024 was a year", "2024 too", "1999 also"],
     ["1 error generated.", "make: *** [all] Error 1", "ERROR: Job failed: exit code 2"],
 ])
 def test_a_log_without_a_paste_shape_is_left_as_it_is(lines):
     assert unpaste(lines) == lines
+
+
+@pytest.mark.parametrize("lines", [
+    ["2024-05-02 10:11:12 pulling", "2024-05-02 10:11:13 done", "2024-05-02 10:11:14 error"],
+    ["12:01:02 pulling", "12:01:03 done", "12:01:04 error"],
+])
+def test_times_in_front_are_removed_not_read_as_line_numbers(lines):
+    assert unpaste(lines) == ["pulling", "done", "error"]
 
 
 def test_a_single_quoted_line_is_a_line():
