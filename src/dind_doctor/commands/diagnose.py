@@ -61,9 +61,12 @@ def _load_or_collect(args: argparse.Namespace) -> Facts:
     if args.replay:
         return Facts.load(args.replay)
     from ..probes.engine import collect
-    from ..render.progress import ProgressLine
 
-    progress = None if args.quiet else ProgressLine(sys.stderr, timeout=args.timeout)
+    progress = None
+    if not args.quiet:
+        from ..render.progress import ProgressLine
+
+        progress = ProgressLine(sys.stderr, timeout=args.timeout)
     try:
         return collect(args.timeout, progress, settle=max(0.0, args.settle), alias=args.alias,
                        config_files=config_files(args))
