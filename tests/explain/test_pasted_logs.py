@@ -120,6 +120,39 @@ def test_one_bracketed_code_alone_is_text():
     assert unweb("read [0m] of the array") == "read [0m] of the array"
 
 
+def escaped_lines(text: str) -> str:
+    """The whole log inside one string, its line breaks escaped (an API's JSON answer)."""
+    return text.replace("\n", "\\n")
+
+
+def docker_json_file(text: str) -> str:
+    """As Docker's json-file driver stores it (``cat /var/lib/docker/containers/*/*-json.log``)."""
+    import json
+
+    return "\n".join(json.dumps({"log": line + "\n", "stream": "stderr",
+                                 "time": "2024-05-02T10:11:12.123456789Z"})
+                     for line in text.split("\n"))
+
+
+def test_a_log_in_one_string_gets_its_lines_back():
+    assert unweb(escaped_lines(LOG)).split("\n") == LOG.split("\n")
+
+
+def test_a_json_file_log_and_a_json_daemon_log_are_read_as_text():
+    assert unpaste(docker_json_file(LOG).split("\n")) == LOG.split("\n")
+    daemon = ['{"level":"error","msg":"failed to mount overlay: invalid argument",'
+              '"storage-driver":"overlay2","time":"2024-05-02T10:11:12Z"}',
+              '{"level":"info","msg":"Starting up","time":"2024-05-02T10:11:12Z"}']
+    assert unpaste(daemon) == [
+        'level=error msg="failed to mount overlay: invalid argument" storage-driver=overlay2',
+        'level=info msg="Starting up"']
+
+
+def test_a_log_with_one_json_line_among_text_keeps_it():
+    lines = ["$ docker info", '{"message":"client version 1.52 is too new"}', "ERROR: failed"]
+    assert unpaste(lines) == lines
+
+
 def test_text_without_entities_keeps_its_ampersands():
     assert unweb("a && b &lt c") == "a && b &lt c"
 
@@ -137,10 +170,11 @@ def _sample() -> list[Path]:
 
 @pytest.mark.parametrize("paste", [numbered, lambda t: numbered(t, " "), quoted, indented,
                                    typographic, html_escaped, no_break_spaces,
-                                   colours_without_escape, timed],
+                                   colours_without_escape, timed, escaped_lines,
+                                   docker_json_file],
                          ids=["gitlab-copy", "numbered", "quoted", "indented", "typographic",
                               "html-escaped", "no-break-spaces", "colours-without-escape",
-                              "timed"])
+                              "timed", "escaped-lines", "docker-json-file"])
 def test_real_excerpts_pasted_get_the_answer_the_excerpt_gets(paste):
     changed = []
     sample = _sample()

@@ -1,14 +1,16 @@
 """Undo what pasting a job log into an issue, a forum post or a chat does to it.
 
 Web pages and forum software turn quotes into typographic ones (``’``, ``“``), spaces into
-no-break spaces, a page's text copied with its markup keeps ``&quot;`` and ``&lt;``, and a
-job page copied without its escape characters keeps colour codes as text (``[0K``, ``[32;1m``):
-:func:`unweb` puts the characters back.
+no-break spaces, a page's text copied with its markup keeps ``&quot;`` and ``&lt;``, a job
+page copied without its escape characters keeps colour codes as text (``[0K``, ``[32;1m``), and
+a log inside one JSON string has its line breaks escaped (``\\n``): :func:`unweb` puts the
+characters back.
 
 Copied from GitLab's job page, every line carries its line number in front, glued to the text
 (``23$ docker info``) or after a space. Quoted in Markdown or an e-mail, every line starts with
-``> ``. Saved by another CI system, every line starts with a time. Pasted as a code block
-inside a list, the whole log is indented. :func:`unpaste` removes each shape only when
+``> ``. Saved by another CI system, every line starts with a time; read from Docker's own log
+files, every line is a JSON object. Pasted as a code block inside a list, the whole log is
+indented. :func:`unpaste` removes each shape only when
 (nearly) every line shows it, and line for line, so the line numbers explain reports stay
 those of the input. A log with none of them is returned as it is.
 """
@@ -25,6 +27,10 @@ _ENTITY = re.compile(r"&(?:quot|lt|gt|amp|apos|nbsp|#39|#x27|#34|#x22);")
 # a terminal colour code whose escape character was lost on the way (``[0K``, ``[32;1m``, ``[0;m``)
 _BARE_COLOUR = re.compile(r"(?<!\x1b)\[(?:\d{1,3}(?:;\d{1,3})*;?)?[mK]")
 BARE_COLOURS = 2  # how many make a log one whose colour codes lost their escape
+# a log of at most this many real line breaks with at least this many escaped ones (``\n``),
+# and twice as many as it has lines (a JSON record per line escapes one each)
+ESCAPED_LINES_MAX_REAL, ESCAPED_LINES_MIN = 2, 2
+JSON_SHARE = 0.8
 
 _QUOTE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?")
 # a time in front of every line, as other CI systems save or show a log (GitHub Actions'
@@ -52,13 +58,18 @@ def unweb(text: str) -> str:
         text = html.unescape(text)
     if len(_BARE_COLOUR.findall(text, 0, 200_000)) >= BARE_COLOURS:
         text = _BARE_COLOUR.sub("", text)
+    real, escaped = text.count("\n"), text.count("\\n")
+    if real <= ESCAPED_LINES_MAX_REAL and escaped >= max(ESCAPED_LINES_MIN, 2 * (real + 1)):
+        # a whole log inside one string (an API's JSON, a program's repr): its lines escaped
+        text = (text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", "\t")
+                .replace('\\"', '"'))
     return text.translate(TYPOGRAPHIC)
 
 
 def unpaste(lines: list[str]) -> list[str]:
     """``lines`` without a quote marker, a time in front, GitLab's line numbers or a common
     indentation."""
-    return _dedent(_unnumber(_untime(_unquote(lines))))
+    return _dedent(_unnumber(_untime(_unjson(_unquote(lines)))))
 
 
 def _blank(line: str) -> bool:
@@ -71,6 +82,46 @@ def _unquote(lines: list[str]) -> list[str]:
     if not filled or quoted < QUOTED_SHARE * len(filled):
         return lines
     return [_QUOTE.sub("", line, count=1) for line in lines]
+
+
+def _unjson(lines: list[str]) -> list[str]:
+    """Docker's json-file lines (``{"log": "...", "stream": ...}``, as ``cat *-json.log`` shows
+    them) and JSON-formatted daemon logs (``{"level": ..., "msg": ...}``) as their text."""
+    filled = [line for line in lines if not _blank(line)]
+    if not filled or not filled[0].lstrip().startswith("{"):
+        return lines
+    import json
+
+    out, decoded = [], 0
+    for line in lines:
+        text = None
+        stripped = line.strip()
+        if stripped.startswith("{") and stripped.endswith("}"):
+            try:
+                text = _json_text(json.loads(stripped))
+            except ValueError:
+                text = None
+        decoded += text is not None
+        out.append(line if text is None else text)
+    return out if decoded >= JSON_SHARE * len(filled) else lines
+
+
+def _json_text(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    log = record.get("log")
+    if isinstance(log, str):
+        return log.rstrip("\n")
+    message = record.get("msg", record.get("message"))
+    if not isinstance(message, str):
+        return None
+    level = record.get("level")
+    if not isinstance(level, str):
+        return message
+    rest = " ".join(f"{key}={value}" for key, value in record.items()
+                    if key not in ("msg", "message", "level", "time")
+                    and isinstance(value, (str, int, float)))
+    return f'level={level} msg="{message}"' + (f" {rest}" if rest else "")
 
 
 def _untime(lines: list[str]) -> list[str]:
