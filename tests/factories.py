@@ -19,6 +19,7 @@ from dind_doctor.facts import (
     CertDirFacts,
     CertFileFact,
     CertInfo,
+    ClientsFacts,
     EnvFacts,
     Facts,
     NameFacts,
@@ -360,11 +361,15 @@ class FactsBuilder:
         self.facts.tools.docker_cli.api_version = version
         return self
 
-    def without_compose(self) -> FactsBuilder:
+    def without_compose(self, used_by: str | None = "docker compose") -> FactsBuilder:
+        """No compose in the job image; ``used_by``: what of the job's CI file calls it (``None``:
+        nothing does)."""
         assert self.facts.tools is not None
         self.facts.tools.compose_plugin = ToolFact("docker compose",
                                                    error="'compose' is not a docker command")
         self.facts.tools.compose_v1 = ToolFact("docker-compose")
+        self.facts.clients = self.facts.clients or ClientsFacts(project_dir="/builds/group/app")
+        self.facts.clients.script_mentions = [used_by] if used_by else []
         return self
 
     def probe_failed(self, probe: str, error: str = "boom",

@@ -96,10 +96,22 @@ def test_daemon_warnings_are_info_and_none_is_ok() -> None:
     assert status(FactsBuilder.healthy_tls(), "daemon-warnings") == Status.OK
 
 
-def test_no_compose_at_all_warns() -> None:
+def test_no_compose_in_a_job_that_calls_it_warns() -> None:
     found = findings(FactsBuilder.healthy_tls().without_compose())["compose-missing"]
     assert found.status == Status.WARN
+    assert evidence(found)["compose use"] == "docker compose"
     assert "docker compose" in found.fix and "shim" in found.fix
+
+
+def test_no_compose_where_nothing_says_whether_it_is_used_is_info() -> None:
+    """Outside a job (no CI project directory), a missing compose is evidence of nothing."""
+    builder = FactsBuilder.healthy_tls().without_compose()
+    builder.facts.clients = None
+    found = findings(builder)["compose-missing"]
+    assert found.status == Status.INFO
+    assert evidence(found)["compose use"] == "unknown"
+    builder.facts.clients = ClientsFacts()  # the clients probe ran, outside a project
+    assert findings(builder)["compose-missing"].status == Status.INFO
 
 
 def test_no_compose_in_a_job_that_never_uses_it_is_info(tmp_path: Path) -> None:

@@ -34,15 +34,19 @@ def compose_missing(ctx: Context) -> Verdict | None:
            "`docker compose`; for scripts that call docker-compose, add a shim:\n"
            f"{SHIM}")
     clients = ctx.facts.clients
-    if clients is not None and clients.project_dir and not _uses_compose(clients.script_mentions):
+    uses = [m for m in (clients.script_mentions if clients is not None else []) if "compose" in m]
+    if uses:
+        return warn("Neither `docker compose` nor `docker-compose` is in the job image, and the "
+                    "job uses compose.", *evidence, ("compose use", ", ".join(uses)), fix=fix)
+    if clients is not None and clients.project_dir:
         return info("Neither `docker compose` nor `docker-compose` is in the job image; nothing "
                     "in the CI file or the project uses compose.", *evidence,
                     ("compose use", "none in the CI file, no compose file in the project"),
                     fix=fix)
-    return warn("Neither `docker compose` nor `docker-compose` is available in the job image.",
-                *evidence,
-                fix=fix)
+    # outside a job (no project directory to read) nothing says compose is needed: a missing
+    # tool the job may never call is no warning
+    return info("Neither `docker compose` nor `docker-compose` is in the job image; whether "
+                "the job uses compose is unknown here (no CI project directory to read).",
+                *evidence, ("compose use", "unknown"), fix=fix)
 
 
-def _uses_compose(mentions: list[str]) -> bool:
-    return any("compose" in m for m in mentions)
