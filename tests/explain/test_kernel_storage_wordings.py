@@ -86,3 +86,11 @@ def test_nft_unsupported_in_a_dind_service_stays_the_backend() -> None:
            'failed with message: `iptables/1.8.10 Failed to initialize nft: Protocol not '
            'supported`, error: exit status 1"\n')
     assert top_id(log) == "iptables-backend-mismatch"
+
+
+def test_a_stable_dind_service_that_fails_next_to_a_pinned_one_is_the_floating_tag() -> None:
+    log = ("services:\n  - name: docker:stable-dind\n"
+           "ERROR: Preparation failed: Cannot connect to the Docker daemon at unix:///var/run/"
+           "docker.sock. Is the docker daemon running? (executor_docker.go:1150:0s)\n"
+           "services:\n  - name: docker:19.03.12-dind\n")
+    assert top_id(log) == "floating-tag-breakage"

@@ -772,7 +772,8 @@ _FLOATING_PULLED = re.compile(r"Downloaded newer image for " + _DAEMON_IMAGE
 _TAGGED = re.compile(r"(?:^|[\s=])(?P<image>" + _DAEMON_IMAGE + r"):(?P<tag>[\w.-]+)"
                      r"|^(?P<ptag>[\w.-]+): Pulling from (?P<pimage>" + _DAEMON_IMAGE + r")\s*$",
                      re.IGNORECASE)
-_FLOATING_TAG = re.compile(r"^(?:latest|dind|stable|\d+(?:-dind)?)$", re.IGNORECASE)
+_FLOATING_TAG = re.compile(r"^(?:(?:latest|stable|edge)(?:-dind)?|dind|\d+(?:-dind)?)$",
+                           re.IGNORECASE)
 _PINNED_TAG = re.compile(r"^\d+\.\d+\.\d+", re.IGNORECASE)
 # the daemon of that image never answered: drone-docker's own give-up line, the client's
 # failed connection to the local socket
