@@ -126,6 +126,9 @@ def apply_rules(candidates: dict[str, Candidate], parsed: ParsedLog, ctx: JobCon
     _actions_runner_socket(candidates, parsed, catalog)
     _floating_daemon_image(candidates, parsed, catalog)
     _overlay_refused_while_privileged(candidates, parsed, catalog)
+    _overlay_probe_then_vfs(candidates, catalog)
+    _dind_wrapper_sed(candidates, parsed)
+    _host_kernel_without_nft(candidates, parsed, catalog)
     _plugin_daemon_silent(candidates, parsed, catalog)
     _testcontainers_api(candidates, parsed, catalog)
     _pinned_api_elsewhere(candidates, parsed)
@@ -769,7 +772,8 @@ _FLOATING_PULLED = re.compile(r"Downloaded newer image for " + _DAEMON_IMAGE
 _TAGGED = re.compile(r"(?:^|[\s=])(?P<image>" + _DAEMON_IMAGE + r"):(?P<tag>[\w.-]+)"
                      r"|^(?P<ptag>[\w.-]+): Pulling from (?P<pimage>" + _DAEMON_IMAGE + r")\s*$",
                      re.IGNORECASE)
-_FLOATING_TAG = re.compile(r"^(?:latest|dind|stable|\d+(?:-dind)?)$", re.IGNORECASE)
+_FLOATING_TAG = re.compile(r"^(?:(?:latest|stable|edge)(?:-dind)?|dind|\d+(?:-dind)?)$",
+                           re.IGNORECASE)
 _PINNED_TAG = re.compile(r"^\d+\.\d+\.\d+", re.IGNORECASE)
 # the daemon of that image never answered: drone-docker's own give-up line, the client's
 # failed connection to the local socket
@@ -833,3 +837,73 @@ def _overlay_refused_while_privileged(candidates: dict[str, Candidate], parsed: 
           "the daemon's container runs privileged, yet overlay2 could not mount: the file "
           "system under its data root (a host directory bind-mounted into it, or an overlay) "
           "does not carry the overlay mount")
+
+
+# dockerd's overlay probe when the kernel has no overlay file system at all (not a refused
+# mount): a probe, after which the daemon goes on with another driver
+_OVERLAY_ABSENT = re.compile(r"'overlay2?' not found as a supported")
+
+
+def _overlay_probe_then_vfs(candidates: dict[str, Candidate], catalog: Catalog) -> None:
+    """The daemon found no overlay file system in the kernel and then said it runs on vfs: the
+    log shows the fallback itself (slow, disk-hungry builds), not an overlay mount that failed
+    on an overlay."""
+    vfs = candidates.get("storage-driver-vfs-fallback")
+    overlay = candidates.get("overlay-on-overlay")
+    if vfs is None or overlay is None or not any(not h.symptom.weak for h in vfs.hits):
+        return
+    if not all(_OVERLAY_ABSENT.search(h.line.text.replace("`", "'")) for h in overlay.hits):
+        return
+    _lift(candidates, catalog, "storage-driver-vfs-fallback", [overlay],
+          "the kernel has no overlay file system and the daemon then chose vfs: it runs on the "
+          "vfs fallback")
+
+
+# the docker:dind entrypoint generating its TLS certificates (the lines just before it starts
+# the dind wrapper and dockerd)
+_DIND_CERTS = re.compile(r"subject=\s*CN\s*=\s*docker:dind (?:server|client)"
+                         r"|/certs/(?:server|client)/cert\.pem: OK")
+_SED_WRITE = re.compile(r"^(?:.*\s)?sed: write error\s*$")
+
+
+def _dind_wrapper_sed(candidates: dict[str, Candidate], parsed: ParsedLog) -> None:
+    """``sed: write error`` right after the docker:dind entrypoint made its certificates: the
+    dind wrapper's cgroup v2 step (``sed ... > /sys/fs/cgroup/cgroup.subtree_control``) failed,
+    which the wrapper of older docker:dind images does on a cgroup v2 host."""
+    mode = candidates.get("cgroup-v2-old-dind")
+    if mode is None or mode.specific:
+        return
+    lines = parsed.lines
+    certs = [i for i, line in enumerate(lines) if _DIND_CERTS.search(line.text)]
+    if not certs:
+        return
+    sed = next((line for line in lines[certs[0]:] if _SED_WRITE.match(line.text)), None)
+    if sed is None:
+        return
+    mode.bonus += RULE_BONUS
+    mode.reasons.append("sed could not write just after the docker:dind entrypoint made its "
+                        "certificates: the dind wrapper's cgroup v2 step failed (an old "
+                        "docker:dind on a cgroup v2 host)")
+
+
+# iptables-nft on a kernel without nf_tables: netlink answers EPROTONOSUPPORT
+_NFT_UNSUPPORTED = re.compile(r"Failed to initialize nft: Protocol not supported", re.IGNORECASE)
+# dockerd run by the host's init (the systemd journal's "dockerd[468]:" prefix, or the unit
+# starting): the daemon runs on the machine's own kernel, not in a container
+_HOST_DOCKERD = re.compile(r"\sdockerd\[\d+\]: |systemd\[1\]: Start(?:ing|ed) Docker Application "
+                           r"Container Engine")
+
+
+def _host_kernel_without_nft(candidates: dict[str, Candidate], parsed: ParsedLog,
+                             catalog: Catalog) -> None:
+    """``Failed to initialize nft: Protocol not supported`` from a dockerd that the host's
+    systemd runs: no container chose the wrong backend, the machine's own kernel was built
+    without nf_tables (a board or appliance kernel)."""
+    backend = candidates.get("iptables-backend-mismatch")
+    if backend is None or not any(_NFT_UNSUPPORTED.search(h.line.text) for h in backend.hits):
+        return
+    if not any(_HOST_DOCKERD.search(line.text) for line in parsed.lines):
+        return
+    _lift(candidates, catalog, "missing-kernel-netfilter-modules", [backend],
+          "iptables-nft found no nf_tables in the kernel of a host whose own systemd runs "
+          "dockerd: the kernel lacks the netfilter modules")

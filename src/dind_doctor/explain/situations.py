@@ -132,6 +132,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _dotnet_local_socket(candidates, parsed.lines, catalog)
     _bollard_socket_denied(candidates, parsed.lines, catalog)
     _fixed_port_refused(candidates, parsed.lines, catalog)
+    _wrapped_overlay_mount(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -1128,4 +1129,30 @@ def _fixed_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
                  "port is published on the Docker daemon's host, which is not the test's "
                  "localhost when the daemon runs elsewhere (dind, a mounted host socket); ask "
                  "Testcontainers for getHost() and getMappedPort()")
+            return
+
+
+# containerd's mount error (`mount source: "overlay", target: ..., fstype: overlay, flags: ...,
+# data: "...", err: invalid argument`) wrapped over several lines by the client that relays it
+_OVERLAY_MOUNT_START = re.compile(r'mount source: "overlay", target: "')
+_MOUNT_EINVAL = re.compile(r'(?:^|[\s,])err: invalid argument\b')
+_WRAP_LINES = 8
+
+
+def _wrapped_overlay_mount(candidates: dict[str, Candidate], lines: list[LogLine],
+                           catalog: Catalog) -> None:
+    """An overlay mount refused with EINVAL, the error split over lines: the snapshotter's
+    overlay does not stack on the file system under it (an overlay root)."""
+    if _named(candidates, "overlay-on-overlay"):
+        return
+    for i, line in enumerate(lines):
+        if not _OVERLAY_MOUNT_START.search(line.text):
+            continue
+        end = next((later for later in lines[i:i + _WRAP_LINES]
+                    if _MOUNT_EINVAL.search(later.text)), None)
+        if end is not None:
+            _add(candidates, catalog, "overlay-on-overlay", end,
+                 'mount source: "overlay" ... err: invalid argument',
+                 "an overlay mount was refused with invalid argument: the overlay does not "
+                 "stack on the file system under the data root (itself an overlay)")
             return
