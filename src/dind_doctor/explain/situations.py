@@ -818,10 +818,17 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
          "DNS inside dind if the MTU is right")
 
 
+# kubectl's refusal ("The connection to the server localhost:32771 was refused - did you
+# specify the right host or port?"): kind publishes a cluster's API server at a random port
+_KUBECTL_REFUSED = re.compile(r"\bThe connection to the server \S+ was refused\b",
+                              re.IGNORECASE)
+
+
 def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
                             catalog: Catalog) -> None:
     for line in lines:
-        found = _LOCAL_PORT.search(line.text) if _REFUSED.search(line.text) else None
+        refused = _REFUSED.search(line.text) or _KUBECTL_REFUSED.search(line.text)
+        found = _LOCAL_PORT.search(line.text) if refused else None
         if found and int(found.group("port")) in _EPHEMERAL:
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost at an ephemeral port",
