@@ -597,9 +597,20 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
 @pytest.mark.parametrize("line", [
     "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
     "Error: connect ECONNREFUSED 127.0.0.1:49154",
+    # kubectl on a kind cluster whose API server the dind daemon published
+    "The connection to the server localhost:40819 was refused - did you specify the right host "
+    "or port?",
+    "The connection to the server 127.0.0.1:32771 was refused - did you specify the right host "
+    "or port?",
 ])
 def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
     assert top_id(line) == "published-port-localhost"
+
+
+def test_kubectl_refused_on_its_default_localhost_8080_is_no_published_port() -> None:
+    log = ("$ kubectl get pods\nThe connection to the server localhost:8080 was refused - did you "
+           "specify the right host or port?\nERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
 
 
 @pytest.mark.parametrize("line", [
