@@ -602,6 +602,8 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
     "or port?",
     "The connection to the server 127.0.0.1:32771 was refused - did you specify the right host "
     "or port?",
+    "The connection to the server 0.0.0.0:42345 was refused - did you specify the right host "
+    "or port?",
 ])
 def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
     assert top_id(line) == "published-port-localhost"

@@ -76,8 +76,9 @@ _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed ou
                         re.IGNORECASE)
 # the user interrupted the command that hung (a terminal echoes Ctrl-C as ``^C``)
 _INTERRUPTED = re.compile(r"^\^C\s*$")
-_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
-                         re.IGNORECASE)
+# (0.0.0.0 too: k3d writes its API server there, and a dial to it is a dial to this host)
+_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|(?<![\d.])0\.0\.0\.0|\[::1\]|::1)"
+                         r"(?::| port )(?P<port>\d{5})\b", re.IGNORECASE)
 _REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
 _MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+)['\"]?:(?P<dst>/[^\s:'\",]*)"
