@@ -969,6 +969,7 @@ def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
     "EAI_AGAIN registry.npmjs.org",
     "#6 5.117 curl: (6) Could not resolve host: get.helm.sh",
     "#5 3.02 java.net.UnknownHostException: repo.maven.apache.org",
+    "#5 0.412 wget: bad address 'dl-cdn.alpinelinux.org'",
 ])
 def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_dns(
         failure: str) -> None:

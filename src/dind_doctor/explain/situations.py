@@ -161,9 +161,11 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
 
 # the job talks to a dind service: its endpoint, or the service image
 _DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re.IGNORECASE)
-# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go
+# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go,
+# BusyBox wget (Alpine's: "wget: bad address 'dl-cdn.alpinelinux.org'")
 _OUTSIDE_UNRESOLVED = re.compile(
     r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
+    r"|wget: bad address '"
     r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
 
 
