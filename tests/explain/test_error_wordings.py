@@ -597,6 +597,7 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
 @pytest.mark.parametrize("line", [
     "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
     "Error: connect ECONNREFUSED 127.0.0.1:49154",
+    "curl: (7) Failed to connect to 127.0.0.1 port 32768 after 0 ms: Couldn't connect to server",
     # kubectl on a kind cluster whose API server the dind daemon published
     "The connection to the server localhost:40819 was refused - did you specify the right host "
     "or port?",

@@ -79,7 +79,11 @@ _INTERRUPTED = re.compile(r"^\^C\s*$")
 # (0.0.0.0 too: k3d writes its API server there, and a dial to it is a dial to this host)
 _LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|(?<![\d.])0\.0\.0\.0|\[::1\]|::1)"
                          r"(?::| port )(?P<port>\d{5})\b", re.IGNORECASE)
-_REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
+# (curl 8 words a refused connect "Failed to connect to localhost port 8080 after 0 ms:
+# Couldn't connect to server", without "Connection refused")
+_REFUSED = re.compile(r"connection refused|ECONNREFUSED"
+                      r"|Failed to connect to \S+ port \d+(?: after \d+ ms)?: Couldn't connect to "
+                      r"server", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
 _MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+)['\"]?:(?P<dst>/[^\s:'\",]*)"
                     r"|--mount[ =]\S*(?:target|destination|dst)=(?P<target>/[^\s,'\"]*)")
