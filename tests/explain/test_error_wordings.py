@@ -1004,6 +1004,13 @@ def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
     "status=None)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='"
     "files.pythonhosted.org', port=443): Read timed out. (read timeout=15)\")': /packages/x.whl",
     "#9 40.02 npm ERR! code ERR_SOCKET_TIMEOUT",
+    "#9 35.12 npm ERR! request to https://registry.npmjs.org/x failed, reason: Client network "
+    "socket disconnected before secure TLS connection was established",
+    "#9 12.40 WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, "
+    "status=None)) after connection broken by 'SSLError(SSLEOFError(8, 'EOF occurred in "
+    "violation of protocol (_ssl.c:1129)'))': /simple/flask/",
+    "#9 20.01 fatal: unable to access 'https://github.com/x/y.git/': gnutls_handshake() failed: "
+    "The TLS connection was non-properly terminated.",
 ])
 def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall: str) -> None:
     log = ("services:\n  - name: docker:26-dind\n$ docker build -t app .\n"

@@ -227,11 +227,14 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
 
 
 # a connection that opened and then stalled or was cut, in the words of pip/urllib3, curl, Go,
-# Node/npm, Ruby: what large packets dropped on a smaller path look like (a refused or
-# unanswered connect is not this)
+# Node/npm, Ruby, and a TLS handshake cut half-way (Node's socket, Python's SSLEOFError, git's
+# GnuTLS): what large packets dropped on a smaller path look like (a refused or unanswered
+# connect is not this)
 _STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
                       r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
-                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec",
+                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec"
+                      r"|Client network socket disconnected before secure TLS connection"
+                      r"|EOF occurred in violation of protocol|gnutls_handshake\(\) failed",
                       re.IGNORECASE)
 _STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
 
