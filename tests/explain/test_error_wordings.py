@@ -598,6 +598,10 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
     "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
     "Error: connect ECONNREFUSED 127.0.0.1:49154",
     "curl: (7) Failed to connect to 127.0.0.1 port 32768 after 0 ms: Couldn't connect to server",
+    "requests.exceptions.ConnectionError: HTTPConnectionPool(host='localhost', port=32769): Max "
+    "retries exceeded with url: / (Caused by NewConnectionError('<urllib3.connection."
+    "HTTPConnection object at 0x7f1c2b3d4e50>: Failed to establish a new connection: [Errno 111] "
+    "Connection refused'))",
     # kubectl on a kind cluster whose API server the dind daemon published
     "The connection to the server localhost:40819 was refused - did you specify the right host "
     "or port?",

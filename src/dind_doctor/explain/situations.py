@@ -77,8 +77,11 @@ _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed ou
 # the user interrupted the command that hung (a terminal echoes Ctrl-C as ``^C``)
 _INTERRUPTED = re.compile(r"^\^C\s*$")
 # (0.0.0.0 too: k3d writes its API server there, and a dial to it is a dial to this host)
+# (and urllib3's HTTPConnectionPool(host='localhost', port=32768), requests' and docker-py's)
 _LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|(?<![\d.])0\.0\.0\.0|\[::1\]|::1)"
-                         r"(?::| port )(?P<port>\d{5})\b", re.IGNORECASE)
+                         r"(?::| port )(?P<port>\d{5})\b"
+                         r"|host='(?:localhost|127\.0\.0\.1)', port=(?P<pyport>\d{5})\b",
+                         re.IGNORECASE)
 # (curl 8 words a refused connect "Failed to connect to localhost port 8080 after 0 ms:
 # Couldn't connect to server", without "Connection refused")
 _REFUSED = re.compile(r"connection refused|ECONNREFUSED"
@@ -839,10 +842,11 @@ def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLin
     for line in lines:
         refused = _REFUSED.search(line.text) or _KUBECTL_REFUSED.search(line.text)
         found = _LOCAL_PORT.search(line.text) if refused else None
-        if found and int(found.group("port")) in _EPHEMERAL:
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) in _EPHEMERAL:
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost at an ephemeral port",
-                 f"port {found.group('port')} is in Docker's range for published ports: a "
+                 f"port {port} is in Docker's range for published ports: a "
                  "container inside dind published it on the dind service, not on localhost")
             return
 
