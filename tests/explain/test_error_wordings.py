@@ -713,6 +713,11 @@ def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> N
     "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
     'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
     "54.236.113.205:443: i/o timeout",
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
+    "54.236.113.205:443: connect: connection timed out",
+    # the cgo resolver's words for a lookup with no answer
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup '
+    "registry-1.docker.io: Temporary failure in name resolution",
 ])
 def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
     assert top_id(line) == "proxy-not-propagated"

@@ -98,6 +98,7 @@ _NOT_FOUND = re.compile(r"no such file or directory|not found|cannot find module
 _PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
                      r": (?:read udp \S+: )?(?:no such host|Try again|server misbehaving"
+                     r"|Temporary failure in name resolution"
                      r"|i/o timeout)")
 # other clients' words for a name that does not resolve (Node, Java, Python's urllib3)
 _UNRESOLVED = re.compile(r"(?:getaddrinfo (?:ENOTFOUND|EAI_AGAIN) |UnknownHostException: "
