@@ -988,7 +988,23 @@ def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_
     assert top_id(log) == "nested-dns"
 
 
+def test_a_classic_builder_run_step_on_the_dind_service_that_cannot_resolve_is_nested_dns(
+        ) -> None:
+    log = ("services:\n  - docker:dind\n$ docker build .\nStep 5/8 : RUN mvn -B package\n"
+           " ---> Running in 0a1b2c3d4e5f\n[ERROR] Could not transfer artifact x:y:pom:1.0 from/to "
+           "central (https://repo.maven.apache.org/maven2): Unknown host repo.maven.apache.org\n"
+           "The command '/bin/sh -c mvn -B package' returned a non-zero code: 1\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "nested-dns"
+
+
 @pytest.mark.parametrize("log", [
+    # the same lookup after the classic builder's step ended, by the job's own tool
+    "services:\n  - docker:dind\n$ docker build .\nStep 5/8 : RUN mvn -B package\n"
+    " ---> Running in 0a1b2c3d4e5f\nRemoving intermediate container 0a1b2c3d4e5f\n"
+    " ---> 1234567890ab\nSuccessfully built 1234567890ab\n$ mvn deploy\n[ERROR] Could not "
+    "transfer artifact x from/to central (https://repo.maven.apache.org/maven2): Unknown host "
+    "repo.maven.apache.org\nERROR: Job failed: exit code 1\n",
     # the same build with no dind service in sight
     "$ docker build -t app .\n#6 [2/4] RUN make deps\n#6 5.117 curl: (6) Could not resolve "
     "host: get.helm.sh\nERROR: Job failed: exit code 1\n",

@@ -170,10 +170,10 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
 # the job talks to a dind service: its endpoint, or the service image
 _DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re.IGNORECASE)
 # a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go,
-# BusyBox wget (Alpine's: "wget: bad address 'dl-cdn.alpinelinux.org'")
+# BusyBox wget (Alpine's: "wget: bad address 'dl-cdn.alpinelinux.org'"), Maven ("Unknown host")
 _OUTSIDE_UNRESOLVED = re.compile(
     r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
-    r"|wget: bad address '"
+    r"|wget: bad address '|: Unknown host "
     r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
 
 
@@ -211,6 +211,13 @@ def _build_proxy_unresolved(candidates: dict[str, Candidate], lines: list[LogLin
         return
 
 
+# the classic builder's RUN step starts its container (`` ---> Running in <id>``) and prints
+# the command's output bare, until the step's result, the next step or the job's next command
+_CLASSIC_RUN = re.compile(r"^(?:.*\| )?\s*---> Running in [0-9a-f]+\s*$")
+_CLASSIC_RUN_END = re.compile(r"^(?:.*\| )?(?:\s*---> [0-9a-f]+\s*$|Removing intermediate "
+                              r"container |Step \d+(?:/\d+)? : |Successfully built |\$ )")
+
+
 def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
                              catalog: Catalog) -> None:
     """A RUN step of a build on the dind service cannot resolve a host outside (a package
@@ -219,8 +226,14 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
         return
     if _first(lines, _DIND_SERVICE) is None:
         return
+    in_run = False  # inside the output of a classic builder's RUN step (its lines are bare)
     for line in lines:
-        found = _OUTSIDE_UNRESOLVED.search(line.text) if _BUILD_STEP.match(line.text) else None
+        if _CLASSIC_RUN.match(line.text):
+            in_run = True
+        elif _CLASSIC_RUN_END.match(line.text):
+            in_run = False
+        in_step = in_run or _BUILD_STEP.match(line.text) is not None
+        found = _OUTSIDE_UNRESOLVED.search(line.text) if in_step else None
         if found and not _IP.match(found.group("name")):
             _add(candidates, catalog, "nested-dns", line,
                  "a build step on the dind service cannot resolve a host outside",
