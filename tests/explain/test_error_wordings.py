@@ -597,9 +597,27 @@ def test_an_ordinary_failure_after_a_dind_warning_is_not_dind(failing_step: str)
 @pytest.mark.parametrize("line", [
     "java.net.ConnectException: Connection refused: localhost/127.0.0.1:49153",
     "Error: connect ECONNREFUSED 127.0.0.1:49154",
+    "curl: (7) Failed to connect to 127.0.0.1 port 32768 after 0 ms: Couldn't connect to server",
+    "requests.exceptions.ConnectionError: HTTPConnectionPool(host='localhost', port=32769): Max "
+    "retries exceeded with url: / (Caused by NewConnectionError('<urllib3.connection."
+    "HTTPConnection object at 0x7f1c2b3d4e50>: Failed to establish a new connection: [Errno 111] "
+    "Connection refused'))",
+    # kubectl on a kind cluster whose API server the dind daemon published
+    "The connection to the server localhost:40819 was refused - did you specify the right host "
+    "or port?",
+    "The connection to the server 127.0.0.1:32771 was refused - did you specify the right host "
+    "or port?",
+    "The connection to the server 0.0.0.0:42345 was refused - did you specify the right host "
+    "or port?",
 ])
 def test_a_refused_ephemeral_localhost_port_is_a_port_published_inside_dind(line: str) -> None:
     assert top_id(line) == "published-port-localhost"
+
+
+def test_kubectl_refused_on_its_default_localhost_8080_is_no_published_port() -> None:
+    log = ("$ kubectl get pods\nThe connection to the server localhost:8080 was refused - did you "
+           "specify the right host or port?\nERROR: Job failed: exit code 1\n")
+    assert explain_log(log).verdict is Verdict.NOT_DIND
 
 
 @pytest.mark.parametrize("line", [
@@ -695,6 +713,11 @@ def test_a_missing_file_outside_any_mount_target_is_no_bind_mount_problem() -> N
     "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
     'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
     "54.236.113.205:443: i/o timeout",
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp '
+    "54.236.113.205:443: connect: connection timed out",
+    # the cgo resolver's words for a lookup with no answer
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup '
+    "registry-1.docker.io: Temporary failure in name resolution",
 ])
 def test_the_inner_daemon_timing_out_on_a_registry_is_a_proxy_it_does_not_use(line: str) -> None:
     assert top_id(line) == "proxy-not-propagated"
@@ -956,6 +979,7 @@ def test_the_same_download_hanging_outside_a_build_is_not_dind() -> None:
     "EAI_AGAIN registry.npmjs.org",
     "#6 5.117 curl: (6) Could not resolve host: get.helm.sh",
     "#5 3.02 java.net.UnknownHostException: repo.maven.apache.org",
+    "#5 0.412 wget: bad address 'dl-cdn.alpinelinux.org'",
 ])
 def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_dns(
         failure: str) -> None:
@@ -964,7 +988,23 @@ def test_a_build_step_on_the_dind_service_that_cannot_resolve_outside_is_nested_
     assert top_id(log) == "nested-dns"
 
 
+def test_a_classic_builder_run_step_on_the_dind_service_that_cannot_resolve_is_nested_dns(
+        ) -> None:
+    log = ("services:\n  - docker:dind\n$ docker build .\nStep 5/8 : RUN mvn -B package\n"
+           " ---> Running in 0a1b2c3d4e5f\n[ERROR] Could not transfer artifact x:y:pom:1.0 from/to "
+           "central (https://repo.maven.apache.org/maven2): Unknown host repo.maven.apache.org\n"
+           "The command '/bin/sh -c mvn -B package' returned a non-zero code: 1\n"
+           "ERROR: Job failed: exit code 1\n")
+    assert top_id(log) == "nested-dns"
+
+
 @pytest.mark.parametrize("log", [
+    # the same lookup after the classic builder's step ended, by the job's own tool
+    "services:\n  - docker:dind\n$ docker build .\nStep 5/8 : RUN mvn -B package\n"
+    " ---> Running in 0a1b2c3d4e5f\nRemoving intermediate container 0a1b2c3d4e5f\n"
+    " ---> 1234567890ab\nSuccessfully built 1234567890ab\n$ mvn deploy\n[ERROR] Could not "
+    "transfer artifact x from/to central (https://repo.maven.apache.org/maven2): Unknown host "
+    "repo.maven.apache.org\nERROR: Job failed: exit code 1\n",
     # the same build with no dind service in sight
     "$ docker build -t app .\n#6 [2/4] RUN make deps\n#6 5.117 curl: (6) Could not resolve "
     "host: get.helm.sh\nERROR: Job failed: exit code 1\n",
@@ -989,6 +1029,13 @@ def test_a_cli_without_the_buildx_plugin_is_no_dind_mode() -> None:
     "status=None)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='"
     "files.pythonhosted.org', port=443): Read timed out. (read timeout=15)\")': /packages/x.whl",
     "#9 40.02 npm ERR! code ERR_SOCKET_TIMEOUT",
+    "#9 35.12 npm ERR! request to https://registry.npmjs.org/x failed, reason: Client network "
+    "socket disconnected before secure TLS connection was established",
+    "#9 12.40 WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, "
+    "status=None)) after connection broken by 'SSLError(SSLEOFError(8, 'EOF occurred in "
+    "violation of protocol (_ssl.c:1129)'))': /simple/flask/",
+    "#9 20.01 fatal: unable to access 'https://github.com/x/y.git/': gnutls_handshake() failed: "
+    "The TLS connection was non-properly terminated.",
 ])
 def test_a_download_in_a_build_on_the_dind_service_that_stalls_is_the_mtu(stall: str) -> None:
     log = ("services:\n  - name: docker:26-dind\n$ docker build -t app .\n"

@@ -76,9 +76,17 @@ _TIMED_OUT = re.compile(r"execution took longer than|Job's log exceeded|timed ou
                         re.IGNORECASE)
 # the user interrupted the command that hung (a terminal echoes Ctrl-C as ``^C``)
 _INTERRUPTED = re.compile(r"^\^C\s*$")
-_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|::1)(?::| port )(?P<port>\d{5})\b",
+# (0.0.0.0 too: k3d writes its API server there, and a dial to it is a dial to this host)
+# (and urllib3's HTTPConnectionPool(host='localhost', port=32768), requests' and docker-py's)
+_LOCAL_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|(?<![\d.])0\.0\.0\.0|\[::1\]|::1)"
+                         r"(?::| port )(?P<port>\d{5})\b"
+                         r"|host='(?:localhost|127\.0\.0\.1)', port=(?P<pyport>\d{5})\b",
                          re.IGNORECASE)
-_REFUSED = re.compile(r"connection refused|ECONNREFUSED", re.IGNORECASE)
+# (curl 8 words a refused connect "Failed to connect to localhost port 8080 after 0 ms:
+# Couldn't connect to server", without "Connection refused")
+_REFUSED = re.compile(r"connection refused|ECONNREFUSED"
+                      r"|Failed to connect to \S+ port \d+(?: after \d+ ms)?: Couldn't connect to "
+                      r"server", re.IGNORECASE)
 _EPHEMERAL = range(32768, 61000)  # Linux ip_local_port_range: where -P / random ports land
 _MOUNT = re.compile(r"(?:-v|--volume)[ =]['\"]?(?P<src>[^\s:'\"]+)['\"]?:(?P<dst>/[^\s:'\",]*)"
                     r"|--mount[ =]\S*(?:target|destination|dst)=(?P<target>/[^\s,'\"]*)")
@@ -90,6 +98,7 @@ _NOT_FOUND = re.compile(r"no such file or directory|not found|cannot find module
 _PATH = re.compile(r"(?P<path>/[A-Za-z0-9_.@+-][^\s:\"'\\,)]*)")
 _LOOKUP = re.compile(r"lookup (?P<name>[A-Za-z0-9_.-]+)(?: on (?P<ip>[0-9a-fA-F.:\[\]]+?):53)?"
                      r": (?:read udp \S+: )?(?:no such host|Try again|server misbehaving"
+                     r"|Temporary failure in name resolution"
                      r"|i/o timeout)")
 # other clients' words for a name that does not resolve (Node, Java, Python's urllib3)
 _UNRESOLVED = re.compile(r"(?:getaddrinfo (?:ENOTFOUND|EAI_AGAIN) |UnknownHostException: "
@@ -161,9 +170,11 @@ def _build_network(candidates: dict[str, Candidate], lines: list[LogLine],
 
 # the job talks to a dind service: its endpoint, or the service image
 _DIND_SERVICE = re.compile(r"tcp://[\w.-]+:237[56]\b|\bdocker:[\w.-]*dind\b", re.IGNORECASE)
-# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go
+# a host outside that does not resolve, in the words of curl, git, apt, pip, npm, Java, Go,
+# BusyBox wget (Alpine's: "wget: bad address 'dl-cdn.alpinelinux.org'"), Maven ("Unknown host")
 _OUTSIDE_UNRESOLVED = re.compile(
     r"(?:Could not resolve host: |Temporary failure resolving '|getaddrinfo EAI_AGAIN "
+    r"|wget: bad address '|: Unknown host "
     r"|UnknownHostException: |Failed to resolve '|lookup )(?P<name>[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)")
 
 
@@ -201,6 +212,13 @@ def _build_proxy_unresolved(candidates: dict[str, Candidate], lines: list[LogLin
         return
 
 
+# the classic builder's RUN step starts its container (`` ---> Running in <id>``) and prints
+# the command's output bare, until the step's result, the next step or the job's next command
+_CLASSIC_RUN = re.compile(r"^(?:.*\| )?\s*---> Running in [0-9a-f]+\s*$")
+_CLASSIC_RUN_END = re.compile(r"^(?:.*\| )?(?:\s*---> [0-9a-f]+\s*$|Removing intermediate "
+                              r"container |Step \d+(?:/\d+)? : |Successfully built |\$ )")
+
+
 def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLine],
                              catalog: Catalog) -> None:
     """A RUN step of a build on the dind service cannot resolve a host outside (a package
@@ -209,8 +227,14 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
         return
     if _first(lines, _DIND_SERVICE) is None:
         return
+    in_run = False  # inside the output of a classic builder's RUN step (its lines are bare)
     for line in lines:
-        found = _OUTSIDE_UNRESOLVED.search(line.text) if _BUILD_STEP.match(line.text) else None
+        if _CLASSIC_RUN.match(line.text):
+            in_run = True
+        elif _CLASSIC_RUN_END.match(line.text):
+            in_run = False
+        in_step = in_run or _BUILD_STEP.match(line.text) is not None
+        found = _OUTSIDE_UNRESOLVED.search(line.text) if in_step else None
         if found and not _IP.match(found.group("name")):
             _add(candidates, catalog, "nested-dns", line,
                  "a build step on the dind service cannot resolve a host outside",
@@ -221,11 +245,14 @@ def _build_step_outside_name(candidates: dict[str, Candidate], lines: list[LogLi
 
 
 # a connection that opened and then stalled or was cut, in the words of pip/urllib3, curl, Go,
-# Node/npm, Ruby: what large packets dropped on a smaller path look like (a refused or
-# unanswered connect is not this)
+# Node/npm, Ruby, and a TLS handshake cut half-way (Node's socket, Python's SSLEOFError, git's
+# GnuTLS): what large packets dropped on a smaller path look like (a refused or unanswered
+# connect is not this)
 _STALLED = re.compile(r"Read timed out|ReadTimeoutError|Connection reset by peer|SSL_ERROR_SYSCALL"
                       r"|TLS handshake timeout|ERR_SOCKET_TIMEOUT|ESOCKETTIMEDOUT"
-                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec",
+                      r"|Net::ReadTimeout|Operation too slow\. Less than \d+ bytes/sec"
+                      r"|Client network socket disconnected before secure TLS connection"
+                      r"|EOF occurred in violation of protocol|gnutls_handshake\(\) failed",
                       re.IGNORECASE)
 _STALL_MODES = ("mtu-mismatch", "proxy-not-propagated", "nested-dns", "buildkit-default-network")
 
@@ -819,14 +846,22 @@ def _stalled_download(candidates: dict[str, Candidate], lines: list[LogLine],
          "DNS inside dind if the MTU is right")
 
 
+# kubectl's refusal ("The connection to the server localhost:32771 was refused - did you
+# specify the right host or port?"): kind publishes a cluster's API server at a random port
+_KUBECTL_REFUSED = re.compile(r"\bThe connection to the server \S+ was refused\b",
+                              re.IGNORECASE)
+
+
 def _ephemeral_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
                             catalog: Catalog) -> None:
     for line in lines:
-        found = _LOCAL_PORT.search(line.text) if _REFUSED.search(line.text) else None
-        if found and int(found.group("port")) in _EPHEMERAL:
+        refused = _REFUSED.search(line.text) or _KUBECTL_REFUSED.search(line.text)
+        found = _LOCAL_PORT.search(line.text) if refused else None
+        port = found and (found.group("port") or found.group("pyport"))
+        if port and int(port) in _EPHEMERAL:
             _add(candidates, catalog, "published-port-localhost", line,
                  "connection refused on localhost at an ephemeral port",
-                 f"port {found.group('port')} is in Docker's range for published ports: a "
+                 f"port {port} is in Docker's range for published ports: a "
                  "container inside dind published it on the dind service, not on localhost")
             return
 
