@@ -1158,9 +1158,9 @@ def _fixed_port_refused(candidates: dict[str, Candidate], lines: list[LogLine],
 _DOCKER_IMAGE_DECLARED = re.compile(r"^\s*image:\s*['\"]?docker:[\w.-]+"
                                     r"|^\s*-\s*(?:name:\s*)?['\"]?docker:[\w.-]*dind\b",
                                     re.IGNORECASE)
-# bash (not the image's BusyBox sh, which says "apk: not found") has no apk: the script runs on
-# a host that is not the declared image
-_APK_NOT_IN_BASH = re.compile(r"\bapk: command not found")
+# bash (not the image's BusyBox sh, which says "apk: not found") or PowerShell has no apk: the
+# script runs on a host that is not the declared image
+_APK_NOT_IN_BASH = re.compile(r"\bapk: command not found|The term 'apk' is not recognized as")
 # the runner said which executor it used: on docker or kubernetes the image was used
 _CONTAINER_EXECUTOR = re.compile(r"Using (?:Docker|Kubernetes|docker-autoscaler|docker\+machine|"
                                  r"Docker Machine) executor", re.IGNORECASE)
