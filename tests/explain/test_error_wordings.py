@@ -1529,3 +1529,51 @@ def test_a_pod_security_refusal_that_does_not_name_privileged_is_not_privileged_
             'securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or '
             'container "build" must set securityContext.runAsNonRoot=true)')
     assert top_id(line) != "privileged-missing"
+
+
+@pytest.mark.parametrize("line", [
+    "ERROR: SSL error: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version "
+    "(_ssl.c:1123)",
+    "ERROR: SSL error: HTTPSConnectionPool(host='dind.example', port=2376): Max retries exceeded "
+    "with url: /v1.30/info (Caused by SSLError(SSLError(1, '[SSL: TLSV1_ALERT_PROTOCOL_VERSION] "
+    "tlsv1 alert protocol version (_ssl.c:852)'),))",
+])
+def test_compose_speaking_tlsv1_to_the_daemon_is_its_tls_settings(line: str) -> None:
+    assert top_id(line) == "client-tls-env-semantics"
+
+
+def test_pips_tlsv1_refusal_names_no_dind_mode() -> None:
+    log = ("Could not fetch URL https://pypi.python.org/simple/requests/: There was a problem "
+           "confirming the ssl certificate: HTTPSConnectionPool(host='pypi.python.org', port=443):"
+           " Max retries exceeded with url: /simple/requests/ (Caused by SSLError(SSLError(1, "
+           "'[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:590)'),))\n")
+    assert explain_log(log).verdict is not Verdict.DIND_FAILURE
+
+
+def test_a_go_clients_oversized_record_on_the_tls_port_is_a_plain_daemon() -> None:
+    line = 'Get "https://172.17.0.3:2376/v1.41/version": tls: oversized record received with ' \
+           "length 20527"
+    assert top_id(line) == "daemon-plain-client-expects-tls"
+
+
+SHELL_YAML = "image: docker:24-git\nservices:\n  - name: docker:24-dind\nbefore_script:\n" \
+             "  - apk add --no-cache make\n"
+
+
+def test_bash_without_apk_for_a_docker_image_job_is_the_shell_executor() -> None:
+    log = f"{SHELL_YAML}$ apk add --no-cache make\nbash: line 120: apk: command not found\n"
+    assert top_id(log) == "shell-executor-specifics"
+
+
+def test_bash_without_apk_on_an_ordinary_image_is_no_dind_failure() -> None:
+    log = "image: ubuntu:22.04\n$ apk add curl\nbash: line 12: apk: command not found\n"
+    assert explain_log(log).verdict is not Verdict.DIND_FAILURE
+
+
+def test_sysfs_denied_under_a_rootless_dind_is_rootless_dind() -> None:
+    log = ("services:\n  - docker:27-dind-rootless\n$ docker run --rm alpine true\n"
+           'docker: Error response from daemon: failed to create task for container: OCI runtime '
+           'create failed: runc create failed: unable to start container process: error during '
+           'container init: error mounting "sysfs" to rootfs at "/sys": mount sysfs:/sys (via '
+           '/proc/self/fd/7), flags: 0xf: operation not permitted: unknown\n')
+    assert top_id(log) == "rootless-dind"

@@ -39,7 +39,10 @@
 - bollard's (Rust) failed connect with the OS error under it ``Permission denied (os error
   13)``: the user may not open the daemon's socket;
 - a connection refused on ``localhost`` at a host port that Testcontainers was told to bind:
-  the port is published on the daemon's host, which is not the job's localhost.
+  the port is published on the daemon's host, which is not the job's localhost;
+- a job written for the Alpine-based ``docker:*`` image with a dind service whose ``apk``
+  bash cannot find: the job's image (and its services) were ignored, as the shell executor
+  does, so the script runs on the runner's host.
 
 Each rule adds a candidate with a hit on the line that shows it and a reason the user sees.
 """
@@ -142,6 +145,7 @@ def apply_situations(candidates: dict[str, Candidate], parsed: ParsedLog,
     _bollard_socket_denied(candidates, parsed.lines, catalog)
     _fixed_port_refused(candidates, parsed.lines, catalog)
     _wrapped_overlay_mount(candidates, parsed.lines, catalog)
+    _job_image_ignored(candidates, parsed.lines, catalog)
 
 
 _BUILD_NETWORK = re.compile(r"\bbuild(?:x build)?\b.*\s--network[= ]['\"]?(?P<net>[\w.-]+)"
@@ -444,6 +448,13 @@ _CGROUP_DENIED = re.compile(r"mkdir /sys/fs/cgroup/\S*: permission denied|applyi
                             re.IGNORECASE)
 
 
+# runc could not mount sysfs for the container (runc 1.0: 'mounting "sysfs" to rootfs at "/sys"
+# caused: operation not permitted'; runc 1.1+: 'error mounting "sysfs" to rootfs at "/sys": mount
+# sysfs:/sys (via /proc/self/fd/N), flags: 0xf: operation not permitted')
+_SYSFS_DENIED = re.compile(r"mounting \\?\"sysfs\\?\" to rootfs at \\?\"/sys\\?\".*?"
+                           r"operation not permitted", re.IGNORECASE)
+
+
 def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
                       catalog: Catalog) -> None:
     """runc could not start the container's init (the user namespace it needs was refused)
@@ -456,6 +467,17 @@ def _rootless_runtime(candidates: dict[str, Candidate], lines: list[LogLine],
              "runc's init failed under a rootless daemon",
              "the daemon is rootless, and runc could not start the container's init (final "
              "child's PID: EOF): the host refused the nested user namespace or its mounts")
+        return
+    sysfs = _first(lines, _SYSFS_DENIED)
+    if sysfs is not None:
+        # the same line names dind-rootless-mode's advice; here the job failed on it
+        held = candidates.get("dind-rootless-mode")
+        _add(candidates, catalog, "rootless-dind", sysfs,
+             "runc may not mount sysfs under a rootless daemon",
+             "the daemon is rootless, and runc was denied mounting sysfs for the container: "
+             "in a rootless dind the containers' mounts are limited by its user namespace, so "
+             "this workload needs the rootful docker:dind",
+             score=max(RULE_SCORE, held.score + 1 if held is not None else 0.0))
         return
     denied = _first(lines, _CGROUP_DENIED)
     if denied is not None:
@@ -1191,3 +1213,34 @@ def _wrapped_overlay_mount(candidates: dict[str, Candidate], lines: list[LogLine
                  "an overlay mount was refused with invalid argument: the overlay does not "
                  "stack on the file system under the data root (itself an overlay)")
             return
+
+
+# the job's image is a docker:* one (Alpine, apk) or a dind service is declared, in the pasted
+# .gitlab-ci.yml
+_DOCKER_IMAGE_DECLARED = re.compile(r"^\s*image:\s*['\"]?docker:[\w.-]+"
+                                    r"|^\s*-\s*(?:name:\s*)?['\"]?docker:[\w.-]*dind\b",
+                                    re.IGNORECASE)
+# bash (not the image's BusyBox sh, which says "apk: not found") or PowerShell has no apk: the
+# script runs on a host that is not the declared image
+_APK_NOT_IN_BASH = re.compile(r"\bapk: command not found|The term 'apk' is not recognized as")
+# the runner said which executor it used: on docker or kubernetes the image was used
+_CONTAINER_EXECUTOR = re.compile(r"Using (?:Docker|Kubernetes|docker-autoscaler|docker\+machine|"
+                                 r"Docker Machine) executor", re.IGNORECASE)
+
+
+def _job_image_ignored(candidates: dict[str, Candidate], lines: list[LogLine],
+                       catalog: Catalog) -> None:
+    """The .gitlab-ci.yml asks for a docker:* image (or a dind service) and bash cannot find
+    apk: the image was ignored, as the shell executor does."""
+    if (_first(lines, _DOCKER_IMAGE_DECLARED) is None
+            or _first(lines, _CONTAINER_EXECUTOR) is not None):
+        return
+    missing = _first(lines, _APK_NOT_IN_BASH)
+    if missing is None:
+        return
+    _add(candidates, catalog, "shell-executor-specifics", missing,
+         "the job's docker:* image was not used",
+         "the job declares a docker:* image or a dind service, yet bash finds no apk: the "
+         "image and services were ignored, as the shell executor does, and the script runs on "
+         "the runner's host")
+    candidates["shell-executor-specifics"].node_id = "docker-executor-runner"
