@@ -74,3 +74,13 @@ def test_a_wrong_guess_changes_nothing(dockerd_tls, certs, monkeypatch, tmp_path
     warmed = collect(6, settle=0)
     assert warmed.api.error == reference.api.error and warmed.api.error
     assert warmed.tls.error == reference.tls.error
+
+
+def test_the_version_commands_run_quiet_on_one_thread(monkeypatch) -> None:
+    """They never reach a daemon (DOCKER_* replaced) and start as small Go programs."""
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    quiet = prestart.quiet_env({"DOCKER_CONFIG": "/tmp/job-docker-config"})
+    assert quiet["DOCKER_HOST"] == prestart.QUIET_HOST and "DOCKER_TLS_VERIFY" not in quiet
+    assert quiet["DOCKER_CONFIG"] == "/tmp/job-docker-config"  # plugins are found there
+    assert (quiet["GOMAXPROCS"], quiet["GOGC"], quiet["PATH"]) == ("1", "off", "/usr/bin:/bin")
