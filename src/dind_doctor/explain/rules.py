@@ -357,6 +357,17 @@ def _plugin_daemon_silent(candidates: dict[str, Candidate], parsed: ParsedLog,
         lifted.node_id = "no-privileged"
 
 
+def _name_on(candidates: dict[str, Candidate], catalog: Catalog, mode: str, line: LogLine,
+             what: str, node: str, reason: str) -> Candidate:
+    """Name ``mode`` on ``line`` (a rule's hit, worth three rule bonuses), with the fix-tree
+    node to open unless one is chosen already, and the reason."""
+    candidate = candidates.setdefault(mode, Candidate(catalog[mode]))
+    candidate.hits.append(Hit(line, Symptom(what), RULE_BONUS * 3))
+    candidate.node_id = candidate.node_id or node
+    candidate.reasons.append(reason)
+    return candidate
+
+
 def _rank_above(candidate: Candidate, scores: list[float]) -> bool:
     """Give ``candidate`` just enough bonus to score above every one of ``scores``; True when
     it needed some."""
@@ -681,13 +692,11 @@ def _hosted_runner_lost_machine(candidates: dict[str, Candidate], parsed: Parsed
     if lost is None or mode not in catalog or not any(
             _GITLAB_COM_RUNNER.search(line.text) for line in parsed.lines):
         return
-    candidate = candidates.setdefault(mode, Candidate(catalog[mode]))
-    candidate.hits.append(Hit(lost, Symptom("a GitLab.com runner lost its Docker machine"),
-                              RULE_BONUS * 3))
-    candidate.node_id = candidate.node_id or "saas-incident"
-    candidate.reasons.append("a GitLab.com hosted runner lost the autoscaled machine that ran "
-                             "the job, or could not start its own helper container there "
-                             "(system failure): the fleet's side, not the job's dind")
+    _name_on(candidates, catalog, mode, lost, "a GitLab.com runner lost its Docker machine",
+             "saas-incident",
+             "a GitLab.com hosted runner lost the autoscaled machine that ran the job, or could "
+             "not start its own helper container there (system failure): the fleet's side, not "
+             "the job's dind")
 
 
 # a command that runs something on the Docker daemon (a container, a build) or is a build tool
@@ -802,14 +811,12 @@ def _floating_daemon_image(candidates: dict[str, Candidate], parsed: ParsedLog,
     if not compared and not any(_FLOATING_PULLED.search(line.text) for line in parsed.lines):
         return
     causes = [c for i, c in candidates.items() if i in _UNIX_SOCKET_MODES + _CONSEQUENCES]
-    lifted = candidates.setdefault(mode, Candidate(catalog[mode]))
-    lifted.hits.append(Hit(failed, Symptom("the daemon of a floating-tag image never answered"),
-                           RULE_BONUS * 3))
+    lifted = _name_on(candidates, catalog, mode, failed,
+                      "the daemon of a floating-tag image never answered", "pin-both",
+                      "the image that starts the daemon came under a floating tag (a newly "
+                      "pulled latest, or next to a pinned version of it), and its daemon never "
+                      "answered: the tag moved to a release that fails here; pin it")
     _rank_above(lifted, [c.score for c in causes])
-    lifted.node_id = lifted.node_id or "pin-both"
-    lifted.reasons.append("the image that starts the daemon came under a floating tag (a newly "
-                          "pulled latest, or next to a pinned version of it), and its daemon "
-                          "never answered: the tag moved to a release that fails here; pin it")
 
 
 # the daemon's container was started privileged (`docker run --privileged`, a runner's or a
